@@ -1,0 +1,1 @@
+"""The knowledge packs shipped with KB Wizard (installed as wizard.packs)."""

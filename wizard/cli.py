@@ -1,0 +1,213 @@
+"""Provides the `kbwizard` command line: a thin front end over the core.
+
+Commands that need no UI never import Textual (the TUI is imported only by
+`run` and the bare `kbwizard`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from wizard import __version__, exit_codes
+
+EPILOG = """\
+exit codes:
+  0  success; for diagnose: a diagnosis was reached
+     (tid3438100-confirmed or not-this-issue)
+  1  validate found problems; or an unexpected internal error
+  2  bad usage or bad input (one-line message, no traceback)
+  3  diagnose: needs-more-information (the full result is still printed)
+
+environment:
+  KBWIZARD_PACK_PATH  extra pack folders (separated like PATH)
+  KBWIZARD_DATA_DIR   where sessions and exports are kept
+"""
+
+
+class UsageError(Exception):
+    """Bad usage or bad input: reported as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text)
+
+
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
+
+
+# --- commands -----------------------------------------------------------------
+
+
+def cmd_packs(args: argparse.Namespace) -> int:
+    from wizard.kb.loader import load_pack
+    from wizard.kb.problems import PackError
+    from wizard.kb.registry import ANALYZERS, find_packs
+
+    packs = find_packs(args.pack_dir)
+    if not packs:
+        _err("no packs found")
+        return exit_codes.OK
+    for found in packs:
+        try:
+            pack = load_pack(found.path, ANALYZERS)
+        except PackError as exc:
+            _out(f"{found.id}\t(invalid: {len(exc.problems)} problems)\t{found.path}\n")
+            continue
+        _out(f"{pack.id}\t{pack.version}\t{pack.source.document}: {pack.title}\t[{found.origin}]\n")
+    return exit_codes.OK
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from wizard.kb.loader import parse_pack
+    from wizard.kb.registry import ANALYZERS, find_packs
+    from wizard.kb.validate import validate_pack
+
+    paths = [Path(p) for p in args.paths] or [f.path for f in find_packs(args.pack_dir)]
+    total = 0
+    unreadable = False
+    for path in paths:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            _err(f"{path}: cannot read: {exc.strerror or exc}")
+            unreadable = True
+            continue
+        pack, problems = parse_pack(data, str(path))
+        if pack is not None:
+            problems += validate_pack(pack, ANALYZERS)
+        for problem in sorted(problems):
+            _out(f"{problem}\n")
+        total += len(problems)
+        if not problems and pack is not None:
+            _err(f"ok: {path} ({pack.id} {pack.version})")
+    if unreadable:
+        return exit_codes.BAD_INPUT
+    if total:
+        _err(f"{total} problem{'s' if total != 1 else ''} found")
+        return exit_codes.PROBLEMS_FOUND
+    return exit_codes.OK
+
+
+def cmd_graph(args: argparse.Namespace) -> int:
+    from wizard.kb.registry import open_pack
+    from wizard.kb.render_graph import render_graph
+
+    pack = open_pack(args.pack, args.pack_dir)
+    _out(render_graph(pack, args.format))
+    return exit_codes.OK
+
+
+# --- parser -------------------------------------------------------------------
+
+GRAPH_FORMATS = {"mermaid": "mermaid", "mmd": "mermaid", "dot": "dot", "gv": "dot"}
+
+
+def _choice(names: dict[str, str], what: str) -> Callable[[str], str]:
+    def parse(value: str) -> str:
+        try:
+            return names[value.lower()]
+        except KeyError:
+            raise argparse.ArgumentTypeError(
+                f"unknown {what} '{value}' (choose from {', '.join(names)})"
+            ) from None
+
+    return parse
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="kbwizard",
+        description="Guided troubleshooting from knowledge-base articles. "
+        "With no command, starts the wizard.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--version", action="version", version=f"kbwizard {__version__}")
+    common = _Parser(add_help=False)
+    common.add_argument(
+        "--pack-dir",
+        action="append",
+        default=[],
+        metavar="DIR",
+        help="also look for packs in DIR (repeatable)",
+    )
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    packs = sub.add_parser("packs", parents=[common], help="list installed packs")
+    packs.set_defaults(func=cmd_packs)
+
+    validate = sub.add_parser(
+        "validate",
+        parents=[common],
+        help="check packs; prints FILE:LINE: message",
+        description="Check packs (all installed packs when no PATH is given). "
+        "Exit 0 when clean, 1 when problems were found, 2 when a file cannot be read.",
+    )
+    validate.add_argument("paths", nargs="*", metavar="PATH")
+    validate.set_defaults(func=cmd_validate)
+
+    graph = sub.add_parser("graph", parents=[common], help="print the decision graph")
+    graph.add_argument("--pack", metavar="ID", help="pack id or file (default: tid-3438100)")
+    graph.add_argument(
+        "--format",
+        type=_choice(GRAPH_FORMATS, "graph format"),
+        default="mermaid",
+        help="mermaid (mmd) or dot (gv); default mermaid",
+    )
+    graph.set_defaults(func=cmd_graph)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the exit code (see EPILOG)."""
+    from wizard.kb.problems import PackError
+
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
+        if func is None:
+            return _start_tui(args)
+        return func(args)
+    except UsageError as exc:
+        _err(f"kbwizard: error: {exc}")
+        return exit_codes.BAD_INPUT
+    except PackError as exc:
+        _err(f"kbwizard: error: {exc}")
+        return exit_codes.BAD_INPUT
+    except KeyboardInterrupt:
+        _err("kbwizard: interrupted")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error worth a traceback.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return exit_codes.OK
+    except Exception as exc:
+        if os.environ.get("KBWIZARD_DEBUG"):
+            raise
+        _err(
+            f"kbwizard: internal error: {type(exc).__name__}: {exc} "
+            "(set KBWIZARD_DEBUG=1 for a traceback)"
+        )
+        return exit_codes.INTERNAL_ERROR
+
+
+def _start_tui(args: argparse.Namespace) -> int:
+    # Until the wizard UI exists, the bare command lists the packs.
+    args.pack_dir = []
+    return cmd_packs(args)
+
+
+def run() -> NoReturn:
+    sys.exit(main())

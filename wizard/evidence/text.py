@@ -1,0 +1,226 @@
+"""Decoding pasted or loaded evidence into numbered lines, tolerantly.
+
+Provides ``decode`` (bytes or text -> ``DecodedText``: lines with their own
+endings, the encoding and BOM found, and a way to re-encode corrected lines in
+that same encoding), plus the small helpers every analyzer shares: the line
+length cap for pattern matching, ticket/wiki paste clean-up and IPv4 checks.
+
+Encoding detection, in order (it never fails):
+
+1. a BOM: UTF-8 (``EF BB BF``), UTF-16 LE (``FF FE``), UTF-16 BE (``FE FF``);
+2. BOM-less UTF-16, recognised by its NUL pattern (many NUL bytes at odd
+   offsets and few at even ones means LE; the reverse means BE);
+3. strict UTF-8 (pure ASCII counts as UTF-8);
+4. otherwise a single-byte DOS/Windows code page, cp850 or cp1252. Bytes
+   0x80-0x9F are accented letters in cp850 (``ü`` is 0x81, ``ä`` 0x84) but rare
+   punctuation in cp1252 (curly quotes, dashes, the euro sign), and five of them
+   (0x81 0x8D 0x8F 0x90 0x9D) are not defined in cp1252 at all. So: any of
+   those five means cp850 (which also decodes every byte losslessly);
+   otherwise each high byte is scored under both code pages - a letter inside
+   a word scores 2, a letter elsewhere 1, a box-drawing character 1, a
+   quote/dash/euro next to a space, punctuation or line edge 2 - and the code
+   page with the higher score wins, cp850 on a tie (NetWare-era scripts are
+   usually DOS code page files). Only the first 20,000 high bytes are scored.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+MAX_PATTERN_LINE = 4096
+"""Lines longer than this are never matched against patterns; analyzers report
+them as unrecognised (keeps every analyzer linear on hostile input)."""
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+_CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
+_SCORE_SAMPLE = 20_000
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+_IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+
+
+@dataclass(frozen=True)
+class SourceLine:
+    """One line of the artifact as given: number, text, and its own line ending."""
+
+    number: int
+    text: str
+    ending: str
+
+
+@dataclass(frozen=True)
+class DecodedText:
+    """The artifact as lines, remembering how it was encoded so fixes round-trip."""
+
+    lines: tuple[SourceLine, ...]
+    encoding: str
+    bom: bytes
+
+    def encode_lines(self, texts_with_endings: Iterable[str | tuple[str, str] | SourceLine]) -> bytes:
+        """Re-encode lines in the original encoding, BOM first; never raises.
+
+        Items may be strings that already carry their ending, ``(text, ending)``
+        pairs, or ``SourceLine`` objects. Characters the encoding cannot hold
+        become replacement characters.
+        """
+        parts: list[str] = []
+        for item in texts_with_endings:
+            if isinstance(item, SourceLine):
+                parts.append(item.text + item.ending)
+            elif isinstance(item, tuple):
+                parts.append(item[0] + item[1])
+            else:
+                parts.append(item)
+        body = "".join(parts)
+        try:
+            encoded = body.encode(self.encoding, errors="replace")
+        except LookupError:
+            encoded = body.encode("utf-8", errors="replace")
+        return self.bom + encoded
+
+    @property
+    def text(self) -> str:
+        """The whole decoded text, each line with its own ending."""
+        return "".join(line.text + line.ending for line in self.lines)
+
+
+def split_lines(text: str) -> tuple[SourceLine, ...]:
+    """Split on CRLF, LF or CR only (not the other Unicode breaks), keeping endings."""
+    lines: list[SourceLine] = []
+    start = 0
+    number = 1
+    for match in _NEWLINE.finditer(text):
+        lines.append(SourceLine(number, text[start : match.start()], match.group()))
+        start = match.end()
+        number += 1
+    if start < len(text):
+        lines.append(SourceLine(number, text[start:], ""))
+    return tuple(lines)
+
+
+def _utf16_guess(data: bytes) -> str | None:
+    """Detect BOM-less UTF-16 by where the NUL bytes sit (ASCII text has one per char)."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2
+    if odd >= half * 0.3 and even <= odd * 0.1:
+        return "utf-16-le"
+    if even >= half * 0.3 and odd <= even * 0.1:
+        return "utf-16-be"
+    return None
+
+
+def _is_ascii_letter(byte: int) -> bool:
+    return 65 <= byte <= 90 or 97 <= byte <= 122
+
+
+def _score(data: bytes, encoding: str) -> int:
+    """How plausible the high bytes of ``data`` look in a single-byte code page."""
+    score = 0
+    seen = 0
+    size = len(data)
+    for index, byte in enumerate(data):
+        if byte < 0x80:
+            continue
+        seen += 1
+        if seen > _SCORE_SAMPLE:
+            break
+        char = bytes([byte]).decode(encoding, errors="replace")
+        prev_byte = data[index - 1] if index > 0 else 0x20
+        next_byte = data[index + 1] if index + 1 < size else 0x20
+        in_word = _is_ascii_letter(prev_byte) or _is_ascii_letter(next_byte)
+        if char.isalpha():
+            score += 2 if in_word else 1
+        elif 0x2500 <= ord(char) <= 0x259F:
+            score += 1
+        elif unicodedata.category(char) in ("Pi", "Pf", "Pd", "Ps", "Pe", "Sc", "Po"):
+            at_edge = not (_is_ascii_letter(prev_byte) and _is_ascii_letter(next_byte))
+            score += 2 if at_edge else 0
+    return score
+
+
+def _single_byte_guess(data: bytes) -> str:
+    """Choose cp850 or cp1252 for non-UTF-8 bytes (heuristic in the module docstring)."""
+    if any(byte in _CP1252_UNDEFINED for byte in data):
+        return "cp850"
+    return "cp1252" if _score(data, "cp1252") > _score(data, "cp850") else "cp850"
+
+
+def decode(data: bytes | str) -> DecodedText:
+    """Decode evidence to lines, honouring BOMs and falling back tolerantly; never raises."""
+    if isinstance(data, str):
+        bom = b""
+        if data.startswith("\ufeff"):
+            data = data[1:]
+            bom = codecs.BOM_UTF8
+        return DecodedText(split_lines(data), "utf-8", bom)
+    raw = bytes(data)
+    for bom_bytes, encoding in _BOMS:
+        if raw.startswith(bom_bytes):
+            text = raw[len(bom_bytes) :].decode(encoding, errors="replace")
+            return DecodedText(split_lines(text), encoding, bom_bytes)
+    utf16 = _utf16_guess(raw)
+    if utf16 is not None:
+        return DecodedText(split_lines(raw.decode(utf16, errors="replace")), utf16, b"")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        encoding = _single_byte_guess(raw)
+        text = raw.decode(encoding, errors="replace")
+        return DecodedText(split_lines(text), encoding, b"")
+    return DecodedText(split_lines(text), "utf-8", b"")
+
+
+def paste_content(text: str) -> tuple[str, bool]:
+    """Strip ticket/wiki paste decoration from one line; never interprets markup.
+
+    Returns ``(content, is_decoration)``: leading ``> `` quote marks (any depth)
+    are removed from the content; a Markdown fence line (```` ``` ```` or
+    ``~~~``) or a line that is only an HTML tag is decoration, which analyzers
+    report as unrecognised.
+    """
+    content = text
+    index = 0
+    cut = 0
+    size = len(text)
+    while index < size and text[index] in " \t>":
+        if text[index] == ">":
+            cut = index + 1
+            if cut < size and text[cut] in " \t":
+                cut += 1
+        index += 1
+    if cut:
+        content = text[cut:]
+    stripped = content.strip()
+    if stripped.startswith(("```", "~~~")):
+        return content, True
+    if stripped.startswith("<") and stripped.endswith(">") and len(stripped) > 2:
+        inner = stripped[1:2]
+        if inner.isalpha() or inner in ("/", "!"):
+            return content, True
+    return content, False
+
+
+def is_ipv4(text: str) -> bool:
+    """True for a dotted quad with every octet 0-255 (nothing before or after)."""
+    match = _IPV4.fullmatch(text)
+    return match is not None and all(int(octet) <= 255 for octet in match.groups())
+
+
+def find_ipv4s(text: str) -> tuple[str, ...]:
+    """Every valid dotted-quad IPv4 address in ``text``, in order."""
+    found: list[str] = []
+    for match in re.finditer(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])", text):
+        if is_ipv4(match.group()):
+            found.append(match.group())
+    return tuple(found)

@@ -1,0 +1,267 @@
+"""Provides the typed model of a knowledge pack: facts, nodes, fixes, evidence."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Literal, TypeAlias
+
+FactType = Literal["choice", "ipv4", "list", "text"]
+FactValue: TypeAlias = "str | tuple[str, ...]"
+
+UNKNOWN = "?"
+"""The answer "don't know / can't check now"; never a valid fact value."""
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A variable a case collects."""
+
+    name: str
+    type: FactType
+    description: str
+    values: tuple[str, ...] = ()
+    """For choice facts: the allowed values."""
+    keywords: tuple[str, ...] = ()
+    """For ipv4 facts: words allowed besides an address (e.g. ``all``)."""
+    item: Literal["text", "ipv4"] = "text"
+    """For list facts: what each item is."""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A rule over facts, as data: ``fact`` tests, or ``all``/``any``/``not`` of others."""
+
+    op: Literal["equals", "in", "known", "all", "any", "not"]
+    fact: str = ""
+    values: tuple[str, ...] = ()
+    known: bool = True
+    parts: tuple[Condition, ...] = ()
+    line: int = 0
+
+    def facts(self) -> set[str]:
+        """Every fact the condition reads."""
+        found = {self.fact} if self.fact else set()
+        for part in self.parts:
+            found |= part.facts()
+        return found
+
+    def holds(self, facts: Mapping[str, FactValue]) -> bool:
+        """True when the condition holds; a test on an unknown fact is false."""
+        if self.op == "all":
+            return all(p.holds(facts) for p in self.parts)
+        if self.op == "any":
+            return any(p.holds(facts) for p in self.parts)
+        if self.op == "not":
+            return not self.parts[0].holds(facts)
+        value = facts.get(self.fact)
+        if self.op == "known":
+            return (value is not None) == self.known
+        if value is None:
+            return False
+        if isinstance(value, tuple):
+            return any(v in self.values for v in value)
+        return value in self.values
+
+    def describe(self) -> str:
+        """A short readable form, for graph labels and transcripts."""
+        if self.op in ("all", "any"):
+            joiner = " and " if self.op == "all" else " or "
+            return "(" + joiner.join(p.describe() for p in self.parts) + ")"
+        if self.op == "not":
+            return "not " + self.parts[0].describe()
+        if self.op == "known":
+            return f"{self.fact} {'known' if self.known else 'unknown'}"
+        if len(self.values) == 1:
+            return f"{self.fact} = {self.values[0]}"
+        return f"{self.fact} in {{{', '.join(self.values)}}}"
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer a question offers, and where it leads."""
+
+    value: str
+    label: str
+    next: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Question:
+    """Asks for one fact."""
+
+    id: str
+    fact: str
+    text: str
+    why: str
+    how_to_check: str
+    tid: str
+    choices: tuple[Choice, ...] = ()
+    other: Choice | None = None
+    """For ipv4/text/list facts: a typed answer (value ``*``), and where it leads."""
+    unknown: str | None = None
+    """Where "don't know / can't check now" leads."""
+    optional: bool = False
+    """Unattended runs pass an unknown optional question instead of stopping:
+    the case is settled without it (a fix may still need it)."""
+    line: int = 0
+    kind: Literal["question"] = "question"
+
+    def routes(self) -> list[tuple[str, str, str]]:
+        """(via, value-or-label, target) for every way out."""
+        out = [("choice", c.value, c.next) for c in self.choices]
+        if self.other is not None:
+            out.append(("other", self.other.label, self.other.next))
+        if self.unknown is not None:
+            out.append(("unknown", "don't know", self.unknown))
+        return out
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of a decision node."""
+
+    when: Condition
+    next: str
+    label: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Routes on facts already known; rules in order, then the default."""
+
+    id: str
+    rules: tuple[Rule, ...]
+    default: str
+    tid: str
+    line: int = 0
+    kind: Literal["decision"] = "decision"
+
+    def routes(self) -> list[tuple[str, str, str]]:
+        out = [("rule", r.label or r.when.describe(), r.next) for r in self.rules]
+        out.append(("default", "otherwise", self.default))
+        return out
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """Ends a case with a diagnosis and the fixes that may apply."""
+
+    id: str
+    diagnosis: str
+    title: str
+    summary: str
+    tid: str
+    fixes: tuple[str, ...] = ()
+    collect: tuple[str, ...] = ()
+    """What to collect before escalating (for outcomes that are not a fix)."""
+    risks: tuple[Caveat, ...] = ()
+    """Latent risks worth fixing anyway, each shown when its condition holds."""
+    line: int = 0
+    kind: Literal["outcome"] = "outcome"
+
+    def routes(self) -> list[tuple[str, str, str]]:
+        return []
+
+
+Node: TypeAlias = "Question | Decision | Outcome"
+
+
+@dataclass(frozen=True)
+class Fix:
+    """A remedy: commands and steps as templates over facts, with its reasoning."""
+
+    id: str
+    title: str
+    tid: str
+    explanation: str
+    applies_when: Condition | None = None
+    commands: tuple[str, ...] = ()
+    steps: tuple[str, ...] = ()
+    verify: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class EvidenceKind:
+    """Which analyzer reads a kind of pasted text, and which facts it can supply."""
+
+    kind: str
+    analyzer: str
+    title: str
+    description: str
+    supplies: tuple[str, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Caveat:
+    """A text that applies when a condition on the facts holds.
+
+    Used for scope checks (a case outside the article is flagged, never
+    refused) and for latent risks worth fixing even when ruled out.
+    """
+
+    when: Condition
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Source:
+    """The document the pack encodes."""
+
+    document: str
+    title: str
+    published: str
+    updated: str
+    products: tuple[str, ...]
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Symptom:
+    """A symptom as the article lists it, and the fact that captures it."""
+
+    id: str
+    text: str
+    fact: str
+    value: str
+    line: int = 0
+
+
+@dataclass(frozen=True, eq=False)
+class Pack:
+    """A whole knowledge pack, as loaded and checked."""
+
+    id: str
+    version: str
+    title: str
+    summary: str
+    source: Source
+    facts: Mapping[str, Fact]
+    start: str
+    nodes: Mapping[str, Node]
+    fixes: Mapping[str, Fix]
+    evidence: Mapping[str, EvidenceKind]
+    explanation: tuple[str, ...]
+    explanation_title: str = ""
+    symptoms: tuple[Symptom, ...] = ()
+    scope: tuple[Caveat, ...] = ()
+    references: tuple[str, ...] = ()
+    path: str = ""
+    sha256: str = ""
+    lines: Mapping[str, int] = field(default_factory=dict)
+    """Line of each top-level section, for messages about the pack as a whole."""
+
+    @property
+    def questions(self) -> list[Question]:
+        return [n for n in self.nodes.values() if isinstance(n, Question)]
+
+    def question_for(self, fact: str) -> Question | None:
+        """The first question that asks for ``fact``."""
+        return next((q for q in self.questions if q.fact == fact), None)

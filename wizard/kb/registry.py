@@ -1,0 +1,65 @@
+"""Provides finding installed packs: the bundled ones, then --pack-dir and KBWIZARD_PACK_PATH."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from wizard.kb.loader import load_pack
+from wizard.kb.model import Pack
+from wizard.kb.problems import PackError, Problem
+
+PACK_PATH_ENV = "KBWIZARD_PACK_PATH"
+"""Extra pack folders, separated like PATH."""
+
+DEFAULT_PACK = "tid-3438100"
+
+ANALYZERS = frozenset({"netware-login-script", "ncs-load-script", "netware-set-parameters"})
+"""Analyzer names a pack may name (implemented in wizard.evidence)."""
+
+
+@dataclass(frozen=True)
+class PackFile:
+    """A pack file found on disk, identified by its file name (``<id>.yaml``)."""
+
+    id: str
+    path: Path
+    origin: str  # "bundled", or the folder it came from
+
+
+def bundled_dir() -> Path:
+    return Path(str(resources.files("wizard.packs")))
+
+
+def search_dirs(extra: list[str] | None = None) -> list[tuple[Path, str]]:
+    """Pack folders in priority order: --pack-dir, then the environment, then bundled."""
+    dirs: list[tuple[Path, str]] = [(Path(d), d) for d in extra or []]
+    env = os.environ.get(PACK_PATH_ENV, "")
+    dirs += [(Path(d), d) for d in env.split(os.pathsep) if d]
+    dirs.append((bundled_dir(), "bundled"))
+    return dirs
+
+
+def find_packs(extra: list[str] | None = None) -> list[PackFile]:
+    """Every pack file, first occurrence of an id wins (so a folder can override a bundled pack)."""
+    found: dict[str, PackFile] = {}
+    for folder, origin in search_dirs(extra):
+        if not folder.is_dir():
+            continue
+        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+            found.setdefault(path.stem, PackFile(path.stem, path, origin))
+    return list(found.values())
+
+
+def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pack:
+    """Load the pack ``pack_id`` (default: the reference pack), or a pack file given by path."""
+    wanted = pack_id or DEFAULT_PACK
+    if wanted.endswith((".yaml", ".yml")) or os.sep in wanted:
+        return load_pack(wanted, ANALYZERS)
+    for pack_file in find_packs(extra):
+        if pack_file.id == wanted:
+            return load_pack(pack_file.path, ANALYZERS)
+    known = ", ".join(p.id for p in find_packs(extra)) or "none"
+    raise PackError([Problem(wanted, 1, f"no pack named '{wanted}' (installed: {known})")])

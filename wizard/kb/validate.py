@@ -1,0 +1,217 @@
+"""Provides the semantic checks of a parsed pack: references, facts, and graph shape.
+
+Every check reports at the line the author must change. Graph questions
+(reachability, cycles) are answered by networkx, not hand-written walks.
+"""
+
+from __future__ import annotations
+
+import string
+
+import networkx as nx
+
+from wizard.kb.graph import build_graph
+from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
+from wizard.kb.problems import Problem
+from wizard.kb.values import parse_value
+
+NON_INTERACTIVE_DIAGNOSES = frozenset({"needs-more-information"})
+
+
+def template_fields(template: str) -> list[str]:
+    """The placeholder names in a ``{fact}`` template (raises ValueError if malformed)."""
+    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
+
+
+def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
+    """Every semantic problem of ``pack``; empty when it is sound."""
+    checker = _Checker(pack, analyzers)
+    checker.run()
+    return checker.problems
+
+
+class _Checker:
+    def __init__(self, pack: Pack, analyzers: frozenset[str] | None) -> None:
+        self.pack = pack
+        self.analyzers = analyzers
+        self.problems: list[Problem] = []
+
+    def problem(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.pack.path, line, message))
+
+    def run(self) -> None:
+        self.check_facts()
+        self.check_nodes()
+        self.check_fixes()
+        self.check_evidence()
+        self.check_graph()
+
+    def check_facts(self) -> None:
+        for fact in self.pack.facts.values():
+            if fact.type == "choice" and len(set(fact.values)) != len(fact.values):
+                self.problem(fact.line, f"fact '{fact.name}' lists a value twice")
+
+    def check_condition(self, cond: Condition, where: str) -> None:
+        for part in cond.parts:
+            self.check_condition(part, where)
+        if not cond.fact:
+            return
+        fact = self.pack.facts.get(cond.fact)
+        if fact is None:
+            self.problem(cond.line, f"{where} tests undeclared fact '{cond.fact}'")
+            return
+        if fact.type == "choice":
+            for value in cond.values:
+                if value not in fact.values:
+                    self.problem(
+                        cond.line,
+                        f"{where} tests {cond.fact} = '{value}', which is "
+                        f"not one of its values ({', '.join(fact.values)})",
+                    )
+
+    def check_nodes(self) -> None:
+        pack = self.pack
+        if pack.start not in pack.nodes:
+            self.problem(pack.lines.get("start", 1), f"start node '{pack.start}' is not defined")
+        for node in pack.nodes.values():
+            for _via, _label, target in node.routes():
+                if target not in pack.nodes:
+                    self.problem(
+                        node.line, f"{node.kind} '{node.id}' leads to undefined node '{target}'"
+                    )
+            if isinstance(node, Question):
+                self.check_question(node)
+            elif isinstance(node, Decision):
+                for rule in node.rules:
+                    self.check_condition(rule.when, f"decision '{node.id}'")
+            elif isinstance(node, Outcome):
+                for fix_id in node.fixes:
+                    if fix_id not in pack.fixes:
+                        self.problem(
+                            node.line, f"outcome '{node.id}' names undefined fix '{fix_id}'"
+                        )
+
+    def check_question(self, q: Question) -> None:
+        fact = self.pack.facts.get(q.fact)
+        if fact is None:
+            self.problem(q.line, f"question '{q.id}' asks for undeclared fact '{q.fact}'")
+            return
+        if not q.choices and q.other is None:
+            self.problem(q.line, f"question '{q.id}' offers no answer (add choices or other)")
+        seen: set[str] = set()
+        for choice in q.choices:
+            if not _value_fits(fact, choice.value):
+                allowed = ", ".join(fact.values or fact.keywords) or "a typed value"
+                self.problem(
+                    choice.line,
+                    f"question '{q.id}' offers '{choice.value}', which is "
+                    f"not a value of fact '{q.fact}' ({allowed})",
+                )
+            if choice.value in seen:
+                self.problem(choice.line, f"question '{q.id}' offers '{choice.value}' twice")
+            seen.add(choice.value)
+        if q.other is not None and fact.type == "choice":
+            self.problem(
+                q.other.line,
+                f"question '{q.id}' takes a typed answer, but fact '{q.fact}' is a choice",
+            )
+
+    def check_fixes(self) -> None:
+        pack = self.pack
+        used = {f for n in pack.nodes.values() if isinstance(n, Outcome) for f in n.fixes}
+        for fix in pack.fixes.values():
+            if fix.id not in used:
+                self.problem(fix.line, f"fix '{fix.id}' is defined but no outcome offers it")
+            if fix.applies_when is not None:
+                self.check_condition(fix.applies_when, f"fix '{fix.id}'")
+            for template in (*fix.commands, *fix.steps, *fix.verify, *fix.warnings):
+                self.check_template(template, f"fix '{fix.id}'", fix.line)
+
+    def check_template(self, template: str, where: str, line: int) -> None:
+        try:
+            names = template_fields(template)
+        except ValueError as exc:
+            self.problem(line, f"{where} has a malformed template ({exc}): {template!r}")
+            return
+        lists = [n for n in names if n in self.pack.facts and self.pack.facts[n].type == "list"]
+        for name in names:
+            if name not in self.pack.facts:
+                self.problem(line, f"{where} template names no fact: '{{{name}}}'")
+        if len(set(lists)) > 1:
+            self.problem(line, f"{where} template repeats over two lists ({', '.join(lists)})")
+
+    def check_evidence(self) -> None:
+        for ev in self.pack.evidence.values():
+            for name in ev.supplies:
+                if name not in self.pack.facts:
+                    self.problem(ev.line, f"evidence '{ev.kind}' supplies undeclared fact '{name}'")
+            if self.analyzers is not None and ev.analyzer not in self.analyzers:
+                known = ", ".join(sorted(self.analyzers))
+                self.problem(
+                    ev.line,
+                    f"evidence '{ev.kind}' names unknown analyzer '{ev.analyzer}' (known: {known})",
+                )
+        for caveat in self.pack.scope:
+            self.check_condition(caveat.when, "scope check")
+        for node in self.pack.nodes.values():
+            if isinstance(node, Outcome):
+                for risk in node.risks:
+                    self.check_condition(risk.when, f"outcome '{node.id}' risk")
+        for symptom in self.pack.symptoms:
+            fact = self.pack.facts.get(symptom.fact)
+            if fact is None:
+                self.problem(
+                    symptom.line, f"symptom '{symptom.id}' names undeclared fact '{symptom.fact}'"
+                )
+            elif not _value_fits(fact, symptom.value):
+                self.problem(
+                    symptom.line,
+                    f"symptom '{symptom.id}' value '{symptom.value}' is "
+                    f"not a value of '{symptom.fact}'",
+                )
+
+    def check_graph(self) -> None:
+        pack = self.pack
+        graph = build_graph(pack)
+        for node_id in graph.nodes:
+            node = pack.nodes[node_id]
+            if not isinstance(node, Outcome) and graph.out_degree(node_id) == 0:
+                if any(t in pack.nodes for _, _, t in node.routes()):
+                    continue
+                if node.routes():
+                    continue  # its undefined targets are reported already
+                self.problem(node.line, f"{node.kind} '{node_id}' has no way out")
+        # One cycle per strongly connected component: linear, even for hostile packs.
+        for component in nx.strongly_connected_components(graph):
+            node_id = next(iter(component))
+            if len(component) == 1 and not graph.has_edge(node_id, node_id):
+                continue
+            edges = nx.find_cycle(graph.subgraph(component), node_id)
+            cycle = [u for u, _v in edges]
+            first = min(cycle, key=lambda n: pack.nodes[n].line)
+            loop = " -> ".join([*cycle, cycle[0]])
+            self.problem(pack.nodes[first].line, f"cycle in the decision graph: {loop}")
+        if pack.start not in graph:
+            return
+        reachable = nx.descendants(graph, pack.start) | {pack.start}
+        for node_id in graph.nodes:
+            if node_id in reachable:
+                continue
+            node = pack.nodes[node_id]
+            if isinstance(node, Outcome):
+                self.problem(
+                    node.line,
+                    f"outcome '{node_id}' ({node.diagnosis}) is never reached from '{pack.start}'",
+                )
+            else:
+                self.problem(
+                    node.line, f"{node.kind} '{node_id}' is unreachable from '{pack.start}'"
+                )
+
+
+def _value_fits(fact: Fact, value: str) -> bool:
+    try:
+        parse_value(fact, value)
+    except ValueError:
+        return False
+    return True

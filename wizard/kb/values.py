@@ -1,0 +1,63 @@
+"""Provides checking and normalising fact values against their declared type."""
+
+from __future__ import annotations
+
+from wizard.kb.model import Fact, FactValue
+
+
+def is_ipv4(text: str) -> bool:
+    """A dotted quad with four octets 0-255 (no leading junk, no CIDR)."""
+    parts = text.split(".")
+    return len(parts) == 4 and all(
+        p.isascii() and p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts
+    )
+
+
+def _ipv4(text: str, fact: str) -> str:
+    text = text.strip()
+    if is_ipv4(text):
+        return ".".join(str(int(p)) for p in text.split("."))
+    parts = text.split(".")
+    if all(p.isdigit() for p in parts if p) and len(parts) < 4:
+        raise ValueError(
+            f"{fact}: '{text}' is not a full IPv4 address (it has {len(parts)} of 4 parts, "
+            "e.g. 10.1.1.11)"
+        )
+    raise ValueError(
+        f"{fact}: '{text}' is not an IPv4 address (four numbers 0-255, e.g. 10.1.1.11)"
+    )
+
+
+def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue:
+    """The normalised value of ``raw`` for ``fact``; ValueError with a one-line reason if bad.
+
+    Lists may come as a sequence or as comma-separated text.
+    """
+    if fact.type == "list":
+        items = raw.split(",") if isinstance(raw, str) else list(raw)
+        cleaned = [str(i).strip() for i in items if str(i).strip()]
+        if fact.item == "ipv4":
+            cleaned = [_ipv4(i, fact.name) for i in cleaned]
+        return tuple(cleaned)
+    if not isinstance(raw, str):
+        raise ValueError(f"{fact.name}: expected one value, got a list")
+    text = raw.strip()
+    if fact.type == "choice":
+        for value in fact.values:
+            if text.lower() == value.lower():
+                return value
+        raise ValueError(f"{fact.name}: '{text}' is not one of {', '.join(fact.values)}")
+    if fact.type == "ipv4":
+        for word in fact.keywords:
+            if text.lower() == word.lower():
+                return word
+        try:
+            return _ipv4(text, fact.name)
+        except ValueError as exc:
+            if not fact.keywords:
+                raise
+            words = " or ".join(repr(w) for w in fact.keywords)
+            raise ValueError(f"{exc} (or {words})") from None
+    if not text:
+        raise ValueError(f"{fact.name}: empty value")
+    return text
