@@ -63,7 +63,9 @@ class DecodedText:
     encoding: str
     bom: bytes
 
-    def encode_lines(self, texts_with_endings: Iterable[str | tuple[str, str] | SourceLine]) -> bytes:
+    def encode_lines(
+        self, texts_with_endings: Iterable[str | tuple[str, str] | SourceLine]
+    ) -> bytes:
         """Re-encode lines in the original encoding, BOM first; never raises.
 
         Items may be strings that already carry their ending, ``(text, ending)``

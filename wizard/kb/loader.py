@@ -466,13 +466,13 @@ def _kind(value: object) -> str:
 def parse_pack(data: bytes, filename: str) -> tuple[Pack | None, list[Problem]]:
     """Parse pack bytes into the model; structural problems only (see ``validate``)."""
     located, problems = read_yaml(data, filename)
-    if problems:
+    if located.data is None:
         return None, problems
     builder = _Builder(located, filename)
     pack = builder.pack()
     if pack is not None:
         pack = _with_identity(pack, filename, data)
-    return pack, builder.problems
+    return pack, problems + builder.problems
 
 
 def _with_identity(pack: Pack, filename: str, data: bytes) -> Pack:

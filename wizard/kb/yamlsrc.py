@@ -45,83 +45,142 @@ class Located:
         return self.lines.get((), 1)
 
 
+_Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+"""libyaml's parser when PyYAML has it (much faster), else the pure-Python one."""
+
+
 class _Reader:
+    """Builds plain data straight from the parser's event stream.
+
+    Working on events (not composed nodes) keeps the line of every alias,
+    needs no recursion however deep the input nests, and never constructs
+    an object from a tag.
+    """
+
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
         self.out = Located(None)
-        self._seen: set[int] = set()
+        self._resolver = yaml.resolver.Resolver()
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.filename, line, message))
 
-    def convert(self, node: yaml.Node, path: Path, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        self.out.lines.setdefault(path, line)
-        if id(node) in self._seen:
-            self.problem(line, "YAML aliases (*name) are not allowed in packs; write the value out")
-            return None
-        self._seen.add(id(node))
-        if depth > MAX_DEPTH:
-            self.problem(line, f"nesting deeper than {MAX_DEPTH} levels")
-            return None
-        if isinstance(node, yaml.MappingNode):
-            return self._mapping(node, path, depth)
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _CORE + "seq":
-                self.problem(line, f"tag {node.tag} is not allowed in packs")
-                return None
-            return [self.convert(item, (*path, i), depth + 1) for i, item in enumerate(node.value)]
-        assert isinstance(node, yaml.ScalarNode)
-        return self._scalar(node, path, line)
-
-    def _mapping(self, node: yaml.MappingNode, path: Path, depth: int) -> Any:
-        line = node.start_mark.line + 1
-        if node.tag != _CORE + "map":
-            self.problem(line, f"tag {node.tag} is not allowed in packs")
-            return None
-        result: dict[str, Any] = {}
-        for key_node, value_node in node.value:
-            key_line = key_node.start_mark.line + 1
-            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == _CORE + "merge":
-                self.problem(key_line, "mapping keys must be plain names")
+    def build(self, events: Any) -> None:
+        # Each open container: (value, path, pending key for mappings, key line).
+        stack: list[list[Any]] = []
+        documents = 0
+        for event in events:
+            line = event.start_mark.line + 1 if event.start_mark else 1
+            if isinstance(event, yaml.DocumentStartEvent):
+                documents += 1
+                if documents > 1:
+                    self.problem(line, "a pack is one YAML document; remove the extra '---'")
+                    return
                 continue
-            key = str(key_node.value)
-            if key in result:
-                first = self.out.lines.get((*path, key), key_line)
-                self.problem(key_line, f"duplicate key '{key}' (first defined on line {first})")
+            if isinstance(event, yaml.AliasEvent):
+                self.problem(
+                    line, "YAML aliases (*name) are not allowed in packs; write the value out"
+                )
+                value: Any = None
+            elif isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                mapping = isinstance(event, yaml.MappingStartEvent)
+                expected = _CORE + ("map" if mapping else "seq")
+                if event.tag not in (None, "!", expected):
+                    self.problem(line, f"tag {event.tag} is not allowed in packs")
+                if len(stack) >= MAX_DEPTH:
+                    self.problem(line, f"nesting deeper than {MAX_DEPTH} levels")
+                    return
+                path = self._child_path(stack)
+                if path is None:
+                    self.problem(line, "mapping keys must be plain names")
+                    return
+                self.out.lines.setdefault(path, line)
+                stack.append([{} if mapping else [], path, None, 0])
                 continue
-            self.out.lines[(*path, key)] = key_line
-            result[key] = self.convert(value_node, (*path, key), depth + 1)
-            # Keys are located at the key, which is where authors look.
-            self.out.lines[(*path, key)] = key_line
-        return result
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                value = stack.pop()[0]
+                if not stack:
+                    self.out.data = value
+                    continue
+            elif isinstance(event, yaml.ScalarEvent):
+                value = self._scalar(event, stack, line)
+                if value is _KEY:
+                    continue
+            else:
+                continue
+            self._place(stack, value, line)
 
-    def _scalar(self, node: yaml.ScalarNode, path: Path, line: int) -> Any:
-        tag = node.tag
-        text = str(node.value)
-        if node.style in ("'", '"', "|", ">") or tag == _CORE + "str":
-            return text
-        if not tag.startswith(_CORE):
+    def _child_path(self, stack: list[list[Any]]) -> Path | None:
+        if not stack:
+            return ()
+        container, path, key, _ = stack[-1]
+        if isinstance(container, list):
+            return (*path, len(container))
+        if key is None:
+            return None  # a mapping or sequence used as a key
+        return (*path, key)
+
+    def _place(self, stack: list[list[Any]], value: Any, line: int) -> None:
+        if not stack:
+            self.out.data = value
+            return
+        top = stack[-1]
+        container, path, key, key_line = top
+        if isinstance(container, list):
+            self.out.lines.setdefault((*path, len(container)), line)
+            container.append(value)
+            return
+        top[2] = None
+        if key is _DUPLICATE:
+            return
+        container[key] = value
+        self.out.lines[(*path, key)] = key_line
+
+    def _scalar(self, event: Any, stack: list[list[Any]], line: int) -> Any:
+        text = str(event.value)
+        if stack and isinstance(stack[-1][0], dict) and stack[-1][2] is None:
+            # This scalar is a mapping key.
+            container, path = stack[-1][0], stack[-1][1]
+            if text in container:
+                first = self.out.lines.get((*path, text), line)
+                self.problem(line, f"duplicate key '{text}' (first defined on line {first})")
+                stack[-1][2], stack[-1][3] = _DUPLICATE, line
+            else:
+                stack[-1][2], stack[-1][3] = text, line
+            return _KEY
+        tag = event.tag
+        plain = bool(event.implicit[0]) and not event.style
+        if tag not in (None, "!") and not tag.startswith(_CORE):
             self.problem(line, f"tag {tag} is not allowed in packs")
             return None
-        self.out.raw[path] = text
-        kind = tag[len(_CORE) :]
-        if kind == "null":
-            return None
-        if kind == "bool":
-            return text.lower() in ("yes", "true", "on", "y")
-        if kind == "int":
-            try:
-                return int(text.replace("_", ""), 0)
-            except ValueError:
-                return text
-        if kind == "float":
-            try:
-                return float(text.replace("_", ""))
-            except ValueError:
-                return text
-        return text  # timestamps and the like stay text
+        if not plain or tag == _CORE + "str" or tag == "!":
+            return text
+        path = self._child_path(stack) or ()
+        resolved: str = tag or self._resolver.resolve(  # type: ignore[no-untyped-call]
+            yaml.ScalarNode, text, (True, False)
+        )
+        kind = resolved[len(_CORE) :] if resolved.startswith(_CORE) else "str"
+        if kind != "str":
+            self.out.raw[path] = text
+        return _typed(kind, text)
+
+
+_KEY = object()
+_DUPLICATE = object()
+
+
+def _typed(kind: str, text: str) -> Any:
+    if kind == "null":
+        return None
+    if kind == "bool":
+        return text.lower() in ("yes", "true", "on", "y")
+    if kind in ("int", "float"):
+        try:
+            return int(text.replace("_", ""), 0) if kind == "int" else float(text.replace("_", ""))
+        except ValueError:
+            return text
+    return text  # timestamps and the like stay text
 
 
 def read_yaml(data: bytes, filename: str) -> tuple[Located, list[Problem]]:
@@ -139,21 +198,16 @@ def read_yaml(data: bytes, filename: str) -> tuple[Located, list[Problem]]:
         )
         return reader.out, reader.problems
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        reader.build(yaml.parse(text, Loader=_Loader))
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         what = exc.problem or exc.context or "invalid YAML"
+        if exc.context and exc.context_mark is not None and exc.problem_mark is not None:
+            what += f" ({exc.context} on line {exc.context_mark.line + 1})"
         reader.problem(line, f"YAML syntax error: {what}")
-        return reader.out, reader.problems
     except yaml.YAMLError as exc:
-        reader.problem(1, f"YAML error: {exc}")
-        return reader.out, reader.problems
-    except RecursionError:
-        reader.problem(1, "YAML nesting too deep")
-        return reader.out, reader.problems
-    if node is None:
+        reader.problem(1, f"YAML error: {' '.join(str(exc).split())}")
+    if reader.out.data is None and not reader.problems:
         reader.problem(1, "the file is empty")
-        return reader.out, reader.problems
-    reader.out.data = reader.convert(node, (), 0)
     return reader.out, reader.problems

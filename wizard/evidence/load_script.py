@@ -1,0 +1,350 @@
+"""NCS cluster resource load/unload script analyzer.
+
+Provides ``analyze_load_script`` (bytes or text -> ``LoadScriptAnalysis``: how
+the virtual IPs are assigned - ``BIND IP … ADDRESS=`` vs ``add secondary
+ipaddress`` - the virtual IPs, the virtual NCP server names from ``NUDP ADD`` /
+``CVSBIND ADD`` / ``CLUSTER CVSBIND ADD``, pools and volumes) and
+``context_from``, which turns that into a ``SiteContext`` for classifying
+login-script targets. Unload-script commands are recognised too; lines that are
+not script commands are reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import EvidenceReport, Finding, Remark, SiteContext
+from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
+
+KIND = "load-script"
+
+_KEY_VALUE_SPACING = re.compile(r"[ \t]*=[ \t]*")
+_SECONDARY = re.compile(r"(ADD|DEL|DELETE)[ \t]+SECONDARY[ \t]+IP[ \t]*ADDRESS[ \t]+(\S+)")
+_ADVERTISE = re.compile(r"(?:CLUSTER[ \t]+)?(CVSBIND|NUDP)[ \t]+(ADD|DEL|DELETE)\b(.*)")
+_POOL = re.compile(r"NSS\b.*?/POOL(DE)?ACTIVATE[ \t]*=[ \t]*([^\s/]+)")
+_MOUNT = re.compile(r"MOUNT[ \t]+(\S+)")
+_WORD = re.compile(r"[A-Z_][A-Z0-9_]*")
+
+_KNOWN_COMMANDS = frozenset(
+    {
+        "LOAD", "UNLOAD", "SET", "CLUSTER", "CIFS", "AFPBIND", "SLEEP", "DELAY", "EXIT",
+        "DISMOUNT", "NSS", "MOUNT", "BIND", "UNBIND", "NUDP", "CVSBIND", "ADD", "DEL",
+        "ECHO", "TRUSTMIG", "NCPCON", "SEARCH", "ENABLE", "DISABLE", "CALL",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class LoadScriptAnalysis:
+    """What a cluster resource script says about its virtual server and IPs."""
+
+    report: EvidenceReport
+    virtual_ips: tuple[str, ...]
+    virtual_servers: tuple[str, ...]
+    pools: tuple[str, ...]
+    volumes: tuple[str, ...]
+    bind_lines: tuple[int, ...]
+    secondary_lines: tuple[int, ...]
+    decoded: DecodedText
+
+
+def _add_unique(items: list[str], value: str) -> None:
+    if value not in items:
+        items.append(value)
+
+
+def bind_address(command: str) -> tuple[str, str] | None:
+    """``(board, address value)`` of a ``BIND IP`` command, or None when it is not one.
+
+    Parameters are ``key=value`` in any order and case, maybe inside square
+    brackets; the address key is ``ADDRESS`` or (unconfirmed) ``ADDR``. The
+    address value is returned as written ("" when absent) for the caller to
+    validate.
+    """
+    if len(command) > MAX_PATTERN_LINE:
+        return None
+    normalised = _KEY_VALUE_SPACING.sub("=", command.replace("[", " ").replace("]", " "))
+    tokens = normalised.replace(",", " ").split()
+    if len(tokens) < 2 or tokens[0].upper() != "BIND" or tokens[1].upper() != "IP":
+        return None
+    board = ""
+    address = ""
+    for token in tokens[2:]:
+        key, equals, value = token.partition("=")
+        if not equals:
+            if not board and key.upper() != "TO":
+                board = key
+            continue
+        if key.upper() in ("ADDRESS", "ADDR") and not address:
+            address = value.strip("\"'")
+    return board, address
+
+
+def _strip_prefixes(upper: str) -> str:
+    """Drop ``ignore_error`` (NCS) prefixes, which do not change what a command does."""
+    while upper.startswith("IGNORE_ERROR"):
+        upper = upper[len("IGNORE_ERROR") :].lstrip()
+    return upper
+
+
+class _Reader:
+    """Collects facts from the script lines in one pass."""
+
+    def __init__(self) -> None:
+        self.virtual_ips: list[str] = []
+        self.virtual_servers: list[str] = []
+        self.server_lines: dict[str, int] = {}
+        self.ip_lines: dict[str, int] = {}
+        self.pools: list[str] = []
+        self.volumes: list[str] = []
+        self.bind_lines: list[int] = []
+        self.secondary_lines: list[int] = []
+        self.unbind_lines: list[int] = []
+        self.del_secondary_lines: list[int] = []
+        self.unrecognised: list[tuple[int, str]] = []
+        self.remarks: list[Remark] = []
+        self.commands = 0
+
+    def ip(self, value: str, number: int) -> None:
+        if value not in self.ip_lines:
+            self.ip_lines[value] = number
+        _add_unique(self.virtual_ips, value)
+
+    def line(self, number: int, text: str) -> None:
+        if len(text) > MAX_PATTERN_LINE:
+            self.unrecognised.append((number, text))
+            return
+        content, decoration = paste_content(text)
+        if decoration:
+            self.unrecognised.append((number, text))
+            return
+        stripped = content.strip()
+        if not stripped:
+            return
+        if (
+            stripped[0] in "#;"
+            or stripped.upper().startswith(("REM ", "//"))
+            or (stripped.upper() == "REM")
+        ):
+            return
+        upper = _strip_prefixes(" ".join(stripped.upper().split()))
+        if not upper:
+            return
+        if self.command(number, upper):
+            self.commands += 1
+        else:
+            self.unrecognised.append((number, text))
+
+    def command(self, number: int, upper: str) -> bool:
+        secondary = _SECONDARY.match(upper)
+        if secondary is not None:
+            value = secondary.group(2)
+            if not is_ipv4(value):
+                self.remarks.append(
+                    Remark(number, "warning", f"line {number}: {value} is not a valid IPv4 address")
+                )
+                return True
+            if secondary.group(1) == "ADD":
+                self.secondary_lines.append(number)
+            else:
+                self.del_secondary_lines.append(number)
+            self.ip(value, number)
+            return True
+        advertise = _ADVERTISE.match(upper)
+        if advertise is not None:
+            args = advertise.group(3).split()
+            if advertise.group(2) == "ADD":
+                if args:
+                    name = args[0]
+                    if name not in self.server_lines:
+                        self.server_lines[name] = number
+                    _add_unique(self.virtual_servers, name)
+                if len(args) > 1 and is_ipv4(args[1]):
+                    self.ip(args[1], number)
+            return True
+        if upper.startswith(("BIND ", "UNBIND ")):
+            return self.bind(number, upper)
+        pool = _POOL.match(upper)
+        if pool is not None:
+            if pool.group(1) is None:
+                _add_unique(self.pools, pool.group(2))
+            return True
+        mount = _MOUNT.match(upper)
+        if mount is not None:
+            if mount.group(1) != "ALL":
+                _add_unique(self.volumes, mount.group(1))
+            return True
+        word = _WORD.match(upper)
+        return word is not None and word.group() in _KNOWN_COMMANDS
+
+    def bind(self, number: int, upper: str) -> bool:
+        unbind = upper.startswith("UNBIND ")
+        parsed = bind_address(upper[2:] if unbind else upper)
+        if parsed is None:
+            return True
+        _board, address = parsed
+        if not address:
+            self.remarks.append(
+                Remark(number, "info", f"line {number}: BIND IP without ADDRESS=; not counted")
+            )
+            return True
+        if not is_ipv4(address):
+            self.remarks.append(
+                Remark(number, "warning", f"line {number}: {address} is not a valid IPv4 address")
+            )
+            return True
+        if unbind:
+            self.unbind_lines.append(number)
+        else:
+            self.bind_lines.append(number)
+        self.ip(address, number)
+        return True
+
+
+def _lines_text(lines: list[int]) -> str:
+    return ", ".join(str(line) for line in lines)
+
+
+def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
+    """Read a cluster load (or unload) script: vip_method, virtual IPs, virtual servers."""
+    decoded = decode(data)
+    reader = _Reader()
+    for source in decoded.lines:
+        reader.line(source.number, source.text)
+    findings: list[Finding] = []
+    remarks = list(reader.remarks)
+    bind, secondary = reader.bind_lines, reader.secondary_lines
+    if bind and secondary:
+        remarks.append(
+            Remark(
+                bind[0],
+                "warning",
+                f"the script both BINDs virtual IPs (line {_lines_text(bind)}) and adds them as "
+                f"secondary addresses (line {_lines_text(secondary)}); which method is in use "
+                "must be confirmed",
+            )
+        )
+    elif bind:
+        findings.append(
+            Finding(
+                "vip_method",
+                "bind",
+                bind[0],
+                f"line {bind[0]} assigns {reader.virtual_ips[0] if reader.virtual_ips else 'an IP'}"
+                " with BIND IP … ADDRESS=, a real binding that NCP registers",
+            )
+        )
+    elif secondary:
+        findings.append(
+            Finding(
+                "vip_method",
+                "secondary",
+                secondary[0],
+                f"line {secondary[0]} assigns the virtual IP with add secondary ipaddress",
+            )
+        )
+    elif reader.unbind_lines and not reader.del_secondary_lines:
+        line = reader.unbind_lines[0]
+        findings.append(
+            Finding(
+                "vip_method", "bind", line, f"line {line} (unload script) UNBINDs the virtual IP"
+            )
+        )
+        remarks.append(Remark(line, "info", "vip_method taken from the unload script (UNBIND)"))
+    elif reader.del_secondary_lines and not reader.unbind_lines:
+        line = reader.del_secondary_lines[0]
+        findings.append(
+            Finding(
+                "vip_method",
+                "secondary",
+                line,
+                f"line {line} (unload script) deletes the secondary address",
+            )
+        )
+        remarks.append(
+            Remark(
+                line, "info", "vip_method taken from the unload script (del secondary ipaddress)"
+            )
+        )
+    else:
+        remarks.append(
+            Remark(
+                None,
+                "info",
+                "no BIND IP … ADDRESS= and no add secondary ipaddress line: how the virtual IP "
+                "is assigned is not known from this script",
+            )
+        )
+    if reader.virtual_ips:
+        first = min(reader.ip_lines.values())
+        findings.append(
+            Finding(
+                "virtual_ips",
+                tuple(reader.virtual_ips),
+                first,
+                "virtual IP addresses the script assigns or advertises: "
+                + ", ".join(f"{ip} (line {reader.ip_lines[ip]})" for ip in reader.virtual_ips),
+            )
+        )
+    if reader.virtual_servers:
+        first = min(reader.server_lines.values())
+        findings.append(
+            Finding(
+                "virtual_servers",
+                tuple(reader.virtual_servers),
+                first,
+                "virtual NCP server names advertised with NUDP/CVSBIND ADD: "
+                + ", ".join(
+                    f"{name} (line {reader.server_lines[name]})" for name in reader.virtual_servers
+                ),
+            )
+        )
+    if reader.commands == 0 and decoded.lines:
+        remarks.append(Remark(None, "info", "no cluster load-script commands found"))
+    report = EvidenceReport(
+        KIND, tuple(findings), tuple(reader.unrecognised), tuple(remarks), decoded.encoding
+    )
+    return LoadScriptAnalysis(
+        report,
+        tuple(reader.virtual_ips),
+        tuple(reader.virtual_servers),
+        tuple(reader.pools),
+        tuple(reader.volumes),
+        tuple(bind),
+        tuple(secondary),
+        decoded,
+    )
+
+
+def _cluster_of(server: str, pools: tuple[str, ...]) -> str | None:
+    """The <CLUSTER> part of a <CLUSTER>_<POOL>_SERVER name, preferring known pool names."""
+    for pool in pools:
+        suffix = f"_{pool}_SERVER"
+        if server.endswith(suffix) and len(server) > len(suffix):
+            return server[: -len(suffix)]
+    if not server.endswith("_SERVER"):
+        return None
+    stem = server[: -len("_SERVER")]
+    cluster, underscore, pool = stem.rpartition("_")
+    return cluster if underscore and cluster and pool else None
+
+
+def context_from(load: LoadScriptAnalysis) -> SiteContext:
+    """Site knowledge a load script gives: virtual servers/IPs, volumes, volume objects.
+
+    Volume objects ``<CLUSTER>_<VOLUME>`` are derived only when a virtual server
+    is named ``<CLUSTER>_<POOL>_SERVER`` (NCS's own naming); the volume-to-resource
+    link through ``mount`` is evidence, not a guess.
+    """
+    objects: set[str] = set()
+    for server in load.virtual_servers:
+        cluster = _cluster_of(server, load.pools)
+        if cluster:
+            objects.update(f"{cluster}_{volume}" for volume in load.volumes)
+    return SiteContext(
+        virtual_servers=frozenset(load.virtual_servers),
+        virtual_ips=frozenset(load.virtual_ips),
+        cluster_volumes=frozenset(load.volumes),
+        volume_objects=frozenset(objects),
+    )

@@ -1,0 +1,822 @@
+"""NetWare login-script analyzer: which drive mappings reach a node vs a virtual server.
+
+Provides ``analyze_login_script`` (bytes or text -> ``LoginScriptAnalysis``:
+every ``MAP``/``ATTACH`` target in script order with its role, the
+``login_order`` fact and the lines that decide it) and ``scan_login_script``,
+the context-free structural pass (statements, IF-block nesting, raw mappings)
+that the reorder fix reuses. The script is read top to bottom as one script;
+anything that is not a login-script command is kept and reported, never fatal.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .model import EvidenceReport, Finding, Remark, Role, SiteContext
+from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
+
+KIND = "login-script"
+
+BlockPath = tuple[tuple[int, int], ...]
+"""Enclosing IF blocks, outermost first: (block id, branch) with branch 0 = THEN, 1 = ELSE."""
+
+_WORD = re.compile(r"[A-Z_]+")
+_LABEL = re.compile(r"[A-Z0-9_]+:")
+_THEN = re.compile(r"\bTHEN\b")
+_QUOTED = re.compile(r'"[^"]*"')
+_COLON_EQ = re.compile(r":[ \t]*=")
+_DRIVE_TOKEN = re.compile(r"[A-Z]|S[0-9]{1,2}|\*[0-9]{1,2}")
+_DRIVE_LETTER_TARGET = re.compile(r"([A-Z]):(?:[\\/][^:]*)?")
+_CHOSEN_LETTER = re.compile(r"[ \t]*([A-Z]):=")
+_SLASH = re.compile(r"[\\/]")
+
+_OPTIONS = {
+    "INS": "INS",
+    "INSERT": "INS",
+    "DEL": "DEL",
+    "DELETE": "DEL",
+    "REM": "DEL",
+    "REMOVE": "DEL",
+    "ROOT": "ROOT",
+    "R": "ROOT",
+    "C": "C",
+    "CHANGE": "C",
+    "N": "N",
+    "NEXT": "N",
+    "P": "P",
+    "PHYSICAL": "P",
+    "NP": "NP",
+    "NOPROMPT": "NP",
+    "W": "W",
+}
+
+_PASS_COMMANDS = frozenset(
+    {
+        "WRITE", "DRIVE", "FIRE", "FIRE_PHASERS", "PAUSE", "WAIT", "EXIT", "SET", "TEMP",
+        "LOCAL", "DOS", "INCLUDE", "NO_DEFAULT", "NODEFAULT", "CONTEXT", "DISPLAY",
+        "FDISPLAY", "COMSPEC", "SWAP", "NO_SWAP", "NOSWAP", "GOTO", "CLS", "LASTLOGINTIME",
+        "BREAK", "MACHINE", "PCCOMPATIBLE", "COMPATIBLE", "SHIFT", "SCRIPT_SERVER", "TERM",
+        "PROFILE", "TREE", "BEGIN", "CLEAR",
+    }
+)  # fmt: skip
+_MAP_SETTINGS = frozenset({"DISPLAY", "ERRORS"})
+_NO_CONTEXT = SiteContext()
+
+
+@dataclass(frozen=True)
+class Mapping:
+    """One connection the script makes (a MAP target or an ATTACH), classified."""
+
+    line: int
+    drive: str
+    target: str
+    server: str
+    volume: str
+    form: str
+    role: Role
+    role_reason: str
+    hint: bool
+    condition: str | None
+    options: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class LoginScriptAnalysis:
+    """The analyzed script: report with the login_order finding, mappings, decoded text."""
+
+    report: EvidenceReport
+    mappings: tuple[Mapping, ...]
+    login_order: str | None
+    deciding_lines: tuple[int, ...]
+    decoded: DecodedText
+
+
+@dataclass(frozen=True)
+class RawMapping:
+    """A mapping as written, before any site knowledge is applied."""
+
+    line: int
+    drive: str
+    target: str
+    server: str
+    volume: str
+    form: str
+    options: tuple[str, ...]
+    condition: str | None
+    path: BlockPath
+    letter: str
+    ref_letter: str
+    search: int | None
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """What one source line is, structurally.
+
+    ``kind`` is one of blank, comment, map, attach, if, else, end, command,
+    label, unrecognised; ``path`` is the IF-block nesting the line sits in
+    (for a single-line ``IF … THEN MAP`` the mapping's own path is deeper).
+    """
+
+    number: int
+    kind: str
+    path: BlockPath
+
+
+@dataclass(frozen=True)
+class ScriptScan:
+    """Result of the structural pass over a login script."""
+
+    lines: tuple[LineInfo, ...]
+    mappings: tuple[RawMapping, ...]
+    unrecognised: tuple[tuple[int, str], ...]
+    remarks: tuple[Remark, ...]
+    commands: int
+
+
+@dataclass
+class _Block:
+    ident: int
+    branch: int
+    condition: str
+    line: int
+
+
+class _Scanner:
+    """Walks the lines once, tracking IF blocks; linear in the input size."""
+
+    def __init__(self) -> None:
+        self.stack: list[_Block] = []
+        self.next_block = 0
+        self.lines: list[LineInfo] = []
+        self.mappings: list[RawMapping] = []
+        self.unrecognised: list[tuple[int, str]] = []
+        self.remarks: list[Remark] = []
+        self.commands = 0
+
+    def path(self, extra: _Block | None = None) -> BlockPath:
+        blocks = [*self.stack, extra] if extra is not None else self.stack
+        return tuple((block.ident, block.branch) for block in blocks)
+
+    def condition(self, extra: _Block | None = None) -> str | None:
+        blocks = [*self.stack, extra] if extra is not None else self.stack
+        if not blocks:
+            return None
+        parts = [
+            block.condition if block.branch == 0 else f"ELSE of {block.condition}"
+            for block in blocks
+        ]
+        return " AND ".join(parts)
+
+    def new_block(self, condition: str, line: int) -> _Block:
+        self.next_block += 1
+        return _Block(self.next_block, 0, condition, line)
+
+    def run(self, decoded: DecodedText) -> ScriptScan:
+        for source in decoded.lines:
+            kind = self.line(source.number, source.text)
+            self.lines.append(LineInfo(source.number, kind, self.path()))
+        for block in self.stack:
+            self.remarks.append(
+                Remark(
+                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
+                )
+            )
+        return ScriptScan(
+            tuple(self.lines),
+            tuple(self.mappings),
+            tuple(self.unrecognised),
+            tuple(self.remarks),
+            self.commands,
+        )
+
+    def line(self, number: int, text: str) -> str:
+        if len(text) > MAX_PATTERN_LINE:
+            self.unrecognised.append((number, text))
+            self.remarks.append(
+                Remark(
+                    number, "info", f"line {number} is longer than {MAX_PATTERN_LINE} characters"
+                )
+            )
+            return "unrecognised"
+        content, decoration = paste_content(text)
+        if decoration:
+            self.unrecognised.append((number, text))
+            return "unrecognised"
+        stripped = content.strip()
+        if not stripped:
+            return "blank"
+        kind = self.statement(number, stripped, None)
+        if kind == "unrecognised":
+            self.unrecognised.append((number, text))
+        elif kind not in ("comment", "blank"):
+            self.commands += 1
+        return kind
+
+    def statement(self, number: int, stripped: str, single: _Block | None) -> str:
+        upper = stripped.upper()
+        first = upper[0]
+        if first in ";*":
+            return "comment"
+        if first in "#@":
+            return "command"
+        word_match = _WORD.match(upper)
+        if word_match is None:
+            return "unrecognised"
+        word = word_match.group()
+        after = upper[word_match.end() : word_match.end() + 1]
+        if after and (after.isalnum() or after in "_."):
+            return "label" if _LABEL.fullmatch(upper) else "unrecognised"
+        if word in ("REM", "REMARK"):
+            return "comment"
+        if _LABEL.fullmatch(upper):
+            return "label"
+        if single is None:
+            if word == "IF":
+                return self.if_statement(number, stripped, upper)
+            if word == "ELSE":
+                return self.else_statement(number, stripped, upper)
+            if word in ("END", "ENDIF") and upper in ("END", "ENDIF", "END IF"):
+                if self.stack:
+                    self.stack.pop()
+                else:
+                    self.remarks.append(
+                        Remark(number, "warning", f"line {number}: END without an open IF")
+                    )
+                return "end"
+        if word == "MAP":
+            return self.map_statement(number, stripped[3:], single)
+        if word == "ATTACH":
+            return self.attach_statement(number, stripped[6:], single)
+        if word in _PASS_COMMANDS:
+            return "command"
+        return "unrecognised"
+
+    def if_statement(self, number: int, stripped: str, upper: str) -> str:
+        masked = _QUOTED.sub(lambda m: '"' + "x" * (len(m.group()) - 2) + '"', upper)
+        then = _THEN.search(masked)
+        if then is None:
+            condition = "IF " + " ".join(stripped[2:].split())
+            self.stack.append(self.new_block(condition, number))
+            return "if"
+        condition = "IF " + " ".join(stripped[2 : then.start()].split())
+        rest = stripped[then.end() :].strip()
+        if not rest or rest.upper() == "BEGIN":
+            self.stack.append(self.new_block(condition, number))
+            return "if"
+        block = self.new_block(condition, number)
+        kind = self.statement(number, rest, block)
+        return "unrecognised" if kind == "unrecognised" else kind
+
+    def else_statement(self, number: int, stripped: str, upper: str) -> str:
+        if not self.stack:
+            self.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
+            return "else"
+        self.stack[-1].branch = 1
+        rest = stripped[4:].strip()
+        if rest:
+            return self.statement(number, rest, None)
+        return "else"
+
+    def attach_statement(self, number: int, rest: str, single: _Block | None) -> str:
+        target = rest.strip()
+        if not target:
+            return "command"
+        server = _SLASH.split(target, maxsplit=1)[0].split(";")[0].strip().strip('"').upper()
+        if not server:
+            return "unrecognised"
+        form = "attach"
+        self.mappings.append(
+            RawMapping(
+                number, "ATTACH", target, server, "", form, (), self.condition(single),
+                self.path(single), "", "", None,
+            )
+        )  # fmt: skip
+        return "attach"
+
+    def map_statement(self, number: int, rest: str, single: _Block | None) -> str:
+        body = rest.strip()
+        if not body:
+            return "command"
+        words = body.upper().split()
+        if words[0] in _MAP_SETTINGS:
+            return "command"
+        parsed = 0
+        failed: list[str] = []
+        for part in body.split(";"):
+            if not part.strip():
+                continue
+            mapping = self.map_part(number, part.strip(), single)
+            if mapping is None:
+                failed.append(part.strip())
+            elif mapping is not _DISPLAY_ONLY:
+                self.mappings.append(mapping)
+                parsed += 1
+            else:
+                parsed += 1
+        if failed and parsed:
+            for part in failed:
+                self.remarks.append(
+                    Remark(number, "warning", f"line {number}: MAP part {part!r} not understood")
+                )
+        return "map" if parsed else "unrecognised"
+
+    def map_part(self, number: int, part: str, single: _Block | None) -> RawMapping | None:
+        part = _COLON_EQ.sub(":=", part)
+        index = part.find(":=")
+        options: list[str] = []
+        if index >= 0:
+            left = part[:index].split()
+            right = part[index + 2 :].strip()
+            if not left:
+                return None
+            drive_token = left[-1].upper()
+            for token in left[:-1]:
+                option = _OPTIONS.get(token.upper().lstrip("/"))
+                if option is None:
+                    return None
+                options.append(option)
+            if _DRIVE_TOKEN.fullmatch(drive_token) is None:
+                return None
+            drive = drive_token + ":"
+            letter = drive_token if len(drive_token) == 1 else ""
+            chosen = _CHOSEN_LETTER.match(right.upper())
+            if chosen is not None and drive_token.startswith("S"):
+                letter = chosen.group(1)
+                drive = f"{drive}={letter}:"
+                right = right[chosen.end() :].strip()
+            return self.mapping(number, drive, letter, right, tuple(options), single)
+        tokens = part.split()
+        rest_tokens: list[str] = []
+        for token in tokens:
+            option = _OPTIONS.get(token.upper().lstrip("/")) if not rest_tokens else None
+            if option is not None:
+                options.append(option)
+            else:
+                rest_tokens.append(token)
+        if "DEL" in options:
+            if len(rest_tokens) != 1:
+                return None
+            drive_token = rest_tokens[0].upper().rstrip(":")
+            if _DRIVE_TOKEN.fullmatch(drive_token) is None:
+                return None
+            letter = drive_token if len(drive_token) == 1 else ""
+            return RawMapping(
+                number, drive_token + ":", rest_tokens[0], "", "", "del", tuple(options),
+                self.condition(single), self.path(single), letter, "", _search_number(drive_token),
+            )  # fmt: skip
+        if "N" in options and len(rest_tokens) == 1:
+            return self.mapping(number, "", "", rest_tokens[0], tuple(options), single)
+        if len(rest_tokens) == 1 and not options:
+            drive_token = rest_tokens[0].upper()
+            if drive_token.endswith(":") and _DRIVE_TOKEN.fullmatch(drive_token[:-1]):
+                return _DISPLAY_ONLY
+        return None
+
+    def mapping(
+        self,
+        number: int,
+        drive: str,
+        letter: str,
+        target: str,
+        options: tuple[str, ...],
+        single: _Block | None,
+    ) -> RawMapping | None:
+        parsed = parse_target(target)
+        if parsed is None:
+            return None
+        server, volume, form, ref_letter = parsed
+        search = _search_number(drive.split(":")[0]) if drive else None
+        return RawMapping(
+            number, drive, target, server, volume, form, options, self.condition(single),
+            self.path(single), letter, ref_letter, search,
+        )  # fmt: skip
+
+
+_DISPLAY_ONLY = RawMapping(0, "", "", "", "", "", (), None, (), "", "", None)
+
+
+def _search_number(drive_token: str) -> int | None:
+    if drive_token.startswith("S") and drive_token[1:].isdigit():
+        return int(drive_token[1:])
+    return None
+
+
+def _first_rdn(dn: str) -> str:
+    first = dn.lstrip(".").split(".")[0]
+    if "=" in first:
+        first = first.split("=", 1)[1]
+    return first
+
+
+def parse_target(target: str) -> tuple[str, str, str, str] | None:
+    """Split a MAP target into (server, volume, form, referenced drive letter).
+
+    The server is upper-cased: a name, an IP, or a volume/Directory Map object's
+    first RDN value; ``""`` means the default server.
+    """
+    text = target.strip().strip('"').strip()
+    upper = text.upper()
+    if not upper:
+        return None
+    if upper.startswith(("\\\\", "//")):
+        parts = _SLASH.split(upper[2:], maxsplit=2)
+        server = parts[0]
+        if not server:
+            return None
+        volume = parts[1].rstrip(":") if len(parts) > 1 else ""
+        return server, volume, "unc-ip" if is_ipv4(server) else "unc-name", ""
+    drive_ref = _DRIVE_LETTER_TARGET.fullmatch(upper)
+    if drive_ref is not None:
+        return "", "", "drive", drive_ref.group(1)
+    colon = upper.find(":")
+    head = upper if colon < 0 else upper[:colon]
+    slash = _SLASH.search(head)
+    if colon < 0:
+        if upper.startswith(".") or ("." in upper and slash is None):
+            return _first_rdn(upper), "", "directory-map", ""
+        if upper.startswith("%"):
+            return _SLASH.split(upper, maxsplit=1)[0], "", "bare-volume", ""
+        return "", "", "bare-volume", ""
+    if slash is not None:
+        server = head[: slash.start()]
+        volume = _SLASH.split(head[slash.end() :], maxsplit=1)[0]
+        if not server:
+            return "", volume, "bare-volume", ""
+        return server, volume, "ip-volume" if is_ipv4(server) else "server-volume", ""
+    if head.startswith(".") or "." in head:
+        name = _first_rdn(head)
+        if not name:
+            return None
+        return name, "", "volume-object", ""
+    return "", head, "bare-volume", ""
+
+
+def scan_login_script(decoded: DecodedText) -> ScriptScan:
+    """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge."""
+    return _Scanner().run(decoded)
+
+
+def _cluster_names(context: SiteContext) -> frozenset[str]:
+    names = set()
+    for server in context.virtual_servers:
+        upper = server.upper()
+        if upper.endswith("_SERVER"):
+            stem = upper[: -len("_SERVER")]
+            if "_" in stem:
+                names.add(stem.rsplit("_", 1)[0])
+    return frozenset(names)
+
+
+def _upper_set(values: frozenset[str]) -> frozenset[str]:
+    return frozenset(value.upper() for value in values)
+
+
+@dataclass(frozen=True)
+class _Known:
+    nodes: frozenset[str]
+    virtuals: frozenset[str]
+    vips: frozenset[str]
+    node_ips: frozenset[str]
+    volumes: frozenset[str]
+    objects: frozenset[str]
+    clusters: frozenset[str]
+    overrides: dict[str, Role]
+
+
+def _known(context: SiteContext) -> _Known:
+    return _Known(
+        _upper_set(context.node_names),
+        _upper_set(context.virtual_servers),
+        frozenset(context.virtual_ips),
+        frozenset(context.node_ips),
+        _upper_set(context.cluster_volumes),
+        _upper_set(context.volume_objects),
+        _cluster_names(context),
+        {key.upper(): role for key, role in context.role_overrides.items()},
+    )
+
+
+Classified = tuple[Role, str, bool]
+
+
+def _classify_name(raw: RawMapping, known: _Known) -> Classified:
+    server = raw.server
+    if is_ipv4(server):
+        if server in known.node_ips:
+            return "node", f"{server} is a node's primary IP", False
+        if server in known.vips:
+            return "virtual", f"{server} is a virtual IP", False
+        return "unknown", f"{server} is not a known node IP or virtual IP", False
+    if raw.form == "volume-object":
+        return _classify_volume_object(server, known)
+    names = [server]
+    if "." in server:
+        names.append(server.split(".")[0])
+    for name in names:
+        alias = "" if name == server else f" ({server} is taken as its DNS name)"
+        if name in known.nodes:
+            return "node", f"{name} is a cluster node{alias}", False
+        if name in known.virtuals:
+            return "virtual", f"{name} is a virtual server{alias}", False
+        if name in known.objects:
+            return "virtual", f"{name} is a cluster volume object{alias}", False
+    if raw.form == "directory-map":
+        return (
+            "unknown",
+            f"{server} is a Directory Map object; the volume it points to is not known",
+            False,
+        )
+    if names[-1].endswith("_SERVER") and len(names[-1]) > len("_SERVER"):
+        return "virtual", "name matches <CLUSTER>_<POOL>_SERVER convention — confirm", True
+    return "unknown", f"{server} is not a known node or virtual server", False
+
+
+def _classify_volume_object(name: str, known: _Known) -> Classified:
+    if name in known.objects:
+        return "virtual", f"{name} is a cluster volume object", False
+    if name in known.virtuals:
+        return "virtual", f"{name} is a virtual server", False
+    if "_" not in name:
+        return "unknown", f"{name} is a volume object not known to belong to the cluster", False
+    prefix, suffix = name.rsplit("_", 1)
+    if prefix in known.nodes:
+        return "node", f"{name} is volume {suffix} of cluster node {prefix}", False
+    if suffix in known.volumes:
+        return (
+            "virtual",
+            f"{name} names cluster volume {suffix} (<CLUSTER>_<VOLUME>; {suffix} is "
+            "mounted by a cluster load script)",
+            False,
+        )
+    if prefix in known.clusters:
+        return "virtual", f"{name} is a volume object of cluster {prefix}", False
+    if suffix == "SYS":
+        return "node", "name matches <SERVER>_SYS, a server's SYS volume object — confirm", True
+    return "virtual", "name matches <CLUSTER>_<VOLUME> convention — confirm", True
+
+
+def _classify(
+    raw: RawMapping,
+    known: _Known,
+    drives: dict[str, tuple[Role, str, bool, int]],
+) -> Classified:
+    if raw.form == "del":
+        return "other", "DEL removes a drive mapping; it connects to nothing", False
+    override = known.overrides.get(raw.server)
+    if override is not None:
+        label = raw.server or "the default server"
+        return override, f"{label} set to {override} by you", False
+    if raw.form == "drive":
+        previous = drives.get(raw.ref_letter)
+        if previous is None:
+            return "unknown", f"drive {raw.ref_letter}: is not mapped earlier in this script", False
+        role, reason, hint, line = previous
+        return role, f"same as drive {raw.ref_letter}: (line {line}: {reason})", hint
+    if "%" in raw.server or (not raw.server and raw.volume.startswith("%")):
+        variable = raw.server or raw.volume
+        return (
+            "unknown",
+            f"the server comes from the login-script variable {variable}, resolved only at login",
+            False,
+        )
+    if raw.form == "bare-volume":
+        if raw.volume == "SYS":
+            return "node", "default server is the login node; bare SYS: is a node volume", False
+        if not raw.volume:
+            return "unknown", "a path relative to the current drive", False
+        if raw.volume in known.volumes:
+            return (
+                "unknown",
+                f"{raw.volume} is a cluster volume, but a bare volume is looked up on the "
+                "default server — depends on which server that is",
+                False,
+            )
+        return "unknown", f"{raw.volume}: is on the default server, whose role is not known", False
+    return _classify_name(raw, known)
+
+
+def _label(mapping: Mapping) -> str:
+    if mapping.server:
+        return mapping.server
+    if mapping.volume:
+        return f"{mapping.volume}: on the default server"
+    return mapping.target.strip()
+
+
+def _describe(mapping: Mapping) -> str:
+    word = {"node": "node", "virtual": "virtual server"}.get(mapping.role, "target")
+    text = f"line {mapping.line} maps {word} {_label(mapping)}"
+    if mapping.form == "attach":
+        text = f"line {mapping.line} attaches to {word} {_label(mapping)}"
+    return text
+
+
+def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
+    """True when a virtual mapping already ran on every route that reaches ``path``."""
+    return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
+
+
+@dataclass(frozen=True)
+class _Order:
+    value: str | None
+    line: int
+    deciding: tuple[int, ...]
+    detail: str
+    remarks: tuple[Remark, ...]
+
+
+def _names(mappings: list[Mapping]) -> str:
+    seen: list[str] = []
+    for mapping in mappings:
+        item = f"{_label(mapping)} (line {mapping.line})"
+        if item not in seen:
+            seen.append(item)
+    if len(seen) > 8:
+        seen = [*seen[:8], f"and {len(seen) - 8} more"]
+    return ", ".join(seen)
+
+
+def _decide(mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], commands: int) -> _Order:
+    virtual_paths: set[BlockPath] = set()
+    first_virtual: Mapping | None = None
+    first_node: Mapping | None = None
+    deciding_node: Mapping | None = None
+    earlier_virtual: Mapping | None = None
+    undominated_unknown: list[Mapping] = []
+    unknown_before_node: list[Mapping] = []
+    unknown_all: list[Mapping] = []
+    for mapping, path in zip(mappings, paths, strict=True):
+        if mapping.form == "del":
+            continue
+        if mapping.role == "virtual":
+            if first_virtual is None:
+                first_virtual = mapping
+            virtual_paths.add(path)
+        elif mapping.role == "node":
+            if first_node is None:
+                first_node = mapping
+            if deciding_node is None and not _dominated(path, virtual_paths):
+                deciding_node = mapping
+                earlier_virtual = first_virtual
+        elif mapping.role == "unknown":
+            unknown_all.append(mapping)
+            if deciding_node is None:
+                unknown_before_node.append(mapping)
+            if not _dominated(path, virtual_paths):
+                undominated_unknown.append(mapping)
+    remarks: list[Remark] = []
+    if deciding_node is not None:
+        later = next(
+            (m for m in mappings if m.role == "virtual" and m.line >= deciding_node.line
+             and m is not deciding_node and m.form != "del"),
+            None,
+        )  # fmt: skip
+        detail = f"{_describe(deciding_node)} ({deciding_node.role_reason})"
+        if deciding_node.condition:
+            detail += f", inside {deciding_node.condition} (for the users that condition selects),"
+        if later is not None:
+            detail += f" before {_describe(later)}"
+        else:
+            detail += " and no virtual-server mapping follows it in this script"
+        if earlier_virtual is not None and earlier_virtual.condition:
+            detail += (
+                f"; the earlier virtual-server mapping on line {earlier_virtual.line} runs only "
+                f"{earlier_virtual.condition}"
+            )
+        if unknown_before_node:
+            remarks.append(
+                Remark(
+                    deciding_node.line,
+                    "warning",
+                    "roles not known for targets mapped before the deciding line: "
+                    f"{_names(unknown_before_node)}; if one is a virtual server the order may "
+                    "differ — tell the wizard what they are",
+                )
+            )
+        deciding = tuple(sorted({deciding_node.line, *([later.line] if later else [])}))
+        return _Order("node-first", deciding_node.line, deciding, detail + ".", tuple(remarks))
+    if first_node is not None and first_virtual is not None:
+        detail = (
+            f"{_describe(first_virtual)} ({first_virtual.role_reason}) before "
+            f"{_describe(first_node)}; every node mapping runs after a virtual-server mapping"
+        )
+        if undominated_unknown:
+            remarks.append(
+                Remark(
+                    undominated_unknown[0].line,
+                    "warning",
+                    "roles not known for targets that may be reached before any virtual server: "
+                    f"{_names(undominated_unknown)}; if one is a cluster node the order would be "
+                    "node-first — tell the wizard what they are",
+                )
+            )
+        deciding = tuple(sorted({first_virtual.line, first_node.line}))
+        return _Order("virtual-first", first_virtual.line, deciding, detail + ".", tuple(remarks))
+    if first_virtual is not None:
+        detail = f"the script maps virtual servers ({_describe(first_virtual)}) but no cluster node"
+        if undominated_unknown:
+            remarks.append(
+                Remark(
+                    undominated_unknown[0].line,
+                    "warning",
+                    "roles not known for targets that may be reached before any virtual server: "
+                    f"{_names(undominated_unknown)}; if one is a cluster node the order would be "
+                    "node-first — tell the wizard what they are",
+                )
+            )
+        elif unknown_all:
+            remarks.append(
+                Remark(
+                    unknown_all[0].line,
+                    "info",
+                    f"roles not known for {_names(unknown_all)}; they are mapped after a virtual "
+                    "server, so the virtual servers come first either way",
+                )
+            )
+        line = first_virtual.line
+        return _Order("no-node-mapping", line, (line,), detail + ".", tuple(remarks))
+    if unknown_all:
+        remarks.append(
+            Remark(
+                unknown_all[0].line,
+                "warning",
+                "login order cannot be decided: no target is known to be a cluster node or a "
+                f"virtual server; roles needed for {_names(unknown_all)}",
+            )
+        )
+        return _Order(None, 0, (), "", tuple(remarks))
+    active = [m for m in mappings if m.form != "del"]
+    if active:
+        detail = "every target the script maps is a server outside the cluster"
+        return _Order("no-node-mapping", active[0].line, (), detail + ".", ())
+    if commands:
+        return _Order(
+            "no-node-mapping", 1, (), "the script maps no drives and attaches to no server.", ()
+        )
+    remarks.append(
+        Remark(None, "info", "no login-script commands found; the login order is not known")
+    )
+    return _Order(None, 0, (), "", tuple(remarks))
+
+
+def analyze_login_script(
+    data: bytes | str, context: SiteContext = _NO_CONTEXT
+) -> LoginScriptAnalysis:
+    """Read a login script and decide whether it reaches a node before the virtual servers."""
+    decoded = decode(data)
+    scan = scan_login_script(decoded)
+    known = _known(context)
+    drives: dict[str, tuple[Role, str, bool, int]] = {}
+    mappings: list[Mapping] = []
+    remarks: list[Remark] = list(scan.remarks)
+    hinted: dict[str, int] = {}
+    for raw in scan.mappings:
+        role, reason, hint = _classify(raw, known, drives)
+        mapping = Mapping(
+            raw.line, raw.drive, raw.target, raw.server, raw.volume, raw.form, role, reason,
+            hint, raw.condition, raw.options,
+        )  # fmt: skip
+        mappings.append(mapping)
+        if raw.form == "del":
+            drives.pop(raw.letter, None)
+        elif raw.letter:
+            drives[raw.letter] = (role, reason, hint, raw.line)
+        if hint and raw.form != "drive" and raw.server not in hinted:
+            hinted[raw.server] = raw.line
+        if raw.form == "bare-volume" and raw.volume in known.volumes:
+            remarks.append(
+                Remark(
+                    raw.line,
+                    "warning",
+                    f"line {raw.line} maps {raw.volume}: without a server; {raw.volume} is a "
+                    "cluster volume, so what it reaches depends on the default server",
+                )
+            )
+    for server, line in hinted.items():
+        remarks.append(
+            Remark(
+                line,
+                "info",
+                f"{server} is taken as a cluster target only because of its name; confirm it "
+                "(non-interactively it is used as it is)",
+            )
+        )
+    order = _decide(tuple(mappings), tuple(raw.path for raw in scan.mappings), scan.commands)
+    remarks.extend(order.remarks)
+    findings: tuple[Finding, ...] = ()
+    if order.value is not None:
+        detail = order.detail
+        hinted_deciders = [
+            m for m in mappings if m.line in order.deciding and m.hint and m.form != "del"
+        ]
+        if hinted_deciders:
+            detail += (
+                " The role of "
+                + ", ".join(sorted({_label(m) for m in hinted_deciders}))
+                + " comes only from its name (convention) and needs confirming."
+            )
+        findings = (Finding("login_order", order.value, order.line, detail),)
+    report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
+    return LoginScriptAnalysis(report, tuple(mappings), order.value, order.deciding, decoded)
