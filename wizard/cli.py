@@ -11,9 +11,12 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__, exit_codes
+
+if TYPE_CHECKING:
+    from wizard.engine.intake import Intake
 
 EPILOG = """\
 exit codes:
@@ -108,9 +111,63 @@ def cmd_graph(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
+def _intake(args: argparse.Namespace) -> Intake:
+    from wizard.engine.intake import Intake, read_answers_file, split_pair
+
+    intake = read_answers_file(Path(args.answers)) if args.answers else Intake()
+    for pair in args.evidence:
+        kind, path = split_pair(pair, "--evidence")
+        intake.evidence = [(k, p) for k, p in intake.evidence if k != kind]
+        intake.evidence.append((kind, Path(path)))
+    for pair in args.fact:
+        name, value = split_pair(pair, "--fact")
+        intake.facts = [f for f in intake.facts if f[0] != name]
+        intake.facts.append((name, value, "fact"))
+    return intake
+
+
+def _emit(text: str, output: str | None, force: bool) -> None:
+    """Print, or write ``-o FILE`` atomically (never replacing a file without --force)."""
+    if not output or output == "-":
+        _out(text)
+        return
+    from wizard.atomic import WriteError, write_atomic
+
+    try:
+        write_atomic(Path(output), text.encode("utf-8"), overwrite=force)
+    except WriteError as exc:
+        raise UsageError(str(exc)) from None
+    _err(f"wrote {output}")
+
+
+def cmd_diagnose(args: argparse.Namespace) -> int:
+    from wizard.engine.intake import build_case
+    from wizard.kb.registry import open_pack
+    from wizard.report.formats import render
+    from wizard.report.summary import summarize
+
+    intake = _intake(args)
+    pack = open_pack(args.pack or intake.pack, args.pack_dir)
+    case = build_case(pack, intake)
+    summary = summarize(case, unattended=True)
+    _emit(render(summary, args.format), args.output, args.force)
+    if summary.diagnosis == "needs-more-information":
+        return exit_codes.NEEDS_MORE_INFORMATION
+    return exit_codes.OK
+
+
 # --- parser -------------------------------------------------------------------
 
 GRAPH_FORMATS = {"mermaid": "mermaid", "mmd": "mermaid", "dot": "dot", "gv": "dot"}
+REPORT_FORMATS = {
+    "json": "json",
+    "markdown": "markdown",
+    "md": "markdown",
+    "html": "html",
+    "htm": "html",
+    "text": "text",
+    "txt": "text",
+}
 
 
 def _choice(names: dict[str, str], what: str) -> Callable[[str], str]:
@@ -166,11 +223,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="mermaid (mmd) or dot (gv); default mermaid",
     )
     graph.set_defaults(func=cmd_graph)
+
+    inputs = _Parser(add_help=False)
+    inputs.add_argument("--pack", metavar="ID", help="pack id or file (default: tid-3438100)")
+    inputs.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="KIND=PATH",
+        help="read evidence: login-script, load-script or set-parameters (repeatable)",
+    )
+    inputs.add_argument(
+        "--fact",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="state a fact; lists comma-separated (repeatable)",
+    )
+    inputs.add_argument(
+        "--answers", metavar="FILE", help="facts, evidence paths, notes and case header (YAML/JSON)"
+    )
+    diagnose = sub.add_parser(
+        "diagnose",
+        parents=[common, inputs],
+        help="decide a case without questions",
+        description="Run the wizard unattended on the facts and evidence given, and print the "
+        "result. Exit 0 when a diagnosis is reached, 3 when more information is needed.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    diagnose.add_argument(
+        "--format",
+        type=_choice(REPORT_FORMATS, "format"),
+        default="json",
+        help="json, markdown (md), html (htm) or text (txt); default json",
+    )
+    diagnose.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    diagnose.add_argument("--force", action="store_true", help="let -o replace an existing file")
+    diagnose.set_defaults(func=cmd_diagnose)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (see EPILOG)."""
+    from wizard.engine.session import SessionError
     from wizard.kb.problems import PackError
 
     parser = build_parser()
@@ -183,7 +279,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
-    except PackError as exc:
+    except (PackError, SessionError) as exc:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
     except KeyboardInterrupt:

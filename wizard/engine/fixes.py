@@ -1,0 +1,91 @@
+"""Provides rendering a pack's fixes for one case: templates filled from the case's facts.
+
+A command whose template needs a fact nobody knows is left out and the fact
+is reported in ``missing``: a placeholder is never shown as if it were the
+command. Prose (steps, verification) names the missing fact in angle brackets.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from wizard.kb.model import FactValue, Fix, Outcome, Pack
+from wizard.kb.validate import template_fields
+
+
+@dataclass(frozen=True)
+class RenderedFix:
+    """A fix as it applies to this site."""
+
+    id: str
+    title: str
+    tid: str
+    explanation: str
+    commands: tuple[str, ...]
+    steps: tuple[str, ...]
+    verify: tuple[str, ...]
+    warnings: tuple[str, ...]
+    missing: tuple[str, ...]
+    """Facts the fix needs that are not known; its commands are incomplete until given."""
+
+
+def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[list[str], set[str]]:
+    """Render one template; a list fact repeats the line once per item."""
+    names = template_fields(template)
+    missing = {n for n in names if n not in facts or facts[n] in ("", ())}
+    if missing and not prose:
+        return [], missing
+    values: dict[str, str] = {}
+    repeat: tuple[str, ...] = ()
+    repeat_name = ""
+    for name in names:
+        if name in missing:
+            values[name] = f"<{name}>"
+            continue
+        value = facts[name]
+        if isinstance(value, tuple):
+            if prose:
+                values[name] = ", ".join(value)
+            else:
+                repeat, repeat_name = value, name
+        else:
+            values[name] = value
+    if repeat:
+        return [template.format_map({**values, repeat_name: item}) for item in repeat], missing
+    return [template.format_map(values)], missing
+
+
+def render_fix(fix: Fix, facts: Mapping[str, FactValue]) -> RenderedFix:
+    missing: set[str] = set()
+
+    def render(templates: tuple[str, ...], prose: bool) -> tuple[str, ...]:
+        lines: list[str] = []
+        for template in templates:
+            rendered, lacking = _fill(template, facts, prose)
+            lines.extend(rendered)
+            missing.update(lacking)
+        return tuple(lines)
+
+    commands = render(fix.commands, prose=False)
+    return RenderedFix(
+        id=fix.id,
+        title=fix.title,
+        tid=fix.tid,
+        explanation=fix.explanation,
+        commands=commands,
+        steps=render(fix.steps, prose=True),
+        verify=render(fix.verify, prose=True),
+        warnings=render(fix.warnings, prose=True),
+        missing=tuple(sorted(missing)),
+    )
+
+
+def applicable_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue]) -> list[Fix]:
+    """The outcome's fixes whose ``applies_when`` holds (in the order the pack lists them)."""
+    fixes = [pack.fixes[f] for f in outcome.fixes]
+    return [f for f in fixes if f.applies_when is None or f.applies_when.holds(facts)]
+
+
+def render_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue]) -> list[RenderedFix]:
+    return [render_fix(f, facts) for f in applicable_fixes(pack, outcome, facts)]

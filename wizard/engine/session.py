@@ -1,0 +1,504 @@
+"""Provides the Session: a pure, UI-free state machine that walks a pack's decision graph.
+
+State is small and explicit: facts given up front (``--fact``, evidence), the
+user's answers in the order given, and an undo stack of earlier states. The
+position in the graph, the transcript and the outcome are derived from that
+state by walking the graph, so they can never disagree with it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from typing import Any, Literal
+
+from wizard.kb.graph import graph_of, remaining_questions
+from wizard.kb.model import UNKNOWN, Decision, FactValue, Outcome, Pack, Question
+from wizard.kb.values import parse_value
+
+Answerable = str | list[str] | tuple[str, ...]
+
+
+def now() -> str:
+    """UTC time, ISO 8601 to the second: what every record carries."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+
+
+class SessionError(ValueError):
+    """An answer or a move the session cannot take; the message is for the user."""
+
+
+@dataclass(frozen=True)
+class Given:
+    """A fact known without asking: a --fact, an answers file, or evidence (``kind:line``)."""
+
+    fact: str
+    value: FactValue
+    source: str
+    detail: str = ""
+    note: str | None = None
+
+    @property
+    def explicit(self) -> bool:
+        """Stated by a person (wins over evidence on conflict)."""
+        return ":" not in self.source
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the user answered for a fact (``UNKNOWN`` for "don't know")."""
+
+    fact: str
+    value: FactValue
+    note: str | None
+    time: str
+    source: str = "user"
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of the transcript: a question answered (by anyone) or a rule applied."""
+
+    node: str
+    kind: Literal["question", "decision"]
+    text: str
+    fact: str | None
+    value: FactValue | None
+    label: str
+    source: str
+    note: str | None = None
+    time: str | None = None
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Evidence that disagrees with a fact a person stated; the stated fact wins."""
+
+    fact: str
+    value: FactValue
+    source: str
+    evidence_value: FactValue
+    evidence_source: str
+
+
+@dataclass(frozen=True)
+class _State:
+    given: tuple[Given, ...] = ()
+    answers: tuple[Answer, ...] = ()
+    revising: str | None = None
+    """Fact whose question is being revised: the walk stops there again."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Honest progress: questions answered and the fewest/most still possible."""
+
+    answered: int
+    fewest_left: int
+    most_left: int
+
+    def describe(self) -> str:
+        if self.most_left == 0:
+            return f"step {self.answered} · done"
+        step = self.answered + 1
+        if self.fewest_left == self.most_left:
+            return f"step {step} · {self.most_left - 1} more"
+        return f"step {step} · at most {self.most_left - 1} more"
+
+
+@dataclass
+class Walk:
+    """Where the state leads: the steps taken and the node reached."""
+
+    steps: list[Step]
+    node: Question | Outcome
+    unknown_facts: list[str] = field(default_factory=list)
+    """Facts passed as unknown on the way (said "don't know", or not given)."""
+
+
+class Session:
+    """A troubleshooting case moving through one pack's graph."""
+
+    def __init__(self, pack: Pack, given: Iterable[Given] = ()) -> None:
+        self.pack = pack
+        self._state = _State()
+        self._undo: list[_State] = []
+        for item in given:
+            self._state = replace(self._state, given=_upsert_given(self._state.given, item))
+        self._check_given(self._state.given)
+
+    # --- state ------------------------------------------------------------
+
+    @property
+    def given(self) -> tuple[Given, ...]:
+        return self._state.given
+
+    @property
+    def answers(self) -> tuple[Answer, ...]:
+        return self._state.answers
+
+    def _push(self, state: _State) -> None:
+        self._undo.append(self._state)
+        self._state = state
+
+    def _check_given(self, given: Iterable[Given]) -> None:
+        for item in given:
+            fact = self.pack.facts.get(item.fact)
+            if fact is None:
+                raise SessionError(f"unknown fact '{item.fact}' (from {item.source})")
+            if item.value == UNKNOWN:
+                continue
+            try:
+                parse_value(fact, item.value)
+            except ValueError as exc:
+                raise SessionError(f"{exc} (from {item.source})") from None
+
+    def set_given(self, given: Iterable[Given], replace_sources: Iterable[str] = ()) -> None:
+        """Add facts known without asking; drop earlier ones from ``replace_sources``.
+
+        Used when evidence is pasted again: its old findings go, the new ones come.
+        """
+        prefixes = tuple(replace_sources)
+        kept = tuple(
+            g for g in self._state.given if not any(g.source.startswith(p) for p in prefixes)
+        )
+        new = list(given)
+        self._check_given(new)
+        for item in new:
+            kept = _upsert_given(kept, item)
+        self._push(replace(self._state, given=kept))
+
+    # --- facts --------------------------------------------------------------
+
+    def known_facts(self) -> dict[str, FactValue]:
+        """Every fact known from any source; answers beat given facts, people beat evidence."""
+        facts: dict[str, FactValue] = {}
+        for item in sorted(self._state.given, key=lambda g: g.explicit):
+            if item.value != UNKNOWN:
+                facts[item.fact] = item.value
+        for answer in self._state.answers:
+            if answer.value == UNKNOWN:
+                facts.pop(answer.fact, None)
+            else:
+                facts[answer.fact] = answer.value
+        return facts
+
+    def provenance(self) -> dict[str, str]:
+        """Where each known fact came from (``user``, ``fact``, ``login-script:3`` …)."""
+        sources: dict[str, str] = {}
+        for item in sorted(self._state.given, key=lambda g: g.explicit):
+            if item.value != UNKNOWN:
+                sources[item.fact] = item.source
+        for answer in self._state.answers:
+            if answer.value == UNKNOWN:
+                sources.pop(answer.fact, None)
+            else:
+                sources[answer.fact] = answer.source
+        return sources
+
+    def conflicts(self) -> list[Conflict]:
+        """Evidence that disagrees with a fact a person stated (as a --fact or an answer)."""
+        stated: dict[str, tuple[FactValue, str]] = {
+            g.fact: (g.value, g.source) for g in self._state.given if g.explicit
+        }
+        for answer in self._state.answers:
+            if answer.value != UNKNOWN:
+                stated[answer.fact] = (answer.value, answer.source)
+        found = []
+        for item in self._state.given:
+            if item.explicit or item.fact not in stated or item.value == UNKNOWN:
+                continue
+            value, source = stated[item.fact]
+            if value != item.value:
+                found.append(Conflict(item.fact, value, source, item.value, item.source))
+        return found
+
+    # --- the walk -----------------------------------------------------------
+
+    def walk(self, unattended: bool = False) -> Walk:
+        """Follow the graph from the start on what is known.
+
+        Interactive walks stop at the first question nobody has answered.
+        Unattended walks pass such questions as "don't know", so they always
+        reach an outcome (``needs-more-information`` when the facts do not settle it).
+        """
+        facts = self.known_facts()
+        answers = {a.fact: a for a in self._state.answers}
+        given = {g.fact: g for g in sorted(self._state.given, key=lambda g: g.explicit)}
+        steps: list[Step] = []
+        unknown: list[str] = []
+        node = self.pack.nodes[self.pack.start]
+        for _ in range(len(self.pack.nodes) + 1):
+            if isinstance(node, Outcome):
+                return Walk(steps, node, unknown)
+            if isinstance(node, Decision):
+                target, label = _decide(node, facts)
+                steps.append(Step(node.id, "decision", label, None, None, label, "rule"))
+                node = self.pack.nodes[target]
+                continue
+            if self._state.revising == node.fact:
+                return Walk(steps, node, unknown)
+            answer = answers.get(node.fact)
+            time: str | None
+            if answer is not None:
+                value: FactValue = answer.value
+                source, note, time, detail = answer.source, answer.note, answer.time, ""
+            elif node.fact in given and given[node.fact].value != UNKNOWN:
+                item = given[node.fact]
+                value, source, note, time = item.value, item.source, item.note, None
+                detail = item.detail
+            elif unattended:
+                value, source, note, time, detail = UNKNOWN, "not given", None, None, ""
+            else:
+                return Walk(steps, node, unknown)
+            routed = _route(node, value)
+            if routed is None:
+                # A known value this question has no route for: ask the user.
+                if not unattended or node.unknown is None:
+                    return Walk(steps, node, unknown)
+                routed, value = node.unknown, UNKNOWN
+            if value == UNKNOWN and not node.optional:
+                unknown.append(node.fact)
+            label = _label(node, value)
+            steps.append(
+                Step(
+                    node.id,
+                    "question",
+                    node.text,
+                    node.fact,
+                    value,
+                    label,
+                    source,
+                    note,
+                    time,
+                    detail,
+                )
+            )
+            node = self.pack.nodes[routed]
+        raise RuntimeError("the decision graph has a cycle")  # validation rules this out
+
+    @property
+    def current(self) -> Question | Outcome:
+        """The question to ask now, or the outcome reached."""
+        return self.walk().node
+
+    @property
+    def outcome(self) -> Outcome | None:
+        node = self.current
+        return node if isinstance(node, Outcome) else None
+
+    def path(self) -> list[Step]:
+        return self.walk().steps
+
+    def question_steps(self) -> list[Step]:
+        """The transcript's questions only (what a person sees as "the path so far")."""
+        return [s for s in self.path() if s.kind == "question"]
+
+    def progress(self) -> Progress:
+        walk = self.walk()
+        answered = sum(1 for s in walk.steps if s.kind == "question")
+        fewest, most = remaining_questions(graph_of(self.pack))[walk.node.id]
+        return Progress(answered, fewest, most)
+
+    def missing(self) -> list[str]:
+        """Facts that would settle the case, in the order the wizard would ask for them.
+
+        Empty once the known facts reach a diagnosis.
+        """
+        walk = self.walk(unattended=True)
+        if not isinstance(walk.node, Outcome) or walk.node.diagnosis != "needs-more-information":
+            return []
+        return list(dict.fromkeys(walk.unknown_facts))
+
+    # --- moves --------------------------------------------------------------
+
+    def answer(self, value: Answerable, note: str | None = None) -> None:
+        """Answer the current question (``UNKNOWN`` for "don't know") and move on."""
+        node = self.current
+        if not isinstance(node, Question):
+            raise SessionError("the case is already decided; go back to change an answer")
+        parsed = self._parse_answer(node, value)
+        answers = tuple(a for a in self._state.answers if a.fact != node.fact)
+        record = Answer(node.fact, parsed, (note or "").strip() or None, now())
+        self._push(_State(self._state.given, (*answers, record), None))
+
+    def dont_know(self, note: str | None = None) -> None:
+        """ "Don't know / can't check now": route to the next check that can decide."""
+        self.answer(UNKNOWN, note)
+
+    def _parse_answer(self, node: Question, value: Answerable) -> FactValue:
+        if isinstance(value, str) and value == UNKNOWN:
+            if node.unknown is None:
+                raise SessionError(f"'{node.fact}' needs an answer here")
+            return UNKNOWN
+        fact = self.pack.facts[node.fact]
+        try:
+            parsed = parse_value(fact, value)
+        except ValueError as exc:
+            raise SessionError(str(exc)) from None
+        if _route(node, parsed) is None:
+            offered = ", ".join(c.value for c in node.choices)
+            raise SessionError(f"{node.fact}: '{parsed}' is not an answer here ({offered})")
+        return parsed
+
+    def back(self) -> bool:
+        """Undo the last move (answer, revision or evidence change); False at the start."""
+        if not self._undo:
+            return False
+        self._state = self._undo.pop()
+        return True
+
+    def restart(self) -> None:
+        """Forget every answer (evidence and stated facts stay); undoable."""
+        self._push(_State(self._state.given, (), None))
+
+    def jump_to(self, step: int) -> None:
+        """Revise the answer of question step ``step`` (0-based, in ``question_steps``).
+
+        The later answers are kept: those the new path still meets are applied
+        again, so revising one answer never loses the others.
+        """
+        steps = self.question_steps()
+        if not 0 <= step < len(steps):
+            raise SessionError(f"no step {step + 1} to revise")
+        fact = steps[step].fact
+        self._push(replace(self._state, revising=fact))
+
+    @property
+    def revising(self) -> str | None:
+        return self._state.revising
+
+    # --- persistence --------------------------------------------------------
+
+    def to_dict(self) -> dict[str, Any]:
+        def state(s: _State) -> dict[str, Any]:
+            return {
+                "given": [_given_dict(g) for g in s.given],
+                "answers": [_answer_dict(a) for a in s.answers],
+                "revising": s.revising,
+            }
+
+        return {
+            "pack": {"id": self.pack.id, "version": self.pack.version, "sha256": self.pack.sha256},
+            "state": state(self._state),
+            "undo": [state(s) for s in self._undo],
+        }
+
+    @classmethod
+    def from_dict(cls, pack: Pack, data: Mapping[str, Any]) -> Session:
+        """Rebuild a saved session; refuses a pack whose major version changed."""
+        saved = data.get("pack", {})
+        if saved.get("id") != pack.id:
+            raise SessionError(
+                f"this session was made with pack '{saved.get('id')}', not '{pack.id}'"
+            )
+        if _major(str(saved.get("version", ""))) != _major(pack.version):
+            raise SessionError(
+                f"this session was made with {pack.id} {saved.get('version')}; the installed "
+                f"pack is {pack.version}, which is not compatible (its major version changed)"
+            )
+
+        def state(raw: Mapping[str, Any]) -> _State:
+            return _State(
+                tuple(_given_from(g) for g in raw.get("given", [])),
+                tuple(_answer_from(a) for a in raw.get("answers", [])),
+                raw.get("revising"),
+            )
+
+        session = cls(pack)
+        try:
+            session._state = state(data["state"])
+            session._undo = [state(s) for s in data.get("undo", [])]
+        except (KeyError, TypeError) as exc:
+            raise SessionError(f"saved session is damaged ({exc})") from None
+        return session
+
+
+# --- helpers ------------------------------------------------------------------
+
+
+def _upsert_given(given: tuple[Given, ...], item: Given) -> tuple[Given, ...]:
+    """Add ``item``; one value per fact and kind of source (explicit or evidence)."""
+    kept = tuple(g for g in given if not (g.fact == item.fact and g.explicit == item.explicit))
+    return (*kept, item)
+
+
+def _decide(node: Decision, facts: Mapping[str, FactValue]) -> tuple[str, str]:
+    for rule in node.rules:
+        if rule.when.holds(facts):
+            return rule.next, rule.label or rule.when.describe()
+    return node.default, "otherwise"
+
+
+def _route(node: Question, value: FactValue) -> str | None:
+    if value == UNKNOWN:
+        return node.unknown
+    for choice in node.choices:
+        if choice.value == value:
+            return choice.next
+    if node.other is not None:
+        return node.other.next
+    return None
+
+
+def _label(node: Question, value: FactValue) -> str:
+    if value == UNKNOWN:
+        return "don't know"
+    for choice in node.choices:
+        if choice.value == value:
+            return choice.label
+    return ", ".join(value) if isinstance(value, tuple) else value
+
+
+def _major(version: str) -> str:
+    return version.split(".", 1)[0]
+
+
+def _value_json(value: FactValue) -> str | list[str]:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _value_from(raw: Any) -> FactValue:
+    return tuple(str(v) for v in raw) if isinstance(raw, list) else str(raw)
+
+
+def _given_dict(g: Given) -> dict[str, Any]:
+    return {
+        "fact": g.fact,
+        "value": _value_json(g.value),
+        "source": g.source,
+        "detail": g.detail,
+        "note": g.note,
+    }
+
+
+def _given_from(raw: Mapping[str, Any]) -> Given:
+    return Given(
+        raw["fact"],
+        _value_from(raw["value"]),
+        raw["source"],
+        raw.get("detail", ""),
+        raw.get("note"),
+    )
+
+
+def _answer_dict(a: Answer) -> dict[str, Any]:
+    return {
+        "fact": a.fact,
+        "value": _value_json(a.value),
+        "note": a.note,
+        "time": a.time,
+        "source": a.source,
+    }
+
+
+def _answer_from(raw: Mapping[str, Any]) -> Answer:
+    return Answer(
+        raw["fact"],
+        _value_from(raw["value"]),
+        raw.get("note"),
+        raw["time"],
+        raw.get("source", "user"),
+    )

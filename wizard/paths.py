@@ -1,0 +1,26 @@
+"""Provides where KB Wizard keeps its data: one place to change, one place tests redirect."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DATA_DIR_ENV = "KBWIZARD_DATA_DIR"
+
+
+def data_dir() -> Path:
+    """The data folder (``KBWIZARD_DATA_DIR``, else the platform's user data dir); not created."""
+    override = os.environ.get(DATA_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_path
+
+    return user_data_path("kbwizard", appauthor=False)
+
+
+def sessions_dir() -> Path:
+    return data_dir() / "sessions"
+
+
+def exports_dir() -> Path:
+    return data_dir() / "exports"

@@ -1,0 +1,207 @@
+"""Provides the case summary laid out once as neutral blocks, for every human-readable format.
+
+Markdown, HTML and plain text render the same blocks, so the three never
+drift apart; each renderer escapes every piece of text itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from wizard.report.summary import CaseSummary, value_text
+
+
+@dataclass(frozen=True)
+class Heading:
+    level: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    strong_prefix: str = ""
+
+
+@dataclass(frozen=True)
+class Callout:
+    """A warning or notice that must not be missed."""
+
+    kind: str  # "warning" | "note"
+    text: str
+
+
+@dataclass(frozen=True)
+class Items:
+    items: tuple[str, ...]
+    numbered: bool = False
+    checks: tuple[bool | None, ...] = ()
+    """For checklists: True checked, False unchecked, None not a checklist."""
+
+
+@dataclass(frozen=True)
+class Code:
+    text: str
+    info: str = ""
+    marked: tuple[int, ...] = ()
+    """0-based line indexes to highlight (the lines that decided something)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    headers: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+
+
+Block = Heading | Para | Callout | Items | Code | Table
+
+DIAGNOSIS_WORDS = {
+    "tid3438100-confirmed": "Confirmed",
+    "not-this-issue": "Not this issue",
+    "needs-more-information": "Needs more information",
+    "in-progress": "In progress",
+}
+
+
+def build_document(s: CaseSummary) -> list[Block]:
+    blocks: list[Block] = [Heading(1, f"Case summary: {s.title}")]
+    blocks.append(
+        Para(f"{s.diagnosis} ({DIAGNOSIS_WORDS.get(s.diagnosis, s.diagnosis)})", "Diagnosis: ")
+    )
+    blocks.append(Para(s.summary))
+    header = [
+        ("Case", s.reference),
+        ("Agent", s.agent),
+        ("Contact", s.contact),
+        ("Started", s.started),
+        ("Last change", s.ended),
+        ("Session", s.case_id),
+    ]
+    blocks.append(Table(("", ""), tuple((k, v) for k, v in header if v)))
+    src = s.source
+    blocks.append(
+        Para(
+            f"{src['document']}: {src['title']} (published {src['published']}, updated "
+            f"{src['updated']}; {', '.join(src['products'])}). Pack {s.pack_id} {s.pack_version}, "
+            f"sha256 {s.pack_sha256[:16]}.",
+            "Source: ",
+        )
+    )
+    for warning in s.scope_warnings:
+        blocks.append(Callout("warning", f"Outside the article's scope: {warning}"))
+    for conflict in s.conflicts:
+        blocks.append(
+            Callout(
+                "warning",
+                f"Conflict on {conflict.fact}: {value_text(conflict.value)} ({conflict.source}) "
+                f"was used; the evidence says {value_text(conflict.evidence_value)} "
+                f"({conflict.evidence_source}).",
+            )
+        )
+
+    for number, fix in enumerate(s.fixes, 1):
+        blocks.append(Heading(2, f"Fix {number}: {fix.title}"))
+        if fix.commands:
+            blocks.append(Code("\n".join(fix.commands), "text"))
+        if fix.missing:
+            blocks.append(
+                Callout(
+                    "warning",
+                    f"Needs {', '.join(fix.missing)} before the exact command can be given.",
+                )
+            )
+        if fix.steps:
+            blocks.append(Items(fix.steps, numbered=True))
+        for warning in fix.warnings:
+            blocks.append(Callout("warning", warning))
+        blocks.append(Para(fix.explanation, "Why it works: "))
+        if fix.id == "reorder-login-script" and s.login_script_diff:
+            blocks.append(Heading(3, "Corrected login script (diff)"))
+            blocks.append(Code(s.login_script_diff.rstrip("\n"), "diff"))
+            for note in s.reorder_notes:
+                blocks.append(Callout("note", note))
+        verify = next((v for v in s.verification if v.fix == fix.id), None)
+        if verify is not None:
+            blocks.append(Heading(3, "Verify"))
+            blocks.append(
+                Items(verify.checks, checks=tuple(verify.verdict == "fixed" for _ in verify.checks))
+            )
+            if verify.verdict:
+                result = f"Reported: {verify.verdict}" + (
+                    f" ({verify.time})" if verify.time else ""
+                )
+                blocks.append(Para(result + (f". Note: {verify.note}" if verify.note else "")))
+    if s.reordered_login_script:
+        blocks.append(Heading(2, "Corrected login script (whole)"))
+        blocks.append(Code(s.reordered_login_script.rstrip("\r\n"), "text"))
+
+    if s.missing:
+        blocks.append(Heading(2, "Still needed"))
+        for m in s.missing:
+            blocks.append(Para(m.question, f"{m.fact}: "))
+            if m.how_to_check:
+                blocks.append(Para(m.how_to_check, "How to check: "))
+    if s.risks:
+        blocks.append(Heading(2, "Latent risk worth fixing anyway"))
+        for risk in s.risks:
+            blocks.append(Callout("warning", risk))
+    if s.collect:
+        blocks.append(Heading(2, "Collect before escalating"))
+        blocks.append(Items(tuple(s.collect), checks=tuple(False for _ in s.collect)))
+
+    blocks.append(Heading(2, s.explanation_title or "How it happens"))
+    blocks.append(Items(tuple(s.explanation), numbered=True))
+
+    blocks.append(Heading(2, "Steps taken"))
+    rows = []
+    for number, step in enumerate((p for p in s.path if p.kind == "question"), 1):
+        rows.append((str(number), step.text, step.label, step.source, step.note or ""))
+    if rows:
+        blocks.append(Table(("#", "Question", "Answer", "Source", "Note"), tuple(rows)))
+    else:
+        blocks.append(Para("No question was answered yet."))
+
+    blocks.append(Heading(2, "Facts"))
+    fact_rows = tuple(
+        (name, value_text(value), s.provenance.get(name, "")) for name, value in s.facts.items()
+    )
+    blocks.append(
+        Table(("Fact", "Value", "Source"), fact_rows) if fact_rows else Para("No facts known.")
+    )
+
+    for ev in s.evidence:
+        blocks.append(Heading(2, f"Evidence: {ev.title} ({ev.name}, {ev.encoding})"))
+        for fact, value, line, detail in ev.findings:
+            blocks.append(Para(f"{fact} = {value_text(value)} (line {line}): {detail}"))
+        if ev.mappings:
+            blocks.append(
+                Table(
+                    ("Line", "Drive", "Target", "Role", "Why"),
+                    tuple(
+                        (
+                            str(m.line),
+                            m.drive,
+                            m.target,
+                            m.role + (" (hint)" if m.hint else ""),
+                            m.role_reason + (f" [{m.condition}]" if m.condition else ""),
+                        )
+                        for m in ev.mappings
+                    ),
+                )
+            )
+        for remark in ev.remarks:
+            blocks.append(Callout("note", remark))
+        width = len(str(len(ev.lines)))
+        text = "\n".join(f"{ln.line:>{width}}  {ln.text}" for ln in ev.lines)
+        marked = tuple(i for i, ln in enumerate(ev.lines) if ln.decisive)
+        blocks.append(Code(text, "text", marked))
+        if ev.unrecognised:
+            blocks.append(
+                Para(
+                    ", ".join(str(n) for n, _ in ev.unrecognised[:20])
+                    + (" …" if len(ev.unrecognised) > 20 else ""),
+                    "Lines not read as commands: ",
+                )
+            )
+    blocks.append(Para(f"Generated {s.generated} by KB Wizard.", ""))
+    return blocks

@@ -1,0 +1,51 @@
+"""Provides the summary formats by name (long and short forms) and rendering by format."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from wizard.report.summary import CaseSummary
+
+FORMATS: dict[str, str] = {
+    "json": "json",
+    "markdown": "markdown",
+    "md": "markdown",
+    "html": "html",
+    "htm": "html",
+    "text": "text",
+    "txt": "text",
+}
+"""Every accepted name -> the canonical format."""
+
+EXTENSIONS = {"json": ".json", "markdown": ".md", "html": ".html", "text": ".txt"}
+
+
+def canonical(name: str) -> str:
+    """The canonical format for ``name``; ValueError listing the choices otherwise."""
+    try:
+        return FORMATS[name.lower()]
+    except KeyError:
+        raise ValueError(f"unknown format '{name}' (choose from {', '.join(FORMATS)})") from None
+
+
+def renderer(fmt: str) -> Callable[[CaseSummary], str]:
+    fmt = canonical(fmt)
+    if fmt == "json":
+        from wizard.report.render_json import render_json
+
+        return render_json
+    if fmt == "markdown":
+        from wizard.report.render_markdown import render_markdown
+
+        return render_markdown
+    if fmt == "html":
+        from wizard.report.render_html import render_html
+
+        return render_html
+    from wizard.report.render_text import render_text
+
+    return render_text
+
+
+def render(summary: CaseSummary, fmt: str) -> str:
+    return renderer(fmt)(summary)

@@ -1,0 +1,144 @@
+"""Provides the JSON form of a case summary: stable, versioned (``schema_version``)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from wizard.engine.fixes import RenderedFix
+from wizard.engine.session import Step
+from wizard.kb.model import FactValue
+from wizard.report.summary import SCHEMA_VERSION, CaseSummary
+
+
+def _value(value: FactValue | None) -> Any:
+    return list(value) if isinstance(value, tuple) else value
+
+
+def _fix(fix: RenderedFix) -> dict[str, Any]:
+    return {
+        "id": fix.id,
+        "title": fix.title,
+        "commands": list(fix.commands),
+        "steps": list(fix.steps),
+        "explanation": fix.explanation,
+        "warnings": list(fix.warnings),
+        "verify": list(fix.verify),
+        "missing": list(fix.missing),
+        "tid": fix.tid,
+    }
+
+
+def _step(step: Step) -> dict[str, Any]:
+    return {
+        "node": step.node,
+        "kind": step.kind,
+        "text": step.text,
+        "fact": step.fact,
+        "value": _value(step.value),
+        "answer": step.label,
+        "source": step.source,
+        "note": step.note,
+        "time": step.time,
+    }
+
+
+def to_data(s: CaseSummary) -> dict[str, Any]:
+    """The summary as JSON-ready data; the contract's fields come first."""
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "pack": s.pack_id,
+        "diagnosis": s.diagnosis,
+        "fixes": [_fix(f) for f in s.fixes],
+        "facts": {k: _value(v) for k, v in s.facts.items()},
+        "provenance": dict(s.provenance),
+        "missing": [m.fact for m in s.missing],
+        "path": [_step(p) for p in s.path],
+        "conflicts": [
+            {
+                "fact": c.fact,
+                "value": _value(c.value),
+                "source": c.source,
+                "evidence_value": _value(c.evidence_value),
+                "evidence_source": c.evidence_source,
+            }
+            for c in s.conflicts
+        ],
+        "reordered_login_script": s.reordered_login_script,
+        "login_script_diff": s.login_script_diff,
+        "reorder_notes": s.reorder_notes,
+        "status": s.status,
+        "title": s.title,
+        "summary": s.summary,
+        "missing_help": [
+            {"fact": m.fact, "question": m.question, "how_to_check": m.how_to_check}
+            for m in s.missing
+        ],
+        "collect": s.collect,
+        "risks": s.risks,
+        "scope_warnings": s.scope_warnings,
+        "remarks": s.remarks,
+        "explanation": {"title": s.explanation_title, "steps": s.explanation},
+        "verification": [
+            {
+                "fix": v.fix,
+                "title": v.title,
+                "checks": list(v.checks),
+                "result": v.verdict,
+                "note": v.note,
+                "time": v.time,
+            }
+            for v in s.verification
+        ],
+        "evidence": [
+            {
+                "kind": e.kind,
+                "name": e.name,
+                "encoding": e.encoding,
+                "findings": [
+                    {"fact": f, "value": _value(v), "line": line, "detail": d}
+                    for f, v, line, d in e.findings
+                ],
+                "decisive_lines": [
+                    {"line": ln.line, "text": ln.text} for ln in e.lines if ln.decisive
+                ],
+                "remarks": list(e.remarks),
+                "unrecognised": [{"line": n, "text": t} for n, t in e.unrecognised],
+                "mappings": [
+                    {
+                        "line": m.line,
+                        "drive": m.drive,
+                        "target": m.target,
+                        "server": m.server,
+                        "role": m.role,
+                        "reason": m.role_reason,
+                        "hint": m.hint,
+                        "condition": m.condition,
+                    }
+                    for m in e.mappings
+                ],
+                "text": "\n".join(ln.text for ln in e.lines),
+            }
+            for e in s.evidence
+        ],
+        "pack_info": {
+            "id": s.pack_id,
+            "version": s.pack_version,
+            "sha256": s.pack_sha256,
+            "title": s.pack_title,
+            "source": s.source,
+        },
+        "case": {
+            "id": s.case_id,
+            "reference": s.reference,
+            "agent": s.agent,
+            "contact": s.contact,
+            "started": s.started,
+            "ended": s.ended,
+            "generated": s.generated,
+        },
+    }
+
+
+def render_json(s: CaseSummary) -> str:
+    return json.dumps(to_data(s), indent=2, ensure_ascii=False) + "\n"

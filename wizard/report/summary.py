@@ -1,0 +1,257 @@
+"""Provides the CaseSummary: everything a second-level engineer needs, built from a Case.
+
+The summary is plain data, ready for the renderers (Markdown, JSON, HTML,
+text). Its JSON form is also the output of ``kbwizard diagnose`` and carries
+the contract's fields (pack, diagnosis, fixes, facts, provenance, missing,
+path, conflicts, reordered_login_script).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from wizard.engine.case import Case
+from wizard.engine.fixes import RenderedFix, render_fixes
+from wizard.engine.session import Conflict, Step, now
+from wizard.evidence.login_script import Mapping
+from wizard.kb.model import UNKNOWN, FactValue, Outcome, Question
+
+SCHEMA_VERSION = 1
+"""Version of the summary's JSON schema (docs/summary-schema.md)."""
+
+
+@dataclass(frozen=True)
+class MissingFact:
+    """A fact the case still needs, with where to find it."""
+
+    fact: str
+    question: str
+    how_to_check: str
+
+
+@dataclass(frozen=True)
+class EvidenceLine:
+    line: int
+    text: str
+    decisive: bool
+
+
+@dataclass(frozen=True)
+class EvidenceSummary:
+    """One artifact as given, with the lines that decided something marked."""
+
+    kind: str
+    title: str
+    name: str
+    encoding: str
+    lines: tuple[EvidenceLine, ...]
+    findings: tuple[tuple[str, FactValue, int, str], ...]
+    remarks: tuple[str, ...]
+    unrecognised: tuple[tuple[int, str], ...]
+    mappings: tuple[Mapping, ...] = ()
+
+
+@dataclass(frozen=True)
+class VerifyItem:
+    fix: str
+    title: str
+    checks: tuple[str, ...]
+    verdict: str | None
+    note: str | None
+    time: str | None
+
+
+@dataclass
+class CaseSummary:
+    pack_id: str
+    pack_version: str
+    pack_sha256: str
+    pack_title: str
+    source: dict[str, Any]
+    case_id: str
+    reference: str
+    agent: str
+    contact: str
+    started: str
+    ended: str
+    generated: str
+    status: str
+    """``decided`` when an outcome was reached, ``in-progress`` otherwise."""
+    diagnosis: str
+    title: str
+    summary: str
+    fixes: list[RenderedFix]
+    facts: dict[str, FactValue]
+    provenance: dict[str, str]
+    missing: list[MissingFact]
+    path: list[Step]
+    conflicts: list[Conflict]
+    evidence: list[EvidenceSummary]
+    reordered_login_script: str | None
+    login_script_diff: str | None
+    reorder_notes: list[str]
+    explanation_title: str
+    explanation: list[str]
+    verification: list[VerifyItem]
+    collect: list[str]
+    risks: list[str]
+    scope_warnings: list[str]
+    remarks: list[str] = field(default_factory=list)
+
+    @property
+    def decided(self) -> bool:
+        return self.status == "decided"
+
+
+def summarize(case: Case, unattended: bool = False) -> CaseSummary:
+    """Build the summary. ``unattended`` walks past unasked questions (as ``diagnose`` does)."""
+    pack = case.pack
+    session = case.session
+    interactive = session.walk()
+    walk = session.walk(unattended=True) if unattended else interactive
+    outcome = walk.node if isinstance(walk.node, Outcome) else None
+    status = "decided" if outcome is not None else "in-progress"
+    facts = session.known_facts()
+    if outcome is None:
+        # Mid-case export: the answers so far, and what the case still needs.
+        diagnosis, title, summary_text = (
+            "in-progress",
+            "Case in progress",
+            ("The wizard has not reached a diagnosis yet; the answers so far are below."),
+        )
+        missing_facts = [walk.node.fact] if isinstance(walk.node, Question) else []
+        missing_facts += [f for f in session.missing() if f not in missing_facts]
+        fixes: list[RenderedFix] = []
+        collect: list[str] = []
+        risks: list[str] = []
+    else:
+        diagnosis, title, summary_text = outcome.diagnosis, outcome.title, outcome.summary
+        missing_facts = (
+            list(dict.fromkeys(walk.unknown_facts))
+            if outcome.diagnosis == "needs-more-information"
+            else []
+        )
+        fixes = render_fixes(pack, outcome, facts) if outcome.diagnosis not in _NO_FIX else []
+        collect = list(outcome.collect)
+        risks = [r.text for r in outcome.risks if r.when.holds(facts)]
+    analysis = case.analysis()
+    reorder_applies = any(f.id == "reorder-login-script" for f in fixes)
+    reordering = analysis.reordering if reorder_applies else None
+    verdicts = {v.fix: v for v in case.verifications}
+    return CaseSummary(
+        pack_id=pack.id,
+        pack_version=pack.version,
+        pack_sha256=pack.sha256,
+        pack_title=pack.title,
+        source={
+            "document": pack.source.document,
+            "title": pack.source.title,
+            "published": pack.source.published,
+            "updated": pack.source.updated,
+            "products": list(pack.source.products),
+        },
+        case_id=case.id,
+        reference=case.header.reference,
+        agent=case.header.agent,
+        contact=case.header.contact,
+        started=case.created,
+        ended=case.updated,
+        generated=now(),
+        status=status,
+        diagnosis=diagnosis,
+        title=title,
+        summary=summary_text,
+        fixes=fixes,
+        facts=facts,
+        provenance=session.provenance(),
+        missing=[_missing(case, f) for f in missing_facts],
+        path=walk.steps,
+        conflicts=session.conflicts(),
+        evidence=_evidence(case),
+        reordered_login_script=(
+            reordering.text if reordering is not None and reordering.changed else None
+        ),
+        login_script_diff=reordering.diff
+        if reordering is not None and reordering.changed
+        else None,
+        reorder_notes=list(reordering.warnings) if reordering is not None else [],
+        explanation_title=pack.explanation_title,
+        explanation=list(pack.explanation),
+        verification=[
+            VerifyItem(
+                f.id,
+                f.title,
+                f.verify,
+                verdicts[f.id].verdict if f.id in verdicts else None,
+                verdicts[f.id].note if f.id in verdicts else None,
+                verdicts[f.id].time if f.id in verdicts else None,
+            )
+            for f in fixes
+        ],
+        collect=collect,
+        risks=risks,
+        scope_warnings=[c.text for c in pack.scope if c.when.holds(facts)],
+        remarks=[
+            f"{r.kind}: {m.text}" if m.line is None else f"{r.kind}:{m.line}: {m.text}"
+            for r in analysis.reports()
+            for m in r.remarks
+        ],
+    )
+
+
+_NO_FIX = frozenset({"not-this-issue", "needs-more-information"})
+
+
+def _missing(case: Case, fact: str) -> MissingFact:
+    question = case.pack.question_for(fact)
+    if question is None:
+        return MissingFact(fact, case.pack.facts[fact].description, "")
+    return MissingFact(fact, question.text, question.how_to_check)
+
+
+def _evidence(case: Case) -> list[EvidenceSummary]:
+    analysis = case.analysis()
+    decoded = {
+        "login-script": analysis.login.decoded if analysis.login else None,
+        "load-script": analysis.load.decoded if analysis.load else None,
+        "set-parameters": analysis.settings.decoded if analysis.settings else None,
+    }
+    out = []
+    for report in analysis.reports():
+        artifact = case.artifacts[report.kind]
+        decisive = {f.line for f in report.findings}
+        if report.kind == "login-script" and analysis.login is not None:
+            decisive |= set(analysis.login.deciding_lines)
+        text = decoded[report.kind]
+        lines = tuple(
+            EvidenceLine(sl.number, sl.text, sl.number in decisive)
+            for sl in (text.lines if text is not None else ())
+        )
+        out.append(
+            EvidenceSummary(
+                kind=report.kind,
+                title=case.pack.evidence[report.kind].title,
+                name=artifact.name,
+                encoding=report.encoding,
+                lines=lines,
+                findings=tuple((f.fact, f.value, f.line, f.detail) for f in report.findings),
+                remarks=tuple(
+                    m.text if m.line is None else f"line {m.line}: {m.text}" for m in report.remarks
+                ),
+                unrecognised=report.unrecognised,
+                mappings=analysis.login.mappings
+                if report.kind == "login-script" and analysis.login
+                else (),
+            )
+        )
+    return out
+
+
+def value_text(value: FactValue | None) -> str:
+    """A fact value as people read it."""
+    if value is None:
+        return ""
+    if value == UNKNOWN:
+        return "don't know"
+    return ", ".join(value) if isinstance(value, tuple) else value
