@@ -238,7 +238,7 @@ class Session:
                 steps.append(Step(node.id, "decision", label, None, None, label, "rule"))
                 node = self.pack.nodes[target]
                 continue
-            if self._state.revising == node.fact:
+            if self._state.revising == node.fact and not unattended:
                 return Walk(steps, node, unknown)
             answer = answers.get(node.fact)
             time: str | None
