@@ -156,6 +156,50 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     return exit_codes.OK
 
 
+def cmd_sessions(args: argparse.Namespace) -> int:
+    from wizard.store import list_sessions, prune
+
+    if args.prune is not None:
+        if args.prune < 0:
+            raise UsageError("--prune takes a number of days (0 or more)")
+        removed = prune(args.prune)
+        _err(f"removed {len(removed)} session{'s' if len(removed) != 1 else ''}")
+        return exit_codes.OK
+    infos, skipped = list_sessions()
+    for bad in skipped:
+        _err(f"skipped {bad.path}: {bad.reason}")
+    if not infos:
+        _err("no saved sessions")
+        return exit_codes.OK
+    _out(
+        "ID            CASE                PACK              STARTED                    "
+        "STATUS       OUTCOME\n"
+    )
+    for i in infos:
+        _out(
+            f"{i.id:<13} {_clip(i.reference or '-', 19):<19} {_clip(i.pack, 17):<17} "
+            f"{i.started:<26} {i.status:<12} {i.diagnosis or '-'}\n"
+        )
+    return exit_codes.OK
+
+
+def _clip(text: str, width: int) -> str:
+    text = "".join(ch if ch.isprintable() else "?" for ch in text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from wizard.kb.registry import open_pack
+    from wizard.report.formats import render
+    from wizard.report.summary import summarize
+    from wizard.store import load_case, saved_pack
+
+    pack = open_pack(saved_pack(args.session), args.pack_dir)
+    case = load_case(pack, args.session)
+    _emit(render(summarize(case), args.format), args.output, args.force)
+    return exit_codes.OK
+
+
 # --- parser -------------------------------------------------------------------
 
 GRAPH_FORMATS = {"mermaid": "mermaid", "mmd": "mermaid", "dot": "dot", "gv": "dot"}
@@ -261,11 +305,41 @@ def build_parser() -> argparse.ArgumentParser:
     diagnose.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
     diagnose.add_argument("--force", action="store_true", help="let -o replace an existing file")
     diagnose.set_defaults(func=cmd_diagnose)
+
+    run = sub.add_parser(
+        "run",
+        parents=[common, inputs],
+        help="the wizard (the default command)",
+        description="Start the wizard; pre-fill it with --fact/--evidence/--answers, or resume.",
+    )
+    run.add_argument("--resume", metavar="ID", help="continue a saved session (id or 'last')")
+    run.set_defaults(func=cmd_run)
+
+    sessions = sub.add_parser("sessions", help="list saved sessions (or prune old ones)")
+    sessions.add_argument(
+        "--prune", type=float, metavar="DAYS", help="remove sessions unchanged for DAYS days"
+    )
+    sessions.set_defaults(func=cmd_sessions)
+
+    export = sub.add_parser(
+        "export", parents=[common], help="render a saved session's case summary"
+    )
+    export.add_argument("session", metavar="ID", help="session id (or a unique prefix, or 'last')")
+    export.add_argument(
+        "--format",
+        type=_choice(REPORT_FORMATS, "format"),
+        default="markdown",
+        help="markdown (md), json, html (htm) or text (txt); default markdown",
+    )
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    export.add_argument("--force", action="store_true", help="let -o replace an existing file")
+    export.set_defaults(func=cmd_export)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the exit code (see EPILOG)."""
+    from wizard.atomic import WriteError
     from wizard.engine.session import SessionError
     from wizard.kb.problems import PackError
 
@@ -279,7 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
-    except (PackError, SessionError) as exc:
+    except (PackError, SessionError, WriteError) as exc:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
     except KeyboardInterrupt:
@@ -299,10 +373,42 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_codes.INTERNAL_ERROR
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    """The wizard. Textual is imported here and only here."""
+    from wizard.engine.case import Case
+    from wizard.engine.intake import build_case
+    from wizard.kb.registry import open_pack
+    from wizard.store import load_case, saved_pack
+
+    case: Case | None = None
+    if getattr(args, "resume", None):
+        pack = open_pack(args.pack or saved_pack(args.resume), args.pack_dir)
+        case = load_case(pack, args.resume)
+    else:
+        intake = _intake(args)
+        pack = open_pack(args.pack or intake.pack, args.pack_dir)
+        if intake.facts or intake.evidence or args.answers:
+            case = build_case(pack, intake)
+    if not sys.stdin.isatty() or not sys.stdout.isatty():
+        raise UsageError("the wizard needs a terminal; use 'kbwizard diagnose' in scripts")
+    from wizard.tui.app import KBWizardApp
+
+    KBWizardApp(pack, case).run()
+    return exit_codes.OK
+
+
 def _start_tui(args: argparse.Namespace) -> int:
-    # Until the wizard UI exists, the bare command lists the packs.
-    args.pack_dir = []
-    return cmd_packs(args)
+    for name, default in (
+        ("pack", None),
+        ("pack_dir", []),
+        ("evidence", []),
+        ("fact", []),
+        ("answers", None),
+        ("resume", None),
+    ):
+        if not hasattr(args, name):
+            setattr(args, name, default)
+    return cmd_run(args)
 
 
 def run() -> NoReturn:

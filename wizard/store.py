@@ -1,0 +1,160 @@
+"""Provides saved sessions: one JSON file per case, written atomically after every step.
+
+A crash or ``kill -9`` at any moment leaves the last complete step on disk
+(the file is replaced by rename, never rewritten in place). Corrupt or
+foreign files in the folder are reported and skipped, never fatal.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from wizard.atomic import WriteError, write_atomic
+from wizard.engine.case import Case
+from wizard.engine.session import SessionError
+from wizard.kb.model import Outcome, Pack
+from wizard.paths import sessions_dir
+
+_ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    """What the session list shows, read without loading the pack."""
+
+    id: str
+    reference: str
+    pack: str
+    pack_version: str
+    started: str
+    updated: str
+    status: str
+    diagnosis: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file in the sessions folder that could not be read."""
+
+    path: Path
+    reason: str
+
+
+def _file(session_id: str, folder: Path | None = None) -> Path:
+    if not _ID.match(session_id):
+        raise SessionError(f"'{session_id}' is not a session id")
+    return (folder or sessions_dir()) / f"{session_id}.json"
+
+
+def save_case(case: Case, folder: Path | None = None) -> Path:
+    """Save ``case`` atomically; WriteError (one line) when the folder is not writable."""
+    walk = case.session.walk()
+    node = walk.node
+    data = case.to_dict()
+    data["index"] = {
+        "reference": case.header.reference,
+        "pack": case.pack.id,
+        "pack_version": case.pack.version,
+        "status": "decided" if isinstance(node, Outcome) else "in-progress",
+        "diagnosis": node.diagnosis if isinstance(node, Outcome) else "",
+        "at": node.id,
+    }
+    path = _file(case.id, folder)
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def _read(path: Path) -> dict[str, Any]:
+    try:
+        raw = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise SessionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise SessionError(f"{path}: not a saved session ({type(exc).__name__})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("index"), dict) or "id" not in raw:
+        raise SessionError(f"{path}: not a saved session (no index)")
+    return raw
+
+
+def list_sessions(folder: Path | None = None) -> tuple[list[SessionInfo], list[Skipped]]:
+    """Saved sessions, newest first, and the files that had to be skipped."""
+    folder = folder or sessions_dir()
+    infos: list[SessionInfo] = []
+    skipped: list[Skipped] = []
+    if not folder.is_dir():
+        return infos, skipped
+    for path in folder.iterdir():
+        if path.name.startswith(".") or path.suffix != ".json":
+            if not path.name.startswith("."):
+                skipped.append(Skipped(path, "not a .json session file"))
+            continue
+        try:
+            raw = _read(path)
+            index = raw["index"]
+            infos.append(
+                SessionInfo(
+                    id=str(raw["id"]),
+                    reference=str(index.get("reference", "")),
+                    pack=str(index.get("pack", "")),
+                    pack_version=str(index.get("pack_version", "")),
+                    started=str(raw.get("created", "")),
+                    updated=str(raw.get("updated", "")),
+                    status=str(index.get("status", "")),
+                    diagnosis=str(index.get("diagnosis", "")),
+                    path=path,
+                )
+            )
+        except SessionError as exc:
+            skipped.append(Skipped(path, str(exc).split(": ", 1)[-1]))
+    infos.sort(key=lambda i: (i.updated, i.id), reverse=True)
+    return infos, skipped
+
+
+def resolve_id(session_id: str, folder: Path | None = None) -> str:
+    """``last`` -> the newest session's id; otherwise the id itself (or a unique prefix)."""
+    infos, _ = list_sessions(folder)
+    if session_id == "last":
+        if not infos:
+            raise SessionError("there are no saved sessions to resume")
+        return infos[0].id
+    exact = [i for i in infos if i.id == session_id]
+    if exact:
+        return session_id
+    matches = [i for i in infos if i.id.startswith(session_id)]
+    if len(matches) == 1:
+        return matches[0].id
+    if len(matches) > 1:
+        raise SessionError(f"'{session_id}' matches {len(matches)} sessions; give more of the id")
+    raise SessionError(f"no saved session '{session_id}' (see 'kbwizard sessions')")
+
+
+def saved_pack(session_id: str, folder: Path | None = None) -> str:
+    """The pack id a saved session was made with."""
+    return str(_read(_file(resolve_id(session_id, folder), folder))["index"].get("pack", ""))
+
+
+def load_case(pack: Pack, session_id: str, folder: Path | None = None) -> Case:
+    """Load a saved case; SessionError (one line) if it is missing, damaged or incompatible."""
+    path = _file(resolve_id(session_id, folder), folder)
+    return Case.from_dict(pack, _read(path))
+
+
+def prune(days: float, folder: Path | None = None) -> list[Path]:
+    """Delete sessions not changed for ``days`` days; returns what was removed."""
+    cutoff = time.time() - days * 86400
+    removed = []
+    infos, _ = list_sessions(folder)
+    for info in infos:
+        try:
+            if info.path.stat().st_mtime < cutoff:
+                info.path.unlink()
+                removed.append(info.path)
+        except OSError as exc:
+            raise WriteError(f"cannot remove {info.path}: {exc.strerror or exc}") from None
+    return removed

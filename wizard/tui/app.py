@@ -1,0 +1,219 @@
+"""Provides the Textual application: owns the Case and its autosave; screens own their behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from wizard.atomic import WriteError
+from wizard.engine.case import Case, CaseHeader
+from wizard.kb.model import Outcome, Pack, Question
+from wizard.store import save_case
+
+
+class KBWizardApp(App[None]):
+    """Guided troubleshooting for one knowledge pack."""
+
+    CSS_PATH = "wizard.tcss"
+    TITLE = "KB Wizard"
+    BINDINGS = [
+        Binding("q", "request_quit", "Quit"),
+        Binding("ctrl+t", "toggle_theme", "Theme", show=False),
+    ]
+
+    def __init__(
+        self,
+        pack: Pack,
+        case: Case | None = None,
+        *,
+        autosave: bool = True,
+        auto_exit_on_first_question: bool = False,
+    ) -> None:
+        super().__init__()
+        self.pack = pack
+        self.case: Case | None = case
+        """The open case; None until the user starts or resumes one."""
+        self.autosave = autosave
+        self.save_error: str | None = None
+        """Why the last autosave failed (None when everything is on disk)."""
+        self.auto_exit_on_first_question = auto_exit_on_first_question
+        self.sub_title = f"{pack.source.document} · {pack.title}"
+
+    def on_mount(self) -> None:
+        from wizard.tui.screens.start import StartScreen
+
+        self.push_screen(StartScreen())
+        if self.case is not None:
+            self.show_case()
+
+    # --- the case -----------------------------------------------------------
+
+    def begin_case(self, header: CaseHeader) -> Case:
+        """Start a new case (or keep the open one, with the header updated)."""
+        if self.case is None:
+            self.case = Case.start(self.pack)
+        self.case.header = header
+        self.save()
+        return self.case
+
+    def resume(self, case: Case) -> None:
+        self.case = case
+        self.show_case()
+
+    def save(self) -> None:
+        """Autosave after every step; a failure is shown, never fatal, and retried next step."""
+        if self.case is None or not self.autosave:
+            return
+        self.case.touch()
+        try:
+            save_case(self.case)
+        except (WriteError, OSError) as exc:
+            message = str(exc)
+            if message != self.save_error:
+                self.notify(f"Not saved: {message}", severity="error", timeout=8)
+            self.save_error = message
+        else:
+            if self.save_error is not None:
+                self.notify("Saved again.")
+            self.save_error = None
+
+    def changed(self) -> None:
+        """Call after every change to the case: saves, then shows the right screen."""
+        self.save()
+        self.show_case()
+
+    def show_case(self) -> None:
+        """Bring the screen for the case's current step to the top."""
+        from wizard.tui.screens.outcome import OutcomeScreen
+        from wizard.tui.screens.question import QuestionScreen
+
+        if self.case is None:
+            return
+        node = self.case.session.current
+        stack = [s for s in self.screen_stack if isinstance(s, (QuestionScreen, OutcomeScreen))]
+        top = self.screen
+        if isinstance(node, Question):
+            if isinstance(top, OutcomeScreen):
+                self.pop_screen()
+                top = self.screen
+            if isinstance(top, QuestionScreen):
+                top.refresh_view()
+            elif not stack:
+                self.push_screen(QuestionScreen())
+            if self.auto_exit_on_first_question:
+                self.call_after_refresh(self.exit)
+        elif isinstance(node, Outcome):
+            if isinstance(top, OutcomeScreen):
+                top.refresh_view()
+                return
+            if not any(isinstance(s, QuestionScreen) for s in self.screen_stack):
+                self.push_screen(QuestionScreen())
+            self.push_screen(OutcomeScreen())
+
+    def leave_case_screens(self) -> None:
+        """Back from the first question: return to the start screen."""
+        from wizard.tui.screens.start import StartScreen
+
+        while not isinstance(self.screen, StartScreen) and len(self.screen_stack) > 2:
+            self.pop_screen()
+        if not isinstance(self.screen, StartScreen):
+            self.pop_screen()
+
+    # --- actions ------------------------------------------------------------
+
+    def action_evidence(self) -> None:
+        from wizard.tui.screens.evidence import EvidenceScreen
+
+        if self.case is None:
+            self.begin_case(CaseHeader())
+        self.push_screen(EvidenceScreen(), lambda _: self.changed())
+
+    def action_export(self) -> None:
+        from wizard.tui.dialogs.export import ExportDialog
+
+        if self.case is None:
+            self.notify("Start a case first.", severity="warning")
+            return
+        self.push_screen(ExportDialog(self.case))
+
+    def action_toggle_theme(self) -> None:
+        self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
+
+    def action_request_quit(self) -> None:
+        """Quit at once when everything is saved; ask only if something would be lost."""
+        if self.save_error is None:
+            self.exit()
+            return
+        from wizard.tui.dialogs.confirm import ConfirmDialog
+
+        def decide(leave: bool | None) -> None:
+            if leave:
+                self.exit()
+
+        self.push_screen(
+            ConfirmDialog(f"The last autosave failed ({self.save_error}). Quit anyway?"), decide
+        )
+
+    def revise(self, step: int) -> None:
+        if self.case is not None:
+            self.case.session.jump_to(step)
+            self.changed()
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Evidence",
+            "Paste or load the login script, load script, SET output",
+            self.action_evidence,
+        )
+        yield SystemCommand(
+            "Export case summary", "Markdown, HTML, JSON or text", self.action_export
+        )
+        yield SystemCommand(
+            "Toggle light/dark theme", "Switch between light and dark", self.action_toggle_theme
+        )
+        if self.case is not None:
+            for index, step in enumerate(self.case.session.question_steps()):
+                yield SystemCommand(
+                    f"Revise: {step.text[:60]}",
+                    f"Answered: {step.label} ({step.source})",
+                    lambda i=index: self.revise(i),
+                )
+        for question in self.pack.questions:
+            yield SystemCommand(
+                f"Read: {question.text[:60]}",
+                "Why we ask it and how to check",
+                lambda q=question: self.show_text(
+                    q.text, f"{q.why}\n\nHow to check: {q.how_to_check}"
+                ),
+                discover=False,
+            )
+        for fix in self.pack.fixes.values():
+            yield SystemCommand(
+                f"Read fix: {fix.title[:60]}",
+                fix.explanation[:80],
+                lambda f=fix: self.show_text(f.title, f.explanation),
+                discover=False,
+            )
+        yield SystemCommand(
+            f"Read: {self.pack.explanation_title}",
+            "The mechanism, step by step",
+            lambda: self.show_text(
+                self.pack.explanation_title,
+                "\n".join(f"{i}. {s}" for i, s in enumerate(self.pack.explanation, 1)),
+            ),
+            discover=False,
+        )
+
+    def show_text(self, title: str, body: str) -> None:
+        from wizard.tui.dialogs.info import InfoDialog
+
+        self.push_screen(InfoDialog(title, body))
+
+
+def run_tui(pack: Pack, case: Case | None = None, data_dir: Path | None = None) -> None:
+    KBWizardApp(pack, case).run()

@@ -1,0 +1,32 @@
+"""Provides typed access from a screen to the application and its open case."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, TypeVar
+
+from textual.screen import Screen
+
+from wizard.engine.case import Case
+
+if TYPE_CHECKING:
+    from wizard.tui.app import KBWizardApp
+
+ResultType = TypeVar("ResultType")
+
+
+class WizardScreen(Screen[ResultType]):
+    """A screen of KB Wizard."""
+
+    @property
+    def wizard(self) -> KBWizardApp:
+        from wizard.tui.app import KBWizardApp
+
+        app = self.app
+        assert isinstance(app, KBWizardApp)
+        return app
+
+    @property
+    def case(self) -> Case:
+        case = self.wizard.case
+        assert case is not None, "this screen needs an open case"
+        return case

@@ -1,0 +1,307 @@
+"""Provides the evidence screen: paste or load artifacts, see the live analysis, correct roles.
+
+Analysis runs in a worker thread, so even a multi-megabyte paste never
+freezes the screen. Nothing is lost: leaving the screen applies what was
+pasted (and autosaves), exactly like the Apply key.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import (
+    Button,
+    DataTable,
+    Footer,
+    Header,
+    Input,
+    Static,
+    TabbedContent,
+    TabPane,
+    TextArea,
+)
+from textual.worker import get_current_worker
+
+from wizard.engine.session import SessionError
+from wizard.evidence import (
+    MAX_EVIDENCE_BYTES,
+    LoadScriptAnalysis,
+    LoginScriptAnalysis,
+    Role,
+    SetParametersAnalysis,
+    SiteContext,
+    analyze_load_script,
+    analyze_login_script,
+    analyze_set_parameters,
+    decode,
+)
+from wizard.evidence.model import ROLES, EvidenceReport
+from wizard.report.summary import value_text
+from wizard.tui.safe import joined, plain
+from wizard.tui.screens.base import WizardScreen
+
+TABS = {"login-script": "Login script", "load-script": "Load script", "set-parameters": "SET"}
+Analysis = LoginScriptAnalysis | LoadScriptAnalysis | SetParametersAnalysis
+ROLE_STYLE = {"node": "bold red", "virtual": "bold green", "other": "", "unknown": "yellow"}
+
+
+class EvidenceScreen(WizardScreen[None]):
+    """Paste or load the login script, load script and SET output."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "apply", "Apply", priority=True),
+        Binding("escape", "close", "Done"),
+        Binding("ctrl+r", "cycle_role", "Correct role", priority=True),
+        Binding("ctrl+l", "focus_path", "Load file", priority=True),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.loaded: dict[str, tuple[bytes, str, str]] = {}
+        """kind -> (original bytes, text shown, file name): kept so the fix keeps their encoding."""
+        self.overrides: dict[str, Role] = {}
+        self.previews: dict[str, Analysis] = {}
+        self.dirty: set[str] = set()
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with TabbedContent(id="evidence-tabs"):
+            for kind, title in TABS.items():
+                with TabPane(title, id=f"tab-{kind}"), Horizontal(classes="evidence-pane"):
+                    with Vertical(classes="evidence-input"):
+                        with Horizontal(classes="file-row"):
+                            yield Input(
+                                placeholder="file path (ctrl+l), or paste below",
+                                id=f"path-{kind}",
+                                classes="file-path",
+                            )
+                            yield Button("Load", id=f"load-{kind}", classes="load")
+                        yield TextArea(
+                            id=f"text-{kind}",
+                            classes="evidence-text",
+                            show_line_numbers=True,
+                            soft_wrap=False,
+                        )
+                    with VerticalScroll(classes="evidence-result"):
+                        yield Static(id=f"result-{kind}", classes="result")
+                        if kind == "login-script":
+                            yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.overrides = dict(self.case.role_overrides)
+        table = self.query_one("#mappings", DataTable)
+        table.add_columns("Line", "Drive", "Target", "Role", "Why")
+        for kind in TABS:
+            artifact = self.case.artifacts.get(kind)
+            if artifact is not None:
+                text = _decoded_text(artifact.data)
+                self.loaded[kind] = (artifact.data, text, artifact.name)
+                self.query_one(f"#text-{kind}", TextArea).load_text(text)
+            self.analyse(kind)
+        self.dirty.clear()
+        self.query_one("#text-login-script", TextArea).focus()
+
+    # --- input ----------------------------------------------------------------
+
+    def current_kind(self) -> str:
+        active = self.query_one("#evidence-tabs", TabbedContent).active or "tab-login-script"
+        return active.removeprefix("tab-")
+
+    @on(TextArea.Changed)
+    def _changed(self, event: TextArea.Changed) -> None:
+        kind = (event.text_area.id or "").removeprefix("text-")
+        if kind in TABS:
+            self.dirty.add(kind)
+            self.analyse(kind)
+
+    @on(Button.Pressed, ".load")
+    def _load_pressed(self, event: Button.Pressed) -> None:
+        self.load_file((event.button.id or "").removeprefix("load-"))
+
+    @on(Input.Submitted, ".file-path")
+    def _path_submitted(self, event: Input.Submitted) -> None:
+        self.load_file((event.input.id or "").removeprefix("path-"))
+
+    def load_file(self, kind: str) -> None:
+        raw = self.query_one(f"#path-{kind}", Input).value.strip()
+        if not raw:
+            self.notify("Type the file's path first.", severity="warning")
+            return
+        path = Path(raw).expanduser()
+        try:
+            if path.stat().st_size > MAX_EVIDENCE_BYTES:
+                self.notify(f"{path} is over the 10 MiB limit.", severity="error")
+                return
+            data = path.read_bytes()
+        except OSError as exc:
+            self.notify(f"Cannot read {path}: {exc.strerror or exc}", severity="error")
+            return
+        text = _decoded_text(data)
+        self.loaded[kind] = (data, text, str(path))
+        self.query_one(f"#text-{kind}", TextArea).load_text(text)
+        self.dirty.add(kind)
+        self.analyse(kind)
+
+    def action_focus_path(self) -> None:
+        self.query_one(f"#path-{self.current_kind()}", Input).focus()
+
+    # --- analysis -------------------------------------------------------------
+
+    def _data(self, kind: str) -> bytes:
+        text = self.query_one(f"#text-{kind}", TextArea).text
+        loaded = self.loaded.get(kind)
+        if loaded is not None and loaded[1] == text:
+            return loaded[0]
+        return text.encode("utf-8")
+
+    def _site_context(self) -> SiteContext:
+        load = self.previews.get("load-script")
+        context = self.case.site_context(load if isinstance(load, LoadScriptAnalysis) else None)
+        settings = self.previews.get("set-parameters")
+        if isinstance(settings, SetParametersAnalysis) and settings.primary_ip:
+            context = context.merged(SiteContext(node_ips=frozenset({settings.primary_ip})))
+        return context.merged(SiteContext(role_overrides=dict(self.overrides)))
+
+    def analyse(self, kind: str) -> None:
+        data, context = self._data(kind), self._site_context()
+        self.run_worker(
+            partial(self._analyse, kind, data, context),
+            thread=True,
+            exclusive=True,
+            group=f"analysis-{kind}",
+        )
+
+    def _analyse(self, kind: str, data: bytes, context: SiteContext) -> None:
+        """Runs in a worker thread: pure analysis, then the UI update on the UI thread."""
+        result: Analysis
+        if kind == "login-script":
+            result = analyze_login_script(data, context)
+        elif kind == "load-script":
+            result = analyze_load_script(data)
+        else:
+            result = analyze_set_parameters(data)
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._show, kind, result, bool(data.strip()))
+
+    def _show(self, kind: str, result: Analysis, has_text: bool) -> None:
+        self.previews[kind] = result
+        self.query_one(f"#result-{kind}", Static).update(_report_text(result.report, has_text))
+        if isinstance(result, LoginScriptAnalysis):
+            self._show_mappings(result)
+        elif self.query_one("#text-login-script", TextArea).text.strip():
+            # Names and addresses from the other artifacts change the roles.
+            self.analyse("login-script")
+
+    def _show_mappings(self, analysis: LoginScriptAnalysis) -> None:
+        table = self.query_one("#mappings", DataTable)
+        row = table.cursor_row
+        table.clear()
+        deciding = set(analysis.deciding_lines)
+        for index, m in enumerate(analysis.mappings):
+            mark = "bold reverse" if m.line in deciding else ""
+            role = m.role + (" (hint: confirm)" if m.hint else "")
+            if m.server.upper() in self.overrides:
+                role += " (corrected)"
+            why = m.role_reason + (f" [{m.condition}]" if m.condition else "")
+            table.add_row(
+                plain(str(m.line), mark),
+                plain(m.drive),
+                plain(m.target),
+                plain(role, ROLE_STYLE.get(m.role, "")),
+                plain(why),
+                key=str(index),
+            )
+        if analysis.mappings:
+            table.move_cursor(row=min(row, len(analysis.mappings) - 1))
+
+    def action_cycle_role(self) -> None:
+        """Correct the role of the selected mapping's target: node → virtual → other → unknown."""
+        analysis = self.previews.get("login-script")
+        if not isinstance(analysis, LoginScriptAnalysis) or not analysis.mappings:
+            self.notify(
+                "Paste a login script first; then select a mapping row.", severity="warning"
+            )
+            return
+        table = self.query_one("#mappings", DataTable)
+        mapping = analysis.mappings[min(table.cursor_row, len(analysis.mappings) - 1)]
+        key = mapping.server.upper()
+        current = self.overrides.get(key, mapping.role)
+        new = ROLES[(ROLES.index(current) + 1) % len(ROLES)]
+        self.overrides[key] = new
+        self.dirty.add("login-script")
+        self.notify(f"{mapping.server or 'default server'}: {new}")
+        self.analyse("login-script")
+
+    # --- leaving --------------------------------------------------------------
+
+    def action_apply(self) -> bool:
+        """Hand the artifacts and role corrections to the case (undoable, autosaved)."""
+        case = self.case
+        try:
+            for server, role in self.overrides.items():
+                if case.role_overrides.get(server) != role:
+                    case.role_overrides[server] = role
+            for kind in TABS:
+                data = self._data(kind)
+                if kind not in self.dirty and kind not in self.overrides:
+                    continue
+                name = self.loaded[kind][2] if kind in self.loaded else "pasted"
+                if data.strip():
+                    case.store_artifact(kind, data, name)
+                else:
+                    case.artifacts.pop(kind, None)
+            case.refresh_evidence()
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.dirty.clear()
+        self.wizard.save()
+        self.notify("Evidence applied.")
+        return True
+
+    def action_close(self) -> None:
+        if self.dirty and not self.action_apply():
+            return
+        self.dismiss(None)
+
+
+def _decoded_text(data: bytes) -> str:
+    decoded = decode(data)
+    return "".join(line.text + ("\n" if line.ending else "") for line in decoded.lines)
+
+
+def _report_text(report: EvidenceReport, has_text: bool) -> Text:
+    if not has_text:
+        return plain("Paste the text here or load a file: the analysis appears as you type.", "dim")
+    out = Text(end="")
+    if report.findings:
+        out.append_text(plain("Found\n", "bold"))
+        for f in report.findings:
+            out.append_text(
+                joined(
+                    ("  " + f.fact, "bold"),
+                    " = ",
+                    (value_text(f.value), "bold green"),
+                    (f"  (line {f.line})\n", "dim"),
+                )
+            )
+            out.append_text(plain(f"    {f.detail}\n", "dim"))
+    else:
+        out.append_text(plain("No facts found yet.\n", "yellow"))
+    for remark in report.remarks:
+        where = f"line {remark.line}: " if remark.line else ""
+        style = "yellow" if remark.level == "warning" else ""
+        out.append_text(plain(f"  • {where}{remark.text}\n", style))
+    if report.unrecognised:
+        lines = ", ".join(str(n) for n, _ in report.unrecognised[:12])
+        more = " …" if len(report.unrecognised) > 12 else ""
+        out.append_text(plain(f"  Lines not read as commands: {lines}{more}\n", "dim"))
+    out.append_text(plain(f"  Encoding: {report.encoding}\n", "dim"))
+    return out

@@ -1,0 +1,227 @@
+"""Provides the outcome screen: the diagnosis, the site's exact fixes, verification and export."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Static
+
+from wizard.engine.case import Verdict
+from wizard.engine.fixes import RenderedFix
+from wizard.report.document import DIAGNOSIS_WORDS
+from wizard.report.summary import CaseSummary, summarize, value_text
+from wizard.tui.safe import joined, plain
+from wizard.tui.screens.base import WizardScreen
+
+
+def _diff_text(diff: str) -> Text:
+    out = Text(end="")
+    for line in diff.splitlines():
+        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
+        if line.startswith(("+++", "---", "@@")):
+            style = "bold"
+        out.append_text(plain(line + "\n", style))
+    return out
+
+
+class OutcomeScreen(WizardScreen[None]):
+    """Shows where the case ended and what to do now."""
+
+    BINDINGS = [
+        Binding("c", "copy_commands", "Copy commands"),
+        Binding("d", "copy_script", "Copy script", show=False),
+        Binding("f", "verdict('fixed')", "Fixed"),
+        Binding("n", "verdict('not-fixed')", "Not fixed"),
+        Binding("s", "verdict('escalated')", "Escalate"),
+        Binding("tab", "next_fix", "Next fix", show=False),
+        Binding("x", "app.export", "Export"),
+        Binding("e", "app.evidence", "Evidence"),
+        Binding("escape,backspace,b", "back", "Back"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.selected = 0
+        """Index of the fix the keys act on (copy, verify)."""
+        self.summary: CaseSummary | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="outcome-body"):
+            yield Static(id="diagnosis")
+            yield Static(id="outcome-summary")
+            yield Static(id="outcome-warnings", classes="warning")
+            yield Vertical(id="fixes")
+            yield Static(id="diff", classes="panel")
+            yield Static(id="extra")
+            yield Static(id="explanation", classes="panel")
+        with Horizontal(id="verify-buttons"):
+            yield Button("Fixed (f)", id="fixed", variant="success")
+            yield Button("Not fixed (n)", id="not-fixed", variant="warning")
+            yield Button("Escalate (s)", id="escalated", variant="error")
+            yield Button("Export (x)", id="export", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.refresh_view()
+
+    def refresh_view(self) -> None:
+        self.summary = summary = summarize(self.case)
+        if self.selected >= len(summary.fixes):
+            self.selected = 0
+        word = DIAGNOSIS_WORDS.get(summary.diagnosis, summary.diagnosis)
+        style = {"tid3438100-confirmed": "bold green", "not-this-issue": "bold yellow"}.get(
+            summary.diagnosis, "bold red"
+        )
+        title = summary.title
+        prefix = "" if title.lower().startswith(word.lower()) else f"{word}: "
+        self.query_one("#diagnosis", Static).update(
+            joined((prefix, style), (title, style), (f"  [{summary.diagnosis}]", "dim"))
+        )
+        self.query_one("#outcome-summary", Static).update(plain(summary.summary))
+        warnings = [f"Outside the article's scope: {w}" for w in summary.scope_warnings]
+        warnings += [
+            f"Conflict on {c.fact}: used {value_text(c.value)} ({c.source}); the evidence says "
+            f"{value_text(c.evidence_value)} ({c.evidence_source})."
+            for c in summary.conflicts
+        ]
+        box = self.query_one("#outcome-warnings", Static)
+        box.update(plain("\n".join(warnings)))
+        box.display = bool(warnings)
+        self._show_fixes(summary)
+        diff = self.query_one("#diff", Static)
+        diff.display = bool(summary.login_script_diff)
+        if summary.login_script_diff:
+            text = joined(("Your login script, corrected (d copies it):\n", "bold"))
+            text.append_text(_diff_text(summary.login_script_diff))
+            for note in summary.reorder_notes:
+                text.append_text(joined(("\nNote: ", "bold yellow"), note))
+            diff.update(text)
+        self.query_one("#extra", Static).update(self._extra_text(summary))
+        explanation = joined((f"{summary.explanation_title}\n", "bold"))
+        for number, step in enumerate(summary.explanation, 1):
+            explanation.append_text(plain(f"{number}. {step}\n"))
+        self.query_one("#explanation", Static).update(explanation)
+        has_fixes = bool(summary.fixes)
+        for button in ("#fixed", "#not-fixed"):
+            self.query_one(button, Button).display = has_fixes
+
+    def _show_fixes(self, summary: CaseSummary) -> None:
+        box = self.query_one("#fixes", Vertical)
+        box.remove_children()
+        verdicts = {v.fix: v.verdict for v in summary.verification}
+        widgets: list[Static] = []
+        for index, fix in enumerate(summary.fixes):
+            selected = index == self.selected
+            verdict = verdicts.get(fix.id)
+            status = f"  [{verdict}]" if verdict else ""
+            widgets.append(
+                Static(
+                    joined(
+                        ("▶ " if selected else "  ", "bold"),
+                        (f"Fix {index + 1}: ", "bold"),
+                        (fix.title, "bold"),
+                        (status, "italic"),
+                        ("   (Tab: next fix, c: copy)" if selected else "", "dim"),
+                    ),
+                    classes="fix-title" + (" selected" if selected else ""),
+                )
+            )
+            if fix.commands:
+                widgets.append(Static(plain("\n".join(fix.commands)), classes="commands"))
+            widgets.append(Static(self._fix_body(fix), classes="fix-body"))
+        box.mount_all(widgets)
+
+    def _fix_body(self, fix: RenderedFix) -> Text:
+        out = Text(end="")
+        if fix.missing:
+            out.append_text(
+                plain(f"Needs {', '.join(fix.missing)} for the exact command.\n", "yellow")
+            )
+        for number, step in enumerate(fix.steps, 1):
+            out.append_text(plain(f"{number}. {step}\n"))
+        for warning in fix.warnings:
+            out.append_text(joined(("! ", "bold yellow"), f"{warning}\n"))
+        out.append_text(joined(("Why: ", "italic"), f"{fix.explanation}\n"))
+        out.append_text(plain("Verify:\n", "bold"))
+        for check in fix.verify:
+            out.append_text(plain(f"☐ {check}\n"))
+        return out
+
+    def _extra_text(self, summary: CaseSummary) -> Text:
+        out = Text(end="")
+        if summary.missing:
+            out.append_text(plain("Still needed:\n", "bold"))
+            for m in summary.missing:
+                out.append_text(joined(("  • ", "bold"), (m.fact, "bold"), f": {m.question}\n"))
+                if m.how_to_check:
+                    out.append_text(plain(f"    How to check: {m.how_to_check}\n", "dim"))
+        if summary.risks:
+            out.append_text(plain("\nLatent risk worth fixing anyway:\n", "bold yellow"))
+            for risk in summary.risks:
+                out.append_text(plain(f"  {risk}\n"))
+        if summary.collect:
+            out.append_text(plain("\nCollect before escalating:\n", "bold"))
+            for item in summary.collect:
+                out.append_text(plain(f"  ☐ {item}\n"))
+        return out
+
+    # --- actions ------------------------------------------------------------
+
+    def _fix(self) -> RenderedFix | None:
+        fixes = self.summary.fixes if self.summary else []
+        return fixes[self.selected] if 0 <= self.selected < len(fixes) else None
+
+    def action_next_fix(self) -> None:
+        if self.summary and self.summary.fixes:
+            self.selected = (self.selected + 1) % len(self.summary.fixes)
+            self.refresh_view()
+
+    def action_copy_commands(self) -> None:
+        fix = self._fix()
+        if fix is None or not fix.commands:
+            self.notify("No commands to copy here.", severity="warning")
+            return
+        self.app.copy_to_clipboard("\n".join(fix.commands) + "\n")
+        self.notify(f"Copied the commands of fix {self.selected + 1}.")
+
+    def action_copy_script(self) -> None:
+        script = self.summary.reordered_login_script if self.summary else None
+        if not script:
+            self.notify("No corrected login script for this case.", severity="warning")
+            return
+        self.app.copy_to_clipboard(script)
+        self.notify("Copied the corrected login script.")
+
+    def action_verdict(self, verdict: Verdict) -> None:
+        fix = self._fix()
+        if verdict != "escalated" and fix is None:
+            return
+        self.case.verify(fix.id if fix else "case", verdict)
+        self.wizard.save()
+        if verdict == "not-fixed" and self.summary and self.selected + 1 < len(self.summary.fixes):
+            self.selected += 1
+            self.notify(f"Try fix {self.selected + 1}: {self.summary.fixes[self.selected].title}")
+        elif verdict == "fixed":
+            self.notify("Recorded as fixed. Export the summary for the ticket (x).")
+        elif verdict == "escalated":
+            self.notify("Recorded as escalated. Export the summary for the next level (x).")
+        else:
+            self.notify("No more fixes to try: escalate (s) with the summary.", severity="warning")
+        self.refresh_view()
+
+    @on(Button.Pressed)
+    def _button(self, event: Button.Pressed) -> None:
+        if event.button.id == "export":
+            self.wizard.action_export()
+        elif event.button.id in ("fixed", "not-fixed", "escalated"):
+            self.action_verdict(event.button.id)  # type: ignore[arg-type]
+
+    def action_back(self) -> None:
+        if self.case.session.back():
+            self.wizard.changed()
+        else:
+            self.app.pop_screen()

@@ -1,0 +1,129 @@
+"""Provides the start screen: what the pack is about, the case header, start/resume/evidence."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from wizard.engine.case import CaseHeader
+from wizard.engine.session import SessionError
+from wizard.store import list_sessions, load_case
+from wizard.tui.safe import joined, plain
+from wizard.tui.screens.base import WizardScreen
+
+
+class StartScreen(WizardScreen[None]):
+    """The first screen: read the summary, fill in the case header, and go."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start", priority=True),
+        Binding("e", "app.evidence", "Paste evidence"),
+        Binding("r", "focus_resume", "Resume"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        pack = self.wizard.pack
+        src = pack.source
+        yield Header()
+        with VerticalScroll(id="start-body"):
+            yield Static(plain(pack.title), id="start-title")
+            yield Static(
+                joined(
+                    (src.document, "bold"),
+                    f" · {src.title}\nPublished {src.published}, updated {src.updated} · ",
+                    ", ".join(src.products),
+                ),
+                id="start-source",
+            )
+            yield Static(plain(pack.summary), id="start-summary")
+            with Horizontal(id="case-fields"):
+                with Vertical():
+                    yield Label("Case / ticket")
+                    yield Input(placeholder="optional", id="case-reference")
+                with Vertical():
+                    yield Label("Agent")
+                    yield Input(placeholder="optional", id="case-agent")
+                with Vertical():
+                    yield Label("Contact")
+                    yield Input(placeholder="optional", id="case-contact")
+            with Horizontal(id="start-buttons"):
+                yield Button("Start", variant="primary", id="start")
+                yield Button("Paste evidence first", id="evidence-first")
+            yield Label("Resume a saved session", id="resume-label")
+            yield OptionList(id="resume-list")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#start", Button).focus()
+        self.load_sessions()
+
+    def on_screen_resume(self) -> None:
+        self.load_sessions()
+
+    def load_sessions(self) -> None:
+        pack = self.wizard.pack
+        options = self.query_one("#resume-list", OptionList)
+        options.clear_options()
+        infos, skipped = list_sessions()
+        mine = [i for i in infos if i.pack == pack.id][:20]
+        for info in mine:
+            outcome = info.diagnosis or info.status
+            options.add_option(
+                Option(
+                    joined(
+                        (info.reference or "(no case ref)", "bold"),
+                        f"  {info.updated.replace('T', ' ')[:16]}  {outcome}  ",
+                        (info.id, "dim"),
+                    ),
+                    id=info.id,
+                )
+            )
+        if not mine:
+            options.add_option(Option(plain("No saved sessions yet."), disabled=True))
+        if skipped:
+            self.notify(
+                f"Skipped {len(skipped)} unreadable file(s) in the sessions folder.",
+                severity="warning",
+            )
+
+    def header(self) -> CaseHeader:
+        return CaseHeader(
+            self.query_one("#case-reference", Input).value.strip(),
+            self.query_one("#case-agent", Input).value.strip(),
+            self.query_one("#case-contact", Input).value.strip(),
+        )
+
+    def action_start(self) -> None:
+        self.wizard.begin_case(self.header())
+        self.wizard.show_case()
+
+    def action_focus_resume(self) -> None:
+        self.query_one("#resume-list", OptionList).focus()
+
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        self.action_start()
+
+    @on(Input.Submitted)
+    def _submitted(self) -> None:
+        self.action_start()
+
+    @on(Button.Pressed, "#evidence-first")
+    def _evidence_first(self) -> None:
+        self.wizard.begin_case(self.header())
+        self.wizard.action_evidence()
+
+    @on(OptionList.OptionSelected, "#resume-list")
+    def _resume(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is None:
+            return
+        try:
+            case = load_case(self.wizard.pack, event.option.id)
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.wizard.resume(case)
