@@ -36,14 +36,20 @@ def test_wheel_installs_and_finds_packs(tmp_path: Path) -> None:
     # Run from an unrelated folder so nothing resolves to the source tree.
     packs = subprocess.run(
         [str(bin_dir / "kbwizard"), "packs"],
-        capture_output=True, text=True, cwd=tmp_path, env=clean_env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env,
     )
     assert packs.returncode == 0, packs.stderr
     assert packs.stdout.startswith("tid-3438100\t1.0.0")
     assert "[bundled]" in packs.stdout
     validate = subprocess.run(
         [str(bin_dir / "kbwizard"), "validate"],
-        capture_output=True, text=True, cwd=tmp_path, env=clean_env,
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env,
     )
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "ok:" in validate.stderr and "site-packages" in validate.stderr

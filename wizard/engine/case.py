@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 from wizard.engine.session import Given, Session, SessionError, now
@@ -33,6 +33,7 @@ from wizard.evidence import (
 )
 from wizard.evidence.model import EvidenceReport
 from wizard.kb.model import FactValue, Pack
+from wizard.kb.values import parse_value
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -78,6 +79,8 @@ class EvidenceAnalysis:
     load: LoadScriptAnalysis | None = None
     settings: SetParametersAnalysis | None = None
     reordering: Reordering | None = None
+    rejected: list[str] = field(default_factory=list)
+    """Findings whose value the pack's fact cannot take (said, not used)."""
 
     def reports(self) -> list[EvidenceReport]:
         found = [a.report for a in (self.login, self.load, self.settings) if a is not None]
@@ -187,8 +190,18 @@ class Case:
     def refresh_evidence(self) -> None:
         """Re-read the artifacts and hand their findings to the session (undoable)."""
         self._analysis = None
+        analysis = self.analysis()
+        usable: list[Given] = []
+        for finding in analysis.findings():
+            fact = self.pack.facts.get(finding.fact)
+            if fact is None:
+                continue
+            try:
+                usable.append(replace(finding, value=parse_value(fact, finding.value)))
+            except ValueError as exc:
+                analysis.rejected.append(f"{finding.source}: not used: {exc}")
         sources = [f"{kind}:" for kind in KINDS]
-        self.session.set_given(self.analysis().findings(), replace_sources=sources)
+        self.session.set_given(usable, replace_sources=sources)
         self.touch()
 
     # --- verification ---------------------------------------------------------

@@ -61,6 +61,8 @@ _PASS_COMMANDS = frozenset(
     }
 )  # fmt: skip
 _MAP_SETTINGS = frozenset({"DISPLAY", "ERRORS"})
+_MAX_NESTING = 32
+_MAX_CONDITION = 200
 _NO_CONTEXT = SiteContext()
 
 
@@ -154,24 +156,58 @@ class _Scanner:
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.commands = 0
+        self.overflow = 0
+        self.cached_path: BlockPath | None = None
+        self.cached_condition: str | None = None
 
     def path(self, extra: _Block | None = None) -> BlockPath:
-        blocks = [*self.stack, extra] if extra is not None else self.stack
-        return tuple((block.ident, block.branch) for block in blocks)
+        if self.cached_path is None:
+            self.cached_path = tuple((block.ident, block.branch) for block in self.stack)
+        if extra is None:
+            return self.cached_path
+        return (*self.cached_path, (extra.ident, extra.branch))
 
     def condition(self, extra: _Block | None = None) -> str | None:
-        blocks = [*self.stack, extra] if extra is not None else self.stack
-        if not blocks:
-            return None
-        parts = [
-            block.condition if block.branch == 0 else f"ELSE of {block.condition}"
-            for block in blocks
-        ]
-        return " AND ".join(parts)
+        if self.cached_condition is None:
+            self.cached_condition = " AND ".join(
+                block.condition if block.branch == 0 else f"ELSE of {block.condition}"
+                for block in self.stack
+            )
+        parts = [self.cached_condition] if self.cached_condition else []
+        if extra is not None:
+            parts.append(extra.condition)
+        return " AND ".join(parts) if parts else None
 
     def new_block(self, condition: str, line: int) -> _Block:
         self.next_block += 1
+        if len(condition) > _MAX_CONDITION:
+            condition = condition[:_MAX_CONDITION] + "…"
         return _Block(self.next_block, 0, condition, line)
+
+    def push(self, block: _Block) -> None:
+        if len(self.stack) >= _MAX_NESTING:
+            if not self.overflow:
+                self.remarks.append(
+                    Remark(
+                        block.line,
+                        "warning",
+                        f"IF blocks nested deeper than {_MAX_NESTING} levels (line "
+                        f"{block.line}); deeper conditions are not told apart",
+                    )
+                )
+            self.overflow += 1
+            return
+        self.stack.append(block)
+        self.cached_path = self.cached_condition = None
+
+    def pop(self, number: int) -> None:
+        if self.overflow:
+            self.overflow -= 1
+        elif self.stack:
+            self.stack.pop()
+            self.cached_path = self.cached_condition = None
+        else:
+            self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
 
     def run(self, decoded: DecodedText) -> ScriptScan:
         for source in decoded.lines:
@@ -238,12 +274,7 @@ class _Scanner:
             if word == "ELSE":
                 return self.else_statement(number, stripped, upper)
             if word in ("END", "ENDIF") and upper in ("END", "ENDIF", "END IF"):
-                if self.stack:
-                    self.stack.pop()
-                else:
-                    self.remarks.append(
-                        Remark(number, "warning", f"line {number}: END without an open IF")
-                    )
+                self.pop(number)
                 return "end"
         if word == "MAP":
             return self.map_statement(number, stripped[3:], single)
@@ -258,12 +289,12 @@ class _Scanner:
         then = _THEN.search(masked)
         if then is None:
             condition = "IF " + " ".join(stripped[2:].split())
-            self.stack.append(self.new_block(condition, number))
+            self.push(self.new_block(condition, number))
             return "if"
         condition = "IF " + " ".join(stripped[2 : then.start()].split())
         rest = stripped[then.end() :].strip()
         if not rest or rest.upper() == "BEGIN":
-            self.stack.append(self.new_block(condition, number))
+            self.push(self.new_block(condition, number))
             return "if"
         block = self.new_block(condition, number)
         kind = self.statement(number, rest, block)
@@ -273,9 +304,12 @@ class _Scanner:
         if not self.stack:
             self.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
             return "else"
-        self.stack[-1].branch = 1
+        if not self.overflow:
+            self.stack[-1].branch = 1
+            self.cached_path = self.cached_condition = None
         rest = stripped[4:].strip()
-        if rest:
+        if rest and not rest.upper().startswith("ELSE"):
+            # "ELSE <command>" on one line; never recurse into another ELSE (bounded depth).
             return self.statement(number, rest, None)
         return "else"
 
@@ -368,7 +402,7 @@ class _Scanner:
             )  # fmt: skip
         if "N" in options and len(rest_tokens) == 1:
             return self.mapping(number, "", "", rest_tokens[0], tuple(options), single)
-        if len(rest_tokens) == 1 and not options:
+        if len(rest_tokens) == 1 and set(options) <= {"C", "NP", "W"}:
             drive_token = rest_tokens[0].upper()
             if drive_token.endswith(":") and _DRIVE_TOKEN.fullmatch(drive_token[:-1]):
                 return _DISPLAY_ONLY
@@ -638,7 +672,22 @@ def _names(mappings: list[Mapping]) -> str:
     return ", ".join(seen)
 
 
-def _decide(mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], commands: int) -> _Order:
+def _undecided(unknown: list[Mapping]) -> _Order:
+    """Conservative: an unknown target that may run before every virtual mapping could be
+    the node, so the order is left for the user to settle (correct the role, or answer)."""
+    remark = Remark(
+        unknown[0].line,
+        "warning",
+        "login order not decided: roles not known for targets that may be reached before any "
+        f"virtual server: {_names(unknown)}; if one is a cluster node the order is node-first. "
+        "Correct their roles (or give the node names / primary IP) to decide it",
+    )
+    return _Order(None, 0, (), "", (remark,))
+
+
+def _decide(
+    mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], commands: int, unrecognised: int
+) -> _Order:
     virtual_paths: set[BlockPath] = set()
     first_virtual: Mapping | None = None
     first_node: Mapping | None = None
@@ -703,30 +752,14 @@ def _decide(mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], command
             f"{_describe(first_node)}; every node mapping runs after a virtual-server mapping"
         )
         if undominated_unknown:
-            remarks.append(
-                Remark(
-                    undominated_unknown[0].line,
-                    "warning",
-                    "roles not known for targets that may be reached before any virtual server: "
-                    f"{_names(undominated_unknown)}; if one is a cluster node the order would be "
-                    "node-first — tell the wizard what they are",
-                )
-            )
+            return _undecided(undominated_unknown)
         deciding = tuple(sorted({first_virtual.line, first_node.line}))
         return _Order("virtual-first", first_virtual.line, deciding, detail + ".", tuple(remarks))
     if first_virtual is not None:
         detail = f"the script maps virtual servers ({_describe(first_virtual)}) but no cluster node"
         if undominated_unknown:
-            remarks.append(
-                Remark(
-                    undominated_unknown[0].line,
-                    "warning",
-                    "roles not known for targets that may be reached before any virtual server: "
-                    f"{_names(undominated_unknown)}; if one is a cluster node the order would be "
-                    "node-first — tell the wizard what they are",
-                )
-            )
-        elif unknown_all:
+            return _undecided(undominated_unknown)
+        if unknown_all:
             remarks.append(
                 Remark(
                     unknown_all[0].line,
@@ -751,12 +784,17 @@ def _decide(mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], command
     if active:
         detail = "every target the script maps is a server outside the cluster"
         return _Order("no-node-mapping", active[0].line, (), detail + ".", ())
-    if commands:
+    if commands and unrecognised <= commands:
         return _Order(
             "no-node-mapping", 1, (), "the script maps no drives and attaches to no server.", ()
         )
     remarks.append(
-        Remark(None, "info", "no login-script commands found; the login order is not known")
+        Remark(
+            None,
+            "info",
+            "no MAP or ATTACH commands and too few login-script commands found; the login "
+            "order is not known from this text",
+        )
     )
     return _Order(None, 0, (), "", tuple(remarks))
 
@@ -803,7 +841,12 @@ def analyze_login_script(
                 "(non-interactively it is used as it is)",
             )
         )
-    order = _decide(tuple(mappings), tuple(raw.path for raw in scan.mappings), scan.commands)
+    order = _decide(
+        tuple(mappings),
+        tuple(raw.path for raw in scan.mappings),
+        scan.commands,
+        len(scan.unrecognised),
+    )
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
     if order.value is not None:

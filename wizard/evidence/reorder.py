@@ -171,9 +171,14 @@ def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
         by_line.setdefault(mapping.line, []).append((mapping, raw))
     candidates: list[int] = []
     for number, items in by_line.items():
-        if number >= first_virtual:
+        if number > first_virtual:
             continue
-        nodes = [m for m, _ in items if m.role == "node" and m.form != "del"]
+        nodes: list[Mapping] = []
+        for mapping, _ in items:
+            if number == first_virtual and mapping.role == "virtual":
+                break  # on the first virtual line, only node parts before it matter
+            if mapping.role == "node" and mapping.form != "del":
+                nodes.append(mapping)
         if not nodes:
             continue
         conditional = [m for m, raw in items if raw.path]

@@ -64,6 +64,7 @@ class _Reader:
         self.ncp_addresses: list[str] = []
         self.ncp_addresses_line: int | None = None
         self.in_ncp_addresses = False
+        self.in_setting = False
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.recognised = 0
@@ -78,14 +79,21 @@ class _Reader:
             return
         stripped = content.strip()
         if not stripped:
-            self.in_ncp_addresses = False
+            self.in_ncp_addresses = self.in_setting = False
             return
         if stripped[0] in "#;" or stripped.upper() == "REM" or stripped.upper().startswith("REM "):
             return
         upper = " ".join(stripped.upper().split())
+        indented = content[:1] in (" ", "\t")
         if self.parameter(number, upper):
             self.recognised += 1
+            self.in_setting = True
             return
+        if indented and self.in_setting and not self.in_ncp_addresses:
+            # Indented lines under a parameter are its description, limits, etc.
+            self.recognised += 1
+            return
+        self.in_setting = False
         if _NCP_ADDRESSES.fullmatch(upper):
             self.in_ncp_addresses = True
             self.ncp_addresses_line = number
@@ -100,6 +108,7 @@ class _Reader:
             self.in_ncp_addresses = False
         if self.other(number, upper):
             self.recognised += 1
+            self.in_setting = _is_setting(upper)
             return
         self.unrecognised.append((number, text))
 

@@ -215,6 +215,8 @@ def paste_content(text: str) -> tuple[str, bool]:
 
 def is_ipv4(text: str) -> bool:
     """True for a dotted quad with every octet 0-255 (nothing before or after)."""
+    if not text[:1].isdigit() or len(text) > 15:
+        return False
     match = _IPV4.fullmatch(text)
     return match is not None and all(int(octet) <= 255 for octet in match.groups())
 

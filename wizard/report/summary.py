@@ -196,7 +196,8 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
             f"{r.kind}: {m.text}" if m.line is None else f"{r.kind}:{m.line}: {m.text}"
             for r in analysis.reports()
             for m in r.remarks
-        ],
+        ]
+        + analysis.rejected,
     )
 
 

@@ -1,0 +1,110 @@
+"""Every artifact in tests/data/evidence is analysed and checked against its sidecar."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from wizard.evidence import (
+    KINDS,
+    SiteContext,
+    analyze_load_script,
+    analyze_login_script,
+    analyze_set_parameters,
+    context_from,
+)
+from wizard.evidence.model import EvidenceReport
+
+DATA = Path(__file__).resolve().parent.parent / "data" / "evidence"
+EXPECTATIONS = sorted(DATA.glob("*.expect.yaml"))
+
+
+def _context(spec: dict[str, Any] | None) -> SiteContext:
+    spec = spec or {}
+    return SiteContext(
+        **{
+            key: frozenset(str(item) for item in spec.get(key, []))
+            for key in (
+                "node_names",
+                "virtual_servers",
+                "virtual_ips",
+                "node_ips",
+                "cluster_volumes",
+                "volume_objects",
+            )
+        }
+    )
+
+
+def _value(value: Any) -> Any:
+    return tuple(str(item) for item in value) if isinstance(value, list) else str(value)
+
+
+def _check_report(report: EvidenceReport, expect: dict[str, Any]) -> None:
+    for name, spec in (expect.get("facts") or {}).items():
+        finding = report.fact(name)
+        assert finding is not None, f"fact {name} missing; remarks: {report.remarks}"
+        assert finding.value == _value(spec["value"]), name
+        assert finding.line == spec["line"], name
+        assert finding.detail
+        if "detail_contains" in spec:
+            assert spec["detail_contains"] in finding.detail
+    for name in expect.get("absent_facts", []):
+        assert report.fact(name) is None, name
+    if "unrecognised" in expect:
+        assert [line for line, _ in report.unrecognised] == expect["unrecognised"]
+    texts = " | ".join(remark.text for remark in report.remarks)
+    for needle in expect.get("remarks_contain", []):
+        assert needle in texts
+    if "encoding" in expect:
+        assert report.encoding == expect["encoding"]
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(EXPECTATIONS) >= 20
+    kinds = {yaml.safe_load(path.read_text())["kind"] for path in EXPECTATIONS}
+    assert kinds == set(KINDS)
+
+
+@pytest.mark.parametrize("expect_path", EXPECTATIONS, ids=lambda path: path.name)
+def test_fixture(expect_path: Path) -> None:
+    expect = yaml.safe_load(expect_path.read_text())
+    artifact = expect_path.with_name(expect_path.name.removesuffix(".expect.yaml"))
+    data = artifact.read_bytes()
+    kind = expect["kind"]
+    if kind == "login-script":
+        analysis = analyze_login_script(data, _context(expect.get("context")))
+        _check_report(analysis.report, expect)
+        assert analysis.login_order == (
+            expect["facts"]["login_order"]["value"] if "login_order" in expect["facts"] else None
+        )
+        if "deciding_lines" in expect:
+            assert list(analysis.deciding_lines) == expect["deciding_lines"]
+        if "mappings" in expect:
+            assert len(analysis.mappings) == len(expect["mappings"]), analysis.mappings
+            for mapping, spec in zip(analysis.mappings, expect["mappings"], strict=True):
+                for key, wanted in spec.items():
+                    got = getattr(mapping, key)
+                    if key == "options":
+                        wanted = tuple(wanted)
+                    assert got == wanted, (mapping, key)
+        if expect.get("bom"):
+            assert analysis.decoded.bom
+        if expect.get("line_endings") == "crlf":
+            assert {line.ending for line in analysis.decoded.lines} == {"\r\n"}
+    elif kind == "load-script":
+        load = analyze_load_script(data)
+        _check_report(load.report, expect)
+        for key in ("pools", "volumes", "bind_lines", "secondary_lines"):
+            if key in expect:
+                assert list(getattr(load, key)) == expect[key], key
+        if "volume_objects" in expect:
+            assert context_from(load).volume_objects == frozenset(expect["volume_objects"])
+    else:
+        settings = analyze_set_parameters(data)
+        _check_report(settings.report, expect)
+        if "ncp_exclude_ips" in expect:
+            assert list(settings.ncp_exclude_ips) == expect["ncp_exclude_ips"]
