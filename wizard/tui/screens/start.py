@@ -102,7 +102,10 @@ class StartScreen(WizardScreen[None]):
         self.wizard.show_case()
 
     def action_focus_resume(self) -> None:
-        self.query_one("#resume-list", OptionList).focus()
+        options = self.query_one("#resume-list", OptionList)
+        options.focus()
+        if options.highlighted is None and options.option_count:
+            options.highlighted = 0
 
     @on(Button.Pressed, "#start")
     def _start(self) -> None:

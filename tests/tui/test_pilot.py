@@ -1,0 +1,264 @@
+"""The wizard driven through Textual's Pilot: every outcome, back, revise, evidence, export."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import DataTable, Input, OptionList, Static, TextArea
+
+from tests.tui.drive import answer, answer_all, start
+from wizard.kb.model import UNKNOWN, Pack
+from wizard.store import list_sessions
+from wizard.tui.app import KBWizardApp
+from wizard.tui.dialogs.export import ExportDialog
+from wizard.tui.screens.evidence import EvidenceScreen
+from wizard.tui.screens.outcome import OutcomeScreen
+from wizard.tui.screens.question import QuestionScreen
+from wizard.tui.screens.start import StartScreen
+
+CONFIRMED = {
+    "reconnect_fails": "yes",
+    "mapping_shows": "node",
+    "vip_method": "bind",
+    "ncp_include_ip": "all",
+    "login_order": "node-first",
+    "primary_ip": "10.1.1.11",
+}
+
+OUTCOMES = [
+    (CONFIRMED, "o_confirmed"),
+    ({**CONFIRMED, "mapping_shows": "virtual"}, "o_not_mapping_virtual"),
+    ({**CONFIRMED, "mapping_shows": UNKNOWN, "trace_target": "virtual"}, "o_not_trace_virtual"),
+    (
+        {"reconnect_fails": "no", "mapping_shows": UNKNOWN, "trace_target": UNKNOWN},
+        "o_not_symptoms",
+    ),
+    ({**CONFIRMED, "vip_method": "secondary"}, "o_not_secondary"),
+    ({**CONFIRMED, "ncp_include_ip": "10.1.1.11"}, "o_not_ncp_set"),
+    ({**CONFIRMED, "login_order": "virtual-first"}, "o_not_order"),
+    ({**CONFIRMED, "vip_method": UNKNOWN}, "o_more_info"),
+]
+
+
+@pytest.mark.parametrize(("answers", "outcome"), OUTCOMES, ids=[o for _, o in OUTCOMES])
+async def test_every_outcome_through_the_ui(
+    pack: Pack, answers: dict[str, str], outcome: str
+) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, answers)
+        assert isinstance(app.screen, OutcomeScreen)
+        assert app.case is not None
+        assert app.case.session.walk().node.id == outcome
+        text = str(app.screen.query_one("#diagnosis", Static).render())
+        diagnosis = pack.nodes[outcome].diagnosis  # type: ignore[union-attr]
+        assert diagnosis in text
+
+
+async def test_confirmed_shows_the_sites_command_and_autosaves(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        commands = [str(w.render()) for w in app.screen.query(".commands").results(Static)]
+        assert "set NCP include IP address = 10.1.1.11" in commands[0]
+    infos, skipped = list_sessions()
+    assert skipped == [] and len(infos) == 1
+    assert infos[0].diagnosis == "tid3438100-confirmed"
+
+
+async def test_back_and_revise(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer(pilot, "yes")
+        await answer(pilot, "node")
+        assert app.case is not None
+        assert len(app.case.session.question_steps()) == 2
+        await pilot.press("b")
+        await pilot.pause()
+        assert len(app.case.session.question_steps()) == 1
+        await answer(pilot, "node")
+        await answer(pilot, "bind")
+        # Revise step 1 from the path sidebar.
+        path = app.screen.query_one("#path", OptionList)
+        path.focus()
+        path.highlighted = 0
+        await pilot.press("enter")
+        await pilot.pause()
+        node = app.case.session.current
+        assert getattr(node, "fact", None) == "reconnect_fails"
+        await answer(pilot, "no")
+        facts = [s.fact for s in app.case.session.question_steps()]
+        assert facts == ["reconnect_fails", "mapping_shows", "vip_method"]
+        # Back from the first question goes to the start screen.
+        for _ in range(10):
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+
+
+async def test_why_and_note(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        why = app.screen.query_one("#why", Static)
+        assert not why.display
+        await pilot.press("w")
+        assert why.display and "Why we ask" in str(why.render())
+        await pilot.press("n")
+        await pilot.press(*"caller on site", "enter")
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.case is not None
+        assert app.case.session.question_steps()[0].note == "caller on site"
+
+
+async def test_bad_typed_value_shows_error_and_stays(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        for value in ("yes", "node", "bind", "all", "node-first"):
+            await answer(pilot, value)
+        typed = app.screen.query_one("#typed", Input)
+        typed.focus()
+        await pilot.press(*"10.1.1", "enter")
+        await pilot.pause()
+        error = app.screen.query_one("#error", Static)
+        assert error.display and "not a full IPv4 address" in str(error.render())
+        assert isinstance(app.screen, QuestionScreen)
+
+
+LOGIN = "REM container script\nMAP S1:=10.1.1.11/SYS:PUBLIC\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n"
+
+
+async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await start(pilot)
+        for value in ("yes", "node", "bind", "all"):
+            await answer(pilot, value)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        area = app.screen.query_one("#text-login-script", TextArea)
+        area.load_text(LOGIN + "[bold red]x[/] [@click=app.quit]y[/]\n")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        table = app.screen.query_one("#mappings", DataTable)
+        assert table.row_count == 2
+        # The primary IP is not known yet: correct its role to node (unknown -> node).
+        table.focus()
+        table.move_cursor(row=0)
+        await pilot.press("ctrl+r")
+        await pilot.pause(0.3)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert "node" in str(table.get_row_at(0)[3])
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.case is not None
+        assert app.case.session.provenance()["login_order"] == "login-script:2"
+        await answer(pilot, "10.1.1.11")
+        assert isinstance(app.screen, OutcomeScreen)
+        diff = str(app.screen.query_one("#diff", Static).render())
+        assert "+MAP F:=CLUSTER1_POOL1_SERVER/VOL1:" in diff
+        script = app.screen.summary.reordered_login_script if app.screen.summary else ""
+        assert script.index("MAP F:=") < script.index("MAP S1:=")
+        assert app.is_running  # the pasted [@click=app.quit] did nothing
+
+
+async def test_export_markdown_from_outcome(pack: Pack, tmp_path: Path) -> None:
+    app = KBWizardApp(pack)
+    target = tmp_path / "case.md"
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        await pilot.press("x")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportDialog)
+        path_input = app.screen.query_one("#export-path", Input)
+        path_input.value = str(target)
+        path_input.focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+    text = target.read_text()
+    assert "set NCP include IP address = 10.1.1.11" in text
+    assert text.startswith("# Case summary")
+
+
+async def test_verify_not_fixed_offers_next_fix(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        screen = app.screen
+        assert isinstance(screen, OutcomeScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert screen.selected == 1
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.case is not None
+        verdicts = [(v.fix, v.verdict) for v in app.case.verifications]
+        assert verdicts == [
+            ("set-ncp-include-ip-address", "not-fixed"),
+            ("reorder-login-script", "fixed"),
+        ]
+
+
+async def test_resume_from_start_screen(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer(pilot, "yes")
+        await answer(pilot, "node")
+    again = KBWizardApp(pack)
+    async with again.run_test(size=(100, 32)) as pilot:
+        await pilot.press("r")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(again.screen, QuestionScreen)
+        assert again.case is not None
+        assert [s.value for s in again.case.session.question_steps()] == ["yes", "node"]
+
+
+async def test_save_failure_is_reported_and_quit_asks(
+    pack: Pack, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocker = tmp_path / "file-not-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("KBWIZARD_DATA_DIR", str(blocker))
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer(pilot, "yes")
+        assert app.save_error is not None
+        assert isinstance(app.screen, QuestionScreen)  # the UI keeps working
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running  # asked first, because something would be lost
+        await pilot.press("y")
+        await pilot.pause()
+
+
+async def test_theme_toggle(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        before = app.theme
+        await pilot.press("ctrl+t")
+        assert app.theme != before
+
+
+def test_saved_session_is_valid_json(pack: Pack) -> None:
+    from wizard.engine.case import Case
+    from wizard.store import save_case
+
+    case = Case.start(pack)
+    path = save_case(case)
+    assert json.loads(path.read_text())["id"] == case.id
