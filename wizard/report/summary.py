@@ -15,6 +15,7 @@ from wizard.engine.case import Case
 from wizard.engine.fixes import RenderedFix, render_fixes
 from wizard.engine.session import Conflict, Step, now
 from wizard.evidence.login_script import Mapping
+from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT
 from wizard.kb.model import UNKNOWN, FactValue, Outcome, Question
 
 SCHEMA_VERSION = 1
@@ -175,7 +176,10 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         login_script_diff=reordering.diff
         if reordering is not None and reordering.changed
         else None,
-        reorder_notes=list(reordering.warnings) if reordering is not None else [],
+        # The login-through-a-node caveat is the reorder fix's own warning already.
+        reorder_notes=[w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT]
+        if reordering is not None
+        else [],
         explanation_title=pack.explanation_title,
         explanation=list(pack.explanation),
         verification=[
