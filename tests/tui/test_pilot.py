@@ -166,7 +166,7 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         await answer(pilot, "10.1.1.11")
         assert isinstance(app.screen, OutcomeScreen)
         diff = str(app.screen.query_one("#diff", Static).render())
-        assert "+MAP F:=CLUSTER1_POOL1_SERVER/VOL1:" in diff
+        assert "▶ MAP S1:=10.1.1.11/SYS:PUBLIC" in diff
         script = app.screen.summary.reordered_login_script if app.screen.summary else ""
         assert script.index("MAP F:=") < script.index("MAP S1:=")
         assert app.is_running  # the pasted [@click=app.quit] did nothing
@@ -220,7 +220,7 @@ async def test_resume_from_start_screen(pack: Pack) -> None:
         await answer(pilot, "node")
     again = KBWizardApp(pack)
     async with again.run_test(size=(100, 32)) as pilot:
-        await pilot.press("r")
+        await pilot.press("ctrl+r")
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(again.screen, QuestionScreen)

@@ -9,7 +9,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
-from wizard.engine.case import Verdict
+from wizard.engine.case import Case, Verdict
+from wizard.evidence import SourceLine
 from wizard.engine.fixes import RenderedFix
 from wizard.report.document import DIAGNOSIS_WORDS
 from wizard.report.summary import CaseSummary, summarize, value_text
@@ -17,14 +18,10 @@ from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
 
-def _diff_text(diff: str) -> Text:
-    out = Text(end="")
-    for line in diff.splitlines():
-        style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-        if line.startswith(("+++", "---", "@@")):
-            style = "bold"
-        out.append_text(plain(line + "\n", style))
-    return out
+def reordering_lines(case: Case) -> tuple[SourceLine, ...]:
+    """The login script's lines as the analyzer read them."""
+    login = case.analysis().login
+    return login.decoded.lines if login is not None else ()
 
 
 class OutcomeScreen(WizardScreen[None]):
@@ -55,7 +52,6 @@ class OutcomeScreen(WizardScreen[None]):
             yield Static(id="outcome-summary")
             yield Static(id="outcome-warnings", classes="warning")
             yield Vertical(id="fixes")
-            yield Static(id="diff", classes="panel")
             yield Static(id="extra")
             yield Static(id="explanation", classes="panel")
         with Horizontal(id="verify-buttons"):
@@ -92,14 +88,6 @@ class OutcomeScreen(WizardScreen[None]):
         box.update(plain("\n".join(warnings)))
         box.display = bool(warnings)
         self._show_fixes(summary)
-        diff = self.query_one("#diff", Static)
-        diff.display = bool(summary.login_script_diff)
-        if summary.login_script_diff:
-            text = joined(("Your login script, corrected (d copies it):\n", "bold"))
-            text.append_text(_diff_text(summary.login_script_diff))
-            for note in summary.reorder_notes:
-                text.append_text(joined(("\nNote: ", "bold yellow"), note))
-            diff.update(text)
         self.query_one("#extra", Static).update(self._extra_text(summary))
         explanation = joined((f"{summary.explanation_title}\n", "bold"))
         for number, step in enumerate(summary.explanation, 1):
@@ -133,7 +121,26 @@ class OutcomeScreen(WizardScreen[None]):
             if fix.commands:
                 widgets.append(Static(plain("\n".join(fix.commands)), classes="commands"))
             widgets.append(Static(self._fix_body(fix), classes="fix-body"))
+            if fix.id == "reorder-login-script" and summary.reordered_login_script:
+                widgets.append(Static(self._script_text(summary), id="diff", classes="panel"))
         box.mount_all(widgets)
+
+    def _script_text(self, summary: CaseSummary) -> Text:
+        """The whole corrected script, the moved lines marked (the diff goes in exports)."""
+        reordering = self.case.analysis().reordering
+        moved_numbers = reordering.moved if reordering is not None else ()
+        moved = {line.text for line in reordering_lines(self.case) if line.number in moved_numbers}
+        text = joined(
+            ("Your login script, corrected (d copies it; ", "bold"),
+            ("▶", "bold green"),
+            (" marks the lines moved):\n", "bold"),
+        )
+        for line in (summary.reordered_login_script or "").splitlines():
+            mark = ("▶ ", "bold green") if line in moved else ("  ", "")
+            text.append_text(joined(mark, (line + "\n", "bold" if line in moved else "")))
+        for note in summary.reorder_notes:
+            text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
+        return text
 
     def _fix_body(self, fix: RenderedFix) -> Text:
         out = Text(end="")

@@ -21,8 +21,8 @@ class StartScreen(WizardScreen[None]):
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", priority=True),
-        Binding("e", "app.evidence", "Paste evidence"),
-        Binding("r", "focus_resume", "Resume"),
+        Binding("ctrl+e", "app.evidence", "Paste evidence", priority=True),
+        Binding("ctrl+r", "focus_resume", "Resume", priority=True),
     ]
 
     def compose(self) -> ComposeResult:
@@ -52,13 +52,14 @@ class StartScreen(WizardScreen[None]):
                     yield Input(placeholder="optional", id="case-contact")
             with Horizontal(id="start-buttons"):
                 yield Button("Start", variant="primary", id="start")
-                yield Button("Paste evidence first", id="evidence-first")
-            yield Label("Resume a saved session", id="resume-label")
+                yield Button("Paste evidence first (ctrl+e)", id="evidence-first")
+            yield Label("Resume a saved session (ctrl+r)", id="resume-label")
             yield OptionList(id="resume-list")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#start", Button).focus()
+        # A helpdesk agent types the ticket number first; Enter starts the case.
+        self.query_one("#case-reference", Input).focus()
         self.load_sessions()
 
     def on_screen_resume(self) -> None:
