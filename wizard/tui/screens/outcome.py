@@ -10,8 +10,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Static
 
 from wizard.engine.case import Case, Verdict
-from wizard.evidence import SourceLine
 from wizard.engine.fixes import RenderedFix
+from wizard.evidence import SourceLine
 from wizard.report.document import DIAGNOSIS_WORDS
 from wizard.report.summary import CaseSummary, summarize, value_text
 from wizard.tui.safe import joined, plain
