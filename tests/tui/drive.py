@@ -46,3 +46,10 @@ async def answer_all(pilot: Pilot[None], answers: dict[str, str]) -> None:
         if not isinstance(node, Question):
             return
         await answer(pilot, answers.get(node.fact, UNKNOWN))
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Let analysis workers (and the UI updates they post) finish."""
+    for _ in range(5):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause(0.1)

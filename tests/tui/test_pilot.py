@@ -158,7 +158,7 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "node" in str(table.get_row_at(0)[3])
+        assert "node" in str(table.get_row_at(0)[2])
         await pilot.press("escape")
         await pilot.pause()
         assert app.case is not None

@@ -97,7 +97,7 @@ class EvidenceScreen(WizardScreen[None]):
     def on_mount(self) -> None:
         self.overrides = dict(self.case.role_overrides)
         table = self.query_one("#mappings", DataTable)
-        table.add_columns("Line", "Drive", "Target", "Role", "Why")
+        table.add_columns("Line", "Drive", "Role", "Target", "Why")
         for kind in TABS:
             artifact = self.case.artifacts.get(kind)
             if artifact is not None:
@@ -213,8 +213,8 @@ class EvidenceScreen(WizardScreen[None]):
             table.add_row(
                 plain(str(m.line), mark),
                 plain(m.drive),
-                plain(m.target),
                 plain(role, ROLE_STYLE.get(m.role, "")),
+                plain(m.target),
                 plain(why),
                 key=str(index),
             )

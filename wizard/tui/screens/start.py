@@ -51,7 +51,7 @@ class StartScreen(WizardScreen[None]):
                     yield Label("Contact")
                     yield Input(placeholder="optional", id="case-contact")
             with Horizontal(id="start-buttons"):
-                yield Button("Start", variant="primary", id="start")
+                yield Button("Start (Enter)", variant="primary", id="start")
                 yield Button("Paste evidence first (ctrl+e)", id="evidence-first")
             yield Label("Resume a saved session (ctrl+r)", id="resume-label")
             yield OptionList(id="resume-list")

@@ -1,0 +1,47 @@
+"""Regenerates the SVG screenshots of every screen: .venv/bin/python screenshots/generate.py
+
+Each screen is reached by real key presses (the same scenarios as the
+snapshot tests), in a 100x32 terminal, light and dark themes for the
+question screen. Run from the repository root.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.tui.scenarios import SCREENS  # noqa: E402
+from wizard.kb.registry import open_pack  # noqa: E402
+from wizard.tui.app import KBWizardApp  # noqa: E402
+
+SIZE = (100, 32)
+
+
+async def shoot(name: str, theme: str | None = None) -> Path:
+    app = KBWizardApp(open_pack(), autosave=False)
+    async with app.run_test(size=SIZE) as pilot:
+        if theme:
+            app.theme = theme
+        await SCREENS[name](pilot)
+        await pilot.pause()
+        suffix = f"-{theme}" if theme else ""
+        path = ROOT / "screenshots" / f"{name}{suffix}.svg"
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+        return path
+
+
+async def main() -> None:
+    os.environ["KBWIZARD_DATA_DIR"] = tempfile.mkdtemp(prefix="kbwizard-shots-")
+    for name in SCREENS:
+        print(await shoot(name))
+    print(await shoot("question", theme="textual-light"))
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,82 @@
+"""The wizard's screens, each reached by real key presses: for snapshots and screenshots."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from textual.pilot import Pilot
+from textual.widgets import TextArea
+
+from tests.tui.drive import answer, answer_all, settle, start
+from wizard.tui.app import KBWizardApp
+
+CONFIRMED = {
+    "reconnect_fails": "yes",
+    "mapping_shows": "node",
+    "vip_method": "bind",
+    "ncp_include_ip": "all",
+    "login_order": "node-first",
+    "primary_ip": "10.1.1.11",
+}
+LOGIN = (
+    "REM Container login script\n"
+    "MAP DISPLAY OFF\n"
+    "MAP S1:=SYS:PUBLIC\n"
+    "MAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n"
+    "[bold red]pasted markup stays literal[/]\n"
+)
+
+
+async def _start_screen(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def _question(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer(pilot, "yes")
+    await pilot.press("w")
+
+
+async def _evidence(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer(pilot, "yes")
+    await pilot.press("e")
+    await pilot.pause()
+    await settle(pilot)
+    pilot.app.screen.query_one("#text-login-script", TextArea).load_text(LOGIN)
+    await settle(pilot)
+
+
+async def _outcome_confirmed(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer_all(pilot, CONFIRMED)
+
+
+async def _outcome_not(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer_all(pilot, {**CONFIRMED, "vip_method": "secondary"})
+
+
+async def _outcome_more(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer_all(pilot, {"reconnect_fails": "yes"})
+
+
+async def _export(pilot: Pilot[None]) -> None:
+    await _outcome_confirmed(pilot)
+    app = pilot.app
+    assert isinstance(app, KBWizardApp) and app.case is not None
+    app.case.header.reference = "INC-1042"  # the default file name comes from it
+    await pilot.press("x")
+    await pilot.pause()
+
+
+SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "start": _start_screen,
+    "question": _question,
+    "evidence": _evidence,
+    "outcome-confirmed": _outcome_confirmed,
+    "outcome-not-this-issue": _outcome_not,
+    "outcome-needs-more": _outcome_more,
+    "export": _export,
+}
