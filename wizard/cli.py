@@ -354,7 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
     except (PackError, SessionError, WriteError) as exc:
-        _err(f"kbwizard: error: {exc}")
+        _err("kbwizard: error: " + " ".join(str(exc).split()))
         return exit_codes.BAD_INPUT
     except KeyboardInterrupt:
         _err("kbwizard: interrupted")

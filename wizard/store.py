@@ -18,6 +18,7 @@ from wizard.atomic import WriteError, write_atomic
 from wizard.engine.case import Case
 from wizard.engine.session import SessionError
 from wizard.kb.model import Outcome, Pack
+from wizard.kb.values import shown
 from wizard.paths import sessions_dir
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
@@ -48,7 +49,7 @@ class Skipped:
 
 def _file(session_id: str, folder: Path | None = None) -> Path:
     if not _ID.match(session_id):
-        raise SessionError(f"'{session_id}' is not a session id")
+        raise SessionError(f"'{shown(session_id)}' is not a session id")
     return (folder or sessions_dir()) / f"{session_id}.json"
 
 
@@ -131,7 +132,7 @@ def resolve_id(session_id: str, folder: Path | None = None) -> str:
         return matches[0].id
     if len(matches) > 1:
         raise SessionError(f"'{session_id}' matches {len(matches)} sessions; give more of the id")
-    raise SessionError(f"no saved session '{session_id}' (see 'kbwizard sessions')")
+    raise SessionError(f"no saved session '{shown(session_id)}' (see 'kbwizard sessions')")
 
 
 def saved_pack(session_id: str, folder: Path | None = None) -> str:

@@ -33,7 +33,7 @@ from wizard.evidence import (
 )
 from wizard.evidence.model import EvidenceReport
 from wizard.kb.model import FactValue, Pack
-from wizard.kb.values import parse_value
+from wizard.kb.values import parse_value, shown
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -124,7 +124,7 @@ class Case:
         """Store an artifact without re-reading yet (to add several, then read once)."""
         if kind not in self.pack.evidence:
             known = ", ".join(self.pack.evidence) or "none"
-            raise SessionError(f"unknown evidence kind '{kind}' (this pack reads: {known})")
+            raise SessionError(f"unknown evidence kind '{shown(kind)}' (this pack reads: {known})")
         raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
         if len(raw) > MAX_EVIDENCE_BYTES:
             raise SessionError(

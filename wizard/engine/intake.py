@@ -29,7 +29,7 @@ from wizard.engine.case import Case, CaseHeader
 from wizard.engine.session import Given, SessionError
 from wizard.evidence import MAX_EVIDENCE_BYTES
 from wizard.kb.model import UNKNOWN, Pack
-from wizard.kb.values import parse_value
+from wizard.kb.values import parse_value, shown
 
 ANSWERS_KEYS = {"pack", "case", "facts", "evidence", "notes"}
 
@@ -50,7 +50,7 @@ def split_pair(text: str, what: str) -> tuple[str, str]:
     """``NAME=VALUE`` -> (NAME, VALUE); SessionError naming the option otherwise."""
     name, sep, value = text.partition("=")
     if not sep or not name.strip():
-        raise SessionError(f"{what} takes NAME=VALUE, got '{text}'")
+        raise SessionError(f"{what} takes NAME=VALUE, got '{shown(text)}'")
     return name.strip(), value.strip()
 
 
@@ -127,7 +127,7 @@ def given_facts(
         fact = pack.facts.get(name)
         if fact is None:
             known = ", ".join(pack.facts)
-            raise SessionError(f"unknown fact '{name}' (from {source}; known: {known})")
+            raise SessionError(f"unknown fact '{shown(name)}' (from {source}; known: {known})")
         if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
             continue
         if not isinstance(raw, (str, list)):
@@ -139,7 +139,7 @@ def given_facts(
         out.append(Given(name, value, source, note=notes.get(name)))
     for name in notes:
         if name not in pack.facts:
-            raise SessionError(f"note for unknown fact '{name}'")
+            raise SessionError(f"note for unknown fact '{shown(name)}'")
     return out
 
 
@@ -148,10 +148,8 @@ def build_case(pack: Pack, intake: Intake) -> Case:
     case = Case.start(pack, given_facts(pack, intake.facts, intake.notes))
     case.header = intake.header
     for kind, path in intake.evidence:
-        if kind not in pack.evidence:
-            raise SessionError(
-                f"unknown evidence kind '{kind}' (this pack reads: {', '.join(pack.evidence)})"
-            )
+        if kind not in pack.evidence:  # before reading the file: say the kind is wrong first
+            case.store_artifact(kind, b"", str(path))
         case.store_artifact(kind, read_evidence_file(kind, path), str(path))
     case.refresh_evidence()
     return case

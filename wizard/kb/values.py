@@ -13,6 +13,12 @@ def is_ipv4(text: str) -> bool:
     )
 
 
+def shown(text: str, limit: int = 60) -> str:
+    """A value as an error message quotes it: one line, control characters escaped, short."""
+    escaped = text.encode("unicode_escape").decode("ascii")
+    return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
+
+
 def _ipv4(text: str, fact: str) -> str:
     text = text.strip()
     if is_ipv4(text):
@@ -20,11 +26,11 @@ def _ipv4(text: str, fact: str) -> str:
     parts = text.split(".")
     if all(p.isdigit() for p in parts if p) and len(parts) < 4:
         raise ValueError(
-            f"{fact}: '{text}' is not a full IPv4 address (it has {len(parts)} of 4 parts, "
+            f"{fact}: '{shown(text)}' is not a full IPv4 address (it has {len(parts)} of 4 parts, "
             "e.g. 10.1.1.11)"
         )
     raise ValueError(
-        f"{fact}: '{text}' is not an IPv4 address (four numbers 0-255, e.g. 10.1.1.11)"
+        f"{fact}: '{shown(text)}' is not an IPv4 address (four numbers 0-255, e.g. 10.1.1.11)"
     )
 
 
@@ -46,7 +52,7 @@ def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue
         for value in fact.values:
             if text.lower() == value.lower():
                 return value
-        raise ValueError(f"{fact.name}: '{text}' is not one of {', '.join(fact.values)}")
+        raise ValueError(f"{fact.name}: '{shown(text)}' is not one of {', '.join(fact.values)}")
     if fact.type == "ipv4":
         for word in fact.keywords:
             if text.lower() == word.lower():
