@@ -262,3 +262,46 @@ def test_saved_session_is_valid_json(pack: Pack) -> None:
     case = Case.start(pack)
     path = save_case(case)
     assert json.loads(path.read_text())["id"] == case.id
+
+
+async def test_scope_is_flagged_not_refused(pack: Pack) -> None:
+    from textual.widgets import Select
+
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 40)) as pilot:
+        app.screen.query_one("#scope-netware_version", Select).value = "other"
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        scope = app.screen.query_one("#scope", Static)
+        assert scope.display and "NetWare 6.5 Support Pack 6" in str(scope.render())
+        await answer_all(pilot, CONFIRMED)
+        assert isinstance(app.screen, OutcomeScreen)
+        assert "Outside the article's scope" in str(
+            app.screen.query_one("#outcome-warnings", Static).render()
+        )
+
+
+async def test_missing_fix_fact_is_asked_then_new_case(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        await pilot.press("m")
+        await pilot.pause()
+        await pilot.press(*"10.1.1.180,10.1.1.1x", "enter")
+        await pilot.pause()
+        assert "not an IPv4 address" in str(app.screen.query_one("#ask-error", Static).render())
+        app.screen.query_one("#ask-value", Input).value = "10.1.1.180, 10.1.1.181"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        commands = [str(w.render()) for w in app.screen.query(".commands").results(Static)]
+        assert any("add secondary ipaddress 10.1.1.181" in c for c in commands)
+        first = app.case
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen) and app.case is None
+        await start(pilot)
+        assert app.case is not None and app.case is not first
+    assert len(list_sessions()[0]) == 2

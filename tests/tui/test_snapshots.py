@@ -15,6 +15,8 @@ from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
 
 SIZES = [(80, 24), (120, 40)]
+
+
 @pytest.fixture
 def fixed_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # The export dialog shows its default path: keep it the same on every machine.
@@ -24,7 +26,10 @@ def fixed_data_dir(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 @pytest.mark.parametrize("size", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 @pytest.mark.parametrize("screen", list(SCREENS))
 def test_screen_snapshot(
-    snap_compare: Callable[..., bool], pack: Pack, screen: str, size: tuple[int, int],
+    snap_compare: Callable[..., bool],
+    pack: Pack,
+    screen: str,
+    size: tuple[int, int],
     fixed_data_dir: None,
 ) -> None:
     app = KBWizardApp(pack, autosave=False)

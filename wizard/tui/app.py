@@ -47,6 +47,8 @@ class KBWizardApp(App[None]):
         from wizard.tui.screens.start import StartScreen
 
         self.push_screen(StartScreen())
+        if self.case is None and self.auto_exit_on_first_question:
+            self.case = Case.start(self.pack)  # benchmark: straight to the first question
         if self.case is not None:
             self.show_case()
 
@@ -113,6 +115,12 @@ class KBWizardApp(App[None]):
             if not any(isinstance(s, QuestionScreen) for s in self.screen_stack):
                 self.push_screen(QuestionScreen())
             self.push_screen(OutcomeScreen())
+
+    def action_new_case(self) -> None:
+        """The next caller: the current case is saved already; back to a fresh start screen."""
+        self.save()
+        self.case = None
+        self.leave_case_screens()
 
     def leave_case_screens(self) -> None:
         """Back from the first question: return to the start screen."""

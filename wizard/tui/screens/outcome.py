@@ -34,8 +34,10 @@ class OutcomeScreen(WizardScreen[None]):
         Binding("n", "verdict('not-fixed')", "Not fixed"),
         Binding("s", "verdict('escalated')", "Escalate"),
         Binding("tab", "next_fix", "Next fix", show=False),
+        Binding("m", "give_missing", "Give missing fact", show=False),
         Binding("x", "app.export", "Export"),
         Binding("e", "app.evidence", "Evidence"),
+        Binding("ctrl+n", "app.new_case", "New case"),
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
@@ -181,6 +183,26 @@ class OutcomeScreen(WizardScreen[None]):
     def _fix(self) -> RenderedFix | None:
         fixes = self.summary.fixes if self.summary else []
         return fixes[self.selected] if 0 <= self.selected < len(fixes) else None
+
+    def action_give_missing(self) -> None:
+        """Ask for a fact a fix still needs, then show the exact commands."""
+        from wizard.engine.session import Given
+        from wizard.kb.model import FactValue
+        from wizard.tui.dialogs.ask import AskFactDialog
+
+        fixes = self.summary.fixes if self.summary else []
+        missing = [m for f in fixes for m in f.missing]
+        if not missing:
+            self.notify("No fix is missing anything.")
+            return
+        fact = self.case.pack.facts[missing[0]]
+
+        def given(value: FactValue | None) -> None:
+            if value is not None:
+                self.case.session.set_given([Given(fact.name, value, "user")])
+                self.wizard.changed()
+
+        self.app.push_screen(AskFactDialog(fact), given)
 
     def action_next_fix(self) -> None:
         if self.summary and self.summary.fixes:

@@ -30,6 +30,7 @@ class QuestionScreen(WizardScreen[None]):
         Binding("e", "app.evidence", "Evidence"),
         Binding("p", "focus_path", "Path", show=False),
         Binding("x", "app.export", "Export"),
+        Binding("ctrl+n", "app.new_case", "New case", show=False),
         Binding("escape,backspace,b", "back", "Back"),
     ]
 

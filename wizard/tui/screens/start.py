@@ -6,11 +6,12 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.case import CaseHeader
-from wizard.engine.session import SessionError
+from wizard.engine.session import Given, SessionError
+from wizard.kb.model import Fact
 from wizard.store import list_sessions, load_case
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
@@ -50,6 +51,15 @@ class StartScreen(WizardScreen[None]):
                 with Vertical():
                     yield Label("Contact")
                     yield Input(placeholder="optional", id="case-contact")
+            with Horizontal(id="scope-fields"):
+                for fact in self._scope_facts():
+                    with Vertical():
+                        yield Label(fact.description.split(" (")[0])
+                        yield Select(
+                            [(v, v) for v in fact.values],
+                            prompt="not known",
+                            id=f"scope-{fact.name}",
+                        )
             with Horizontal(id="start-buttons"):
                 yield Button("Start (Enter)", variant="primary", id="start")
                 yield Button("Paste evidence first (ctrl+e)", id="evidence-first")
@@ -57,12 +67,23 @@ class StartScreen(WizardScreen[None]):
             yield OptionList(id="resume-list")
         yield Footer()
 
+    def _scope_facts(self) -> list[Fact]:
+        """Facts the pack's scope checks read (asked here, optional, never in the graph)."""
+        pack = self.wizard.pack
+        names = {f for check in pack.scope for f in check.when.facts()}
+        return [pack.facts[n] for n in pack.facts if n in names and pack.facts[n].values]
+
     def on_mount(self) -> None:
         # A helpdesk agent types the ticket number first; Enter starts the case.
         self.query_one("#case-reference", Input).focus()
         self.load_sessions()
 
     def on_screen_resume(self) -> None:
+        if self.wizard.case is None:  # a new case: clear the last caller's details
+            for field in ("#case-reference", "#case-agent", "#case-contact"):
+                self.query_one(field, Input).value = ""
+            for select in self.query(Select):
+                select.clear()
         self.load_sessions()
 
     def load_sessions(self) -> None:
@@ -98,8 +119,22 @@ class StartScreen(WizardScreen[None]):
             self.query_one("#case-contact", Input).value.strip(),
         )
 
+    def scope_given(self) -> list[Given]:
+        given = []
+        for fact in self._scope_facts():
+            value = self.query_one(f"#scope-{fact.name}", Select).value
+            if isinstance(value, str):
+                given.append(Given(fact.name, value, "user"))
+        return given
+
+    def _begin(self) -> None:
+        case = self.wizard.begin_case(self.header())
+        scope = self.scope_given()
+        if scope:
+            case.session.set_given(scope)
+
     def action_start(self) -> None:
-        self.wizard.begin_case(self.header())
+        self._begin()
         self.wizard.show_case()
 
     def action_focus_resume(self) -> None:
@@ -118,7 +153,7 @@ class StartScreen(WizardScreen[None]):
 
     @on(Button.Pressed, "#evidence-first")
     def _evidence_first(self) -> None:
-        self.wizard.begin_case(self.header())
+        self._begin()
         self.wizard.action_evidence()
 
     @on(OptionList.OptionSelected, "#resume-list")
