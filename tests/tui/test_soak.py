@@ -1,0 +1,92 @@
+"""Soak: the real TUI in tmux through many complete sessions with random answers, backs and
+evidence pastes. No crash, bounded memory, every session file valid.
+
+The suite runs 15 sessions; the full soak is: KBWIZARD_SOAK=200 .venv/bin/python -m pytest
+tests/tui/test_soak.py (figures in benchmarks/RESULTS.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.tui.test_terminal import KBWIZARD, Terminal, _env, pytestmark  # noqa: F401
+from wizard.kb.registry import open_pack
+from wizard.store import list_sessions, load_case
+
+SESSIONS = int(os.environ.get("KBWIZARD_SOAK", "15"))
+MEMORY_GROWTH_BOUND_KB = 60 * 1024
+"""RSS may grow this much between the first sessions and the last (caches, fonts)."""
+
+PASTES = [
+    "MAP S1:=SYS:PUBLIC\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n",
+    "MAP F:=CLUSTER1_POOL1_SERVER/VOL1:\nMAP S1:=NODE1/SYS:\n[bold]x[/] \x07 ```\n",
+    'IF MEMBER OF "SALES" THEN\n MAP G:=10.1.1.11/SYS:\nEND\nMAP F:=C1_P1_SERVER/V:\n',
+]
+OUTCOME_MARKS = ("Fix 1:", "Not this issue", "Not enough information", "[not-this-issue]")
+
+
+def _rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+
+def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = random.Random(3438100)
+    data_dir = tmp_path / "data"
+    term = Terminal("soak", KBWIZARD, _env(data_dir), rows=40)
+    try:
+        pid = term.pid()
+        term.wait_for("Paste evidence first")
+        baseline = 0
+        for number in range(SESSIONS):
+            term.keys("Enter")
+            for _ in range(40):
+                screen = term.screen()
+                if any(mark in screen for mark in OUTCOME_MARKS):
+                    break
+                roll = rng.random()
+                if "Paste evidence first" in screen:
+                    term.keys("Enter")  # back-ed out to the start screen: start again
+                elif roll < 0.08:
+                    term.keys("b")
+                elif roll < 0.12 and "Path so far" in screen:
+                    term.keys("e")
+                    time.sleep(0.3)
+                    term.paste(rng.choice(PASTES))
+                    time.sleep(0.3)
+                    term.keys("Escape")
+                elif "Type the value" in screen:
+                    for char in rng.choice(["10.1.1.11", "10.1.1"]):
+                        term.keys(char)
+                    term.keys("Enter")
+                else:
+                    term.keys(rng.choice(["1", "1", "2", "0"]))
+                time.sleep(0.05)
+            else:
+                pytest.fail(f"session {number} never reached an outcome:\n{term.screen()}")
+            assert os.path.exists(f"/proc/{pid}"), "the wizard died"
+            if number == 4:
+                baseline = _rss_kb(pid)
+            term.keys("C-n")
+            term.wait_for("Paste evidence first")
+        growth = _rss_kb(pid) - baseline
+        assert growth < MEMORY_GROWTH_BOUND_KB, f"RSS grew {growth} kB over {SESSIONS} sessions"
+        term.keys("q")
+    finally:
+        term.close()
+    monkeypatch.setenv("KBWIZARD_DATA_DIR", str(data_dir))
+    infos, skipped = list_sessions()
+    assert skipped == [] and len(infos) >= SESSIONS
+    pack = open_pack()
+    for info in infos:
+        json.loads(info.path.read_text())
+        load_case(pack, info.id)
+    assert sum(1 for i in infos if i.status == "decided") >= SESSIONS
