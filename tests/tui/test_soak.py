@@ -77,7 +77,9 @@ def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 baseline = _rss_kb(pid)
             term.keys("C-n")
             term.wait_for("Paste evidence first")
-        growth = _rss_kb(pid) - baseline
+        final = _rss_kb(pid)
+        growth = final - baseline
+        print(f"soak: {SESSIONS} sessions, RSS after 5: {baseline} kB, at end: {final} kB")
         assert growth < MEMORY_GROWTH_BOUND_KB, f"RSS grew {growth} kB over {SESSIONS} sessions"
         term.keys("q")
     finally:
