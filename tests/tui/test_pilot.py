@@ -305,3 +305,28 @@ async def test_missing_fix_fact_is_asked_then_new_case(pack: Pack) -> None:
         await start(pilot)
         assert app.case is not None and app.case is not first
     assert len(list_sessions()[0]) == 2
+
+
+HOSTILE = "MAP F:=[@click=app.quit]X[/]/VOL1:\nMAP G:=[bold red]RED[/]/SYS:\n\x1b[31mESC\x1b[0m\n"
+
+
+async def test_pasted_markup_is_literal_and_clicking_it_does_nothing(pack: Pack) -> None:
+    from tests.tui.drive import settle
+
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(140, 40)) as pilot:
+        await start(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        app.screen.query_one("#text-login-script", TextArea).load_text(HOSTILE)
+        await settle(pilot)
+        table = app.screen.query_one("#mappings", DataTable)
+        cells = [str(table.get_row_at(r)[3]) for r in range(table.row_count)]
+        assert "[@click=app.quit]X[/]/VOL1:" in cells[0]
+        assert "[bold red]RED[/]/SYS:" in cells[1]
+        for row in range(table.row_count):
+            await pilot.click(DataTable, offset=(30, row + 1))
+            await pilot.pause()
+        result = str(app.screen.query_one("#result-login-script", Static).render())
+        assert "\x1b" not in result
+        assert app.is_running and isinstance(app.screen, EvidenceScreen)

@@ -29,7 +29,7 @@ from wizard.kb.model import (
     Symptom,
 )
 from wizard.kb.problems import PackError, Problem
-from wizard.kb.yamlsrc import Located, Path, read_yaml
+from wizard.kb.yamlsrc import Located, Path, paused_gc, read_yaml
 
 T = TypeVar("T")
 
@@ -469,7 +469,8 @@ def parse_pack(data: bytes, filename: str) -> tuple[Pack | None, list[Problem]]:
     if located.data is None:
         return None, problems
     builder = _Builder(located, filename)
-    pack = builder.pack()
+    with paused_gc():
+        pack = builder.pack()
     if pack is not None:
         pack = _with_identity(pack, filename, data)
     return pack, problems + builder.problems

@@ -14,6 +14,7 @@ from wizard.kb.graph import build_graph
 from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
 from wizard.kb.problems import Problem
 from wizard.kb.values import parse_value
+from wizard.kb.yamlsrc import paused_gc
 
 NON_INTERACTIVE_DIAGNOSES = frozenset({"needs-more-information"})
 
@@ -26,7 +27,8 @@ def template_fields(template: str) -> list[str]:
 def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
     """Every semantic problem of ``pack``; empty when it is sound."""
     checker = _Checker(pack, analyzers)
-    checker.run()
+    with paused_gc():
+        checker.run()
     return checker.problems
 
 
