@@ -156,3 +156,20 @@ def test_answers_file(tmp_path: Path) -> None:
     bad.write_text("facts:\n  reconnect_fails: [yes\n")
     result = kbwizard("diagnose", "--answers", str(bad))
     assert result.returncode == 2 and f"{bad}:" in result.stderr
+
+
+def test_commands_without_ui_import_no_textual() -> None:
+    """`diagnose` and `validate` must stay fast: no Textual, and no analyzers without evidence."""
+    for args in (["diagnose", *CONFIRMED], ["validate"], ["packs"]):
+        result = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "wizard", *args],
+            capture_output=True,
+            text=True,
+        )
+        imported = {
+            line.split("|")[-1].strip()
+            for line in result.stderr.splitlines()
+            if line.startswith("import time:")
+        }
+        assert not {m for m in imported if m.split(".")[0] in ("textual", "rich")}, args
+        assert not {m for m in imported if m.startswith("wizard.evidence.")}, args

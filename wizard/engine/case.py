@@ -13,27 +13,24 @@ import base64
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.engine.session import Given, Session, SessionError, now
-from wizard.evidence import (
-    KINDS,
-    MAX_EVIDENCE_BYTES,
-    LoadScriptAnalysis,
-    LoginScriptAnalysis,
-    Reordering,
-    Role,
-    SetParametersAnalysis,
-    SiteContext,
-    analyze_load_script,
-    analyze_login_script,
-    analyze_set_parameters,
-    context_from,
-    reorder_login_script,
-)
-from wizard.evidence.model import EvidenceReport
+from wizard.evidence import KINDS, MAX_EVIDENCE_BYTES
 from wizard.kb.model import FactValue, Pack
 from wizard.kb.values import parse_value, shown
+
+if TYPE_CHECKING:
+    # The analyzers are imported when evidence is read, not to decide on facts alone.
+    from wizard.evidence import (
+        LoadScriptAnalysis,
+        LoginScriptAnalysis,
+        Reordering,
+        Role,
+        SetParametersAnalysis,
+        SiteContext,
+    )
+    from wizard.evidence.model import EvidenceReport
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -148,6 +145,8 @@ class Case:
 
     def site_context(self, load: LoadScriptAnalysis | None = None) -> SiteContext:
         """What is known of the site, to classify login-script targets."""
+        from wizard.evidence import SiteContext, context_from
+
         facts = self.session.known_facts()
 
         def names(fact: str) -> frozenset[str]:
@@ -172,6 +171,16 @@ class Case:
         return self._analysis
 
     def _analyse(self) -> EvidenceAnalysis:
+        if not self.artifacts:
+            return EvidenceAnalysis()
+        from wizard.evidence import (
+            SiteContext,
+            analyze_load_script,
+            analyze_login_script,
+            analyze_set_parameters,
+            reorder_login_script,
+        )
+
         result = EvidenceAnalysis()
         if "load-script" in self.artifacts:
             result.load = analyze_load_script(self.artifacts["load-script"].data)

@@ -8,25 +8,62 @@ Everything here is pure: no printing, no UI, never raising on bad input.
 
 from __future__ import annotations
 
-from .load_script import LoadScriptAnalysis, analyze_load_script, context_from
-from .login_script import LoginScriptAnalysis, Mapping, analyze_login_script
-from .model import EvidenceReport, Finding, Remark, Role, SiteContext
-from .reorder import Reordering, reorder_login_script
-from .set_parameters import SetParametersAnalysis, analyze_set_parameters
-from .text import DecodedText, SourceLine, decode
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .load_script import LoadScriptAnalysis, analyze_load_script, context_from
+    from .login_script import LoginScriptAnalysis, Mapping, analyze_login_script
+    from .model import EvidenceReport, Finding, Remark, Role, SiteContext
+    from .reorder import Reordering, reorder_login_script
+    from .set_parameters import SetParametersAnalysis, analyze_set_parameters
+    from .text import DecodedText, SourceLine, decode
 
 KINDS = ("login-script", "load-script", "set-parameters")
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 """Documented size limit for one artifact; callers refuse larger input before analysing."""
 
-_NO_CONTEXT = SiteContext()
+_EXPORTS = {
+    "LoadScriptAnalysis": "load_script",
+    "analyze_load_script": "load_script",
+    "context_from": "load_script",
+    "LoginScriptAnalysis": "login_script",
+    "Mapping": "login_script",
+    "analyze_login_script": "login_script",
+    "EvidenceReport": "model",
+    "Finding": "model",
+    "Remark": "model",
+    "Role": "model",
+    "SiteContext": "model",
+    "Reordering": "reorder",
+    "reorder_login_script": "reorder",
+    "SetParametersAnalysis": "set_parameters",
+    "analyze_set_parameters": "set_parameters",
+    "DecodedText": "text",
+    "SourceLine": "text",
+    "decode": "text",
+}
 
 
-def analyze(kind: str, data: bytes | str, context: SiteContext = _NO_CONTEXT) -> EvidenceReport:
+def __getattr__(name: str) -> Any:
+    """Import an analyzer only when it is used: `diagnose` with facts alone loads none."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
+
+def analyze(kind: str, data: bytes | str, context: SiteContext | None = None) -> EvidenceReport:
     """Run the analyzer for ``kind`` (one of ``KINDS``); ValueError for an unknown kind.
 
     ``context`` is used by the login-script analyzer only.
     """
+    from .load_script import analyze_load_script
+    from .login_script import analyze_login_script
+    from .model import SiteContext
+    from .set_parameters import analyze_set_parameters
+
+    context = context if context is not None else SiteContext()
     if kind == "login-script":
         return analyze_login_script(data, context).report
     if kind == "load-script":

@@ -9,14 +9,16 @@ path, conflicts, reordered_login_script).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.engine.case import Case
 from wizard.engine.fixes import RenderedFix, render_fixes
 from wizard.engine.session import Conflict, Step, now
-from wizard.evidence.login_script import Mapping
-from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT
 from wizard.kb.model import UNKNOWN, FactValue, Outcome, Question
+
+if TYPE_CHECKING:
+    from wizard.evidence.login_script import Mapping
+    from wizard.evidence.reorder import Reordering
 
 SCHEMA_VERSION = 1
 """Version of the summary's JSON schema (docs/summary-schema.md)."""
@@ -176,10 +178,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         login_script_diff=reordering.diff
         if reordering is not None and reordering.changed
         else None,
-        # The login-through-a-node caveat is the reorder fix's own warning already.
-        reorder_notes=[w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT]
-        if reordering is not None
-        else [],
+        reorder_notes=_reorder_notes(reordering),
         explanation_title=pack.explanation_title,
         explanation=list(pack.explanation),
         verification=[
@@ -203,6 +202,16 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         ]
         + analysis.rejected,
     )
+
+
+def _reorder_notes(reordering: Reordering | None) -> list[str]:
+    """What the reorder left alone and why (the login-through-a-node caveat is the fix's own
+    warning already)."""
+    if reordering is None:
+        return []
+    from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT
+
+    return [w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT]
 
 
 _NO_FIX = frozenset({"not-this-issue", "needs-more-information"})
