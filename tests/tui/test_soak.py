@@ -56,19 +56,26 @@ def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                 if "Paste evidence first" in screen:
                     term.keys("Enter")  # back-ed out to the start screen: start again
                 elif roll < 0.08:
-                    term.keys("b")
+                    term.keys("Escape")
                 elif roll < 0.12 and "Path so far" in screen:
                     term.keys("e")
                     time.sleep(0.3)
                     term.paste(rng.choice(PASTES))
                     time.sleep(0.3)
                     term.keys("Escape")
-                elif "Type the value" in screen:
-                    for char in rng.choice(["10.1.1.11", "10.1.1"]):
+                elif "primary IP address of the" in screen:
+                    term.keys("C-u")  # clear an earlier typo, then type
+                    for char in rng.choice(["10.1.1.11", "10.1.1.11", "10.1.1"]):
                         term.keys(char)
                     term.keys("Enter")
                 else:
-                    term.keys(rng.choice(["1", "1", "2", "0"]))
+                    key = rng.choice(["1", "1", "2", "0"])
+                    term.keys(key)
+                    if f"{key}  Set to one address (type it)" in screen:
+                        time.sleep(0.2)  # the address field has the focus now: type one
+                        for char in "10.1.1.11":
+                            term.keys(char)
+                        term.keys("Enter")
                 time.sleep(0.05)
             else:
                 pytest.fail(f"session {number} never reached an outcome:\n{term.screen()}")
