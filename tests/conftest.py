@@ -23,3 +23,4 @@ def _isolated_data_dir(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("KBWIZARD_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.setenv("KBWIZARD_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 DATA_DIR_ENV = "KBWIZARD_DATA_DIR"
+CACHE_DIR_ENV = "KBWIZARD_CACHE_DIR"
 
 
 def data_dir() -> Path:
@@ -24,3 +25,13 @@ def sessions_dir() -> Path:
 
 def exports_dir() -> Path:
     return data_dir() / "exports"
+
+
+def cache_dir() -> Path:
+    """Where validated packs are remembered (``KBWIZARD_CACHE_DIR``, else the user cache)."""
+    override = os.environ.get(CACHE_DIR_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_path
+
+    return user_cache_path("kbwizard", appauthor=False)

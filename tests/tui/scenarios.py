@@ -43,7 +43,9 @@ async def _evidence(pilot: Pilot[None]) -> None:
     await pilot.press("e")
     await pilot.pause()
     await settle(pilot)
-    pilot.app.screen.query_one("#text-login-script", TextArea).load_text(LOGIN)
+    area = pilot.app.screen.query_one("#text-login-script", TextArea)
+    area.cursor_blink = False  # a blinking cursor would make the snapshot flaky
+    area.load_text(LOGIN)
     await settle(pilot)
 
 

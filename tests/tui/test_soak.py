@@ -41,15 +41,20 @@ def _rss_kb(pid: int) -> int:
 def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3438100)
     data_dir = tmp_path / "data"
-    term = Terminal("soak", KBWIZARD, _env(data_dir), rows=40)
+    # Keep the pane open if the wizard ever exits, so the failure shows its last words.
+    term = Terminal(
+        "soak", f"sh -c '{KBWIZARD}; echo KBWIZARD-EXITED $?; sleep 600'", _env(data_dir), rows=40
+    )
     try:
-        pid = term.pid()
         term.wait_for("Paste evidence first")
+        shell = term.pid()
+        pid = int(Path(f"/proc/{shell}/task/{shell}/children").read_text().split()[0])
         baseline = 0
         for number in range(SESSIONS):
             term.keys("Enter")
             for _ in range(40):
                 screen = term.screen()
+                assert "KBWIZARD-EXITED" not in screen, f"session {number}:\n{screen}"
                 if any(mark in screen for mark in OUTCOME_MARKS):
                     break
                 roll = rng.random()

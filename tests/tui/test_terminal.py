@@ -156,7 +156,8 @@ def test_kill_9_mid_session_then_resume_and_export(
     term.keys("Enter")
     term.wait_for("clients unable")
     term.keys("n")
-    for word in ("drive", "Space", "H:", "Space", "drops"):
+    time.sleep(0.8)  # let the note field take the focus before typing into it
+    for word in ("H:", "Space", "lost", "Space", "daily"):  # no letter is a key binding
         term.keys(word)
     term.keys("Enter", "1")
     term.wait_for("show its server")
@@ -196,7 +197,7 @@ def test_kill_9_mid_session_then_resume_and_export(
         assert out.returncode == 0, out.stderr
         for needle in (
             "INC-77",
-            "drive H: drops",
+            "H: lost daily",
             "set NCP include IP address = 10.1.1.11",
             "node-first",
         ):

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wizard.kb.model import FactValue, Fix, Outcome, Pack
-from wizard.kb.validate import template_fields
+from wizard.kb.templates import template_fields
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
-from wizard.kb.graph import graph_of, remaining_questions
 from wizard.kb.model import UNKNOWN, Decision, FactValue, Outcome, Pack, Question
 from wizard.kb.values import parse_value
 
@@ -299,7 +298,12 @@ class Session:
     def progress(self) -> Progress:
         walk = self.walk()
         answered = sum(1 for s in walk.steps if s.kind == "question")
-        fewest, most = remaining_questions(graph_of(self.pack))[walk.node.id]
+        counts = self.pack.remaining
+        if not counts:
+            from wizard.kb.graph import graph_of, remaining_questions
+
+            counts = remaining_questions(graph_of(self.pack))
+        fewest, most = counts[walk.node.id]
         return Progress(answered, fewest, most)
 
     def missing(self) -> list[str]:

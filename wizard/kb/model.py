@@ -257,6 +257,8 @@ class Pack:
     sha256: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)
     """Line of each top-level section, for messages about the pack as a whole."""
+    remaining: Mapping[str, tuple[int, int]] = field(default_factory=dict)
+    """Per node, the fewest/most questions left (filled in once the pack is checked)."""
 
     @property
     def questions(self) -> list[Question]:

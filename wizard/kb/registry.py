@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from wizard.kb.loader import load_pack
 from wizard.kb.model import Pack
 from wizard.kb.problems import PackError, Problem
 
@@ -55,11 +54,14 @@ def find_packs(extra: list[str] | None = None) -> list[PackFile]:
 
 def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pack:
     """Load the pack ``pack_id`` (default: the reference pack), or a pack file given by path."""
+    from wizard.kb.cache import load_checked
+    from wizard.paths import cache_dir
+
     wanted = pack_id or DEFAULT_PACK
     if wanted.endswith((".yaml", ".yml")) or os.sep in wanted:
-        return load_pack(wanted, ANALYZERS)
+        return load_checked(Path(wanted), ANALYZERS, cache_dir())
     for pack_file in find_packs(extra):
         if pack_file.id == wanted:
-            return load_pack(pack_file.path, ANALYZERS)
+            return load_checked(pack_file.path, ANALYZERS, cache_dir())
     known = ", ".join(p.id for p in find_packs(extra)) or "none"
     raise PackError([Problem(wanted, 1, f"no pack named '{wanted}' (installed: {known})")])

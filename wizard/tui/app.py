@@ -27,13 +27,17 @@ class KBWizardApp(App[None]):
 
     def __init__(
         self,
-        pack: Pack,
+        pack: Pack | None = None,
         case: Case | None = None,
         *,
         autosave: bool = True,
         auto_exit_on_first_question: bool = False,
     ) -> None:
         super().__init__()
+        if pack is None:
+            from wizard.kb.registry import open_pack
+
+            pack = open_pack()
         self.pack = pack
         self.case: Case | None = case
         """The open case; None until the user starts or resumes one."""
@@ -44,8 +48,14 @@ class KBWizardApp(App[None]):
         self.sub_title = f"{pack.source.document} · {pack.title}"
 
     def on_mount(self) -> None:
+        from wizard.tui.screens.outcome import OutcomeScreen
+        from wizard.tui.screens.question import QuestionScreen
         from wizard.tui.screens.start import StartScreen
 
+        # One question screen and one outcome screen for the app's life: re-used for every
+        # step and every case, never torn down and rebuilt while keys keep arriving.
+        self.install_screen(QuestionScreen(), "question")
+        self.install_screen(OutcomeScreen(), "outcome")
         self.push_screen(StartScreen())
         if self.case is None and self.auto_exit_on_first_question:
             self.case = Case.start(self.pack)  # benchmark: straight to the first question
@@ -96,7 +106,7 @@ class KBWizardApp(App[None]):
         if self.case is None:
             return
         node = self.case.session.current
-        stack = [s for s in self.screen_stack if isinstance(s, (QuestionScreen, OutcomeScreen))]
+        in_stack = {type(s) for s in self.screen_stack}
         top = self.screen
         if isinstance(node, Question):
             if isinstance(top, OutcomeScreen):
@@ -104,17 +114,17 @@ class KBWizardApp(App[None]):
                 top = self.screen
             if isinstance(top, QuestionScreen):
                 top.refresh_view()
-            elif not stack:
-                self.push_screen(QuestionScreen())
+            elif QuestionScreen not in in_stack:
+                self.push_screen("question")  # refreshes itself when it comes back
             if self.auto_exit_on_first_question:
                 self.call_after_refresh(self.exit)
         elif isinstance(node, Outcome):
             if isinstance(top, OutcomeScreen):
                 top.refresh_view()
                 return
-            if not any(isinstance(s, QuestionScreen) for s in self.screen_stack):
-                self.push_screen(QuestionScreen())
-            self.push_screen(OutcomeScreen())
+            if QuestionScreen not in in_stack:
+                self.push_screen("question")
+            self.push_screen("outcome")
 
     def action_new_case(self) -> None:
         """The next caller: the current case is saved already; back to a fresh start screen."""

@@ -46,6 +46,7 @@ class OutcomeScreen(WizardScreen[None]):
         self.selected = 0
         """Index of the fix the keys act on (copy, verify)."""
         self.summary: CaseSummary | None = None
+        self.case_id = ""
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -63,10 +64,16 @@ class OutcomeScreen(WizardScreen[None]):
             yield Button("Export (x)", id="export", variant="primary")
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        if self.wizard.case is not None:
+            self.refresh_view()
+
     def on_mount(self) -> None:
         self.refresh_view()
 
     def refresh_view(self) -> None:
+        if self.case.id != self.case_id:
+            self.case_id, self.selected = self.case.id, 0  # a new case starts at fix 1
         self.summary = summary = summarize(self.case)
         if self.selected >= len(summary.fixes):
             self.selected = 0
@@ -124,7 +131,7 @@ class OutcomeScreen(WizardScreen[None]):
                 widgets.append(Static(plain("\n".join(fix.commands)), classes="commands"))
             widgets.append(Static(self._fix_body(fix), classes="fix-body"))
             if fix.id == "reorder-login-script" and summary.reordered_login_script:
-                widgets.append(Static(self._script_text(summary), id="diff", classes="panel"))
+                widgets.append(Static(self._script_text(summary), classes="panel corrected-script"))
         box.mount_all(widgets)
 
     def _script_text(self, summary: CaseSummary) -> Text:

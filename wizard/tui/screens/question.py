@@ -53,6 +53,10 @@ class QuestionScreen(WizardScreen[None]):
                 yield OptionList(id="path")
         yield Footer()
 
+    def on_screen_resume(self) -> None:
+        if self.wizard.case is not None:
+            self.refresh_view()
+
     def on_mount(self) -> None:
         self.query_one("#why").display = False
         self.query_one("#how").display = False
