@@ -110,3 +110,38 @@ def test_read_only_data_dir_gives_one_line(
 
     with pytest.raises(WriteError, match="cannot write"):
         save_case(_case(pack, "INC-5"))
+
+
+WRITER = """
+import sys
+from wizard.engine.case import Case
+from wizard.kb.registry import open_pack
+from wizard.store import save_case
+pack = open_pack()
+for n in range(15):
+    case = Case.start(pack)
+    case.header.reference = f"P{sys.argv[1]}-{n}"
+    for value in ("yes", "node", "bind"):
+        case.session.answer(value)
+        save_case(case)  # after every step, like the wizard
+"""
+
+
+def test_concurrent_processes_lose_nothing() -> None:
+    procs = [
+        subprocess.Popen([sys.executable, "-c", WRITER, str(i)], stderr=subprocess.PIPE)
+        for i in range(4)
+    ]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    infos, skipped = list_sessions()
+    assert skipped == []
+    assert sorted(i.reference for i in infos) == sorted(
+        f"P{p}-{n}" for p in range(4) for n in range(15)
+    )
+    for info in infos:
+        data = json.loads(info.path.read_text())
+        assert [a["value"] for a in data["session"]["state"]["answers"]] == ["yes", "node", "bind"]
+    leftovers = [p for p in infos[0].path.parent.iterdir() if p.name.startswith(".")]
+    assert leftovers == []  # no temp files left behind
