@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__, exit_codes
+from wizard.report.formats import FORMATS
 
 if TYPE_CHECKING:
     from wizard.engine.intake import Intake
@@ -203,15 +204,6 @@ def cmd_export(args: argparse.Namespace) -> int:
 # --- parser -------------------------------------------------------------------
 
 GRAPH_FORMATS = {"mermaid": "mermaid", "mmd": "mermaid", "dot": "dot", "gv": "dot"}
-REPORT_FORMATS = {
-    "json": "json",
-    "markdown": "markdown",
-    "md": "markdown",
-    "html": "html",
-    "htm": "html",
-    "text": "text",
-    "txt": "text",
-}
 
 
 def _choice(names: dict[str, str], what: str) -> Callable[[str], str]:
@@ -224,6 +216,18 @@ def _choice(names: dict[str, str], what: str) -> Callable[[str], str]:
             ) from None
 
     return parse
+
+
+def _add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
+    """--format, -o and --force: the same for every command that writes a summary."""
+    parser.add_argument(
+        "--format",
+        type=_choice(FORMATS, "format"),
+        default=default,
+        help=f"json, markdown (md), html (htm) or text (txt); default {default}",
+    )
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
+    parser.add_argument("--force", action="store_true", help="let -o replace an existing file")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -296,14 +300,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    diagnose.add_argument(
-        "--format",
-        type=_choice(REPORT_FORMATS, "format"),
-        default="json",
-        help="json, markdown (md), html (htm) or text (txt); default json",
-    )
-    diagnose.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
-    diagnose.add_argument("--force", action="store_true", help="let -o replace an existing file")
+    _add_output_options(diagnose, default="json")
     diagnose.set_defaults(func=cmd_diagnose)
 
     run = sub.add_parser(
@@ -325,14 +322,7 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="render a saved session's case summary"
     )
     export.add_argument("session", metavar="ID", help="session id (or a unique prefix, or 'last')")
-    export.add_argument(
-        "--format",
-        type=_choice(REPORT_FORMATS, "format"),
-        default="markdown",
-        help="markdown (md), json, html (htm) or text (txt); default markdown",
-    )
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE (atomically)")
-    export.add_argument("--force", action="store_true", help="let -o replace an existing file")
+    _add_output_options(export, default="markdown")
     export.set_defaults(func=cmd_export)
     return parser
 

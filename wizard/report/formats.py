@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from wizard.report.summary import CaseSummary
+if TYPE_CHECKING:
+    from wizard.report.summary import CaseSummary
 
 FORMATS: dict[str, str] = {
     "json": "json",
