@@ -13,8 +13,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wizard.gcpause import paused_gc
+
 from .model import EvidenceReport, Finding, Remark, Role, SiteContext
-from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
+from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
 
 KIND = "login-script"
 
@@ -173,6 +175,8 @@ class _Scanner:
                 block.condition if block.branch == 0 else f"ELSE of {block.condition}"
                 for block in self.stack
             )
+        if extra is None:
+            return self.cached_condition or None
         parts = [self.cached_condition] if self.cached_condition else []
         if extra is not None:
             parts.append(extra.condition)
@@ -209,10 +213,19 @@ class _Scanner:
         else:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
 
-    def run(self, decoded: DecodedText) -> ScriptScan:
-        for source in decoded.lines:
-            kind = self.line(source.number, source.text)
-            self.lines.append(LineInfo(source.number, kind, self.path()))
+    def run(self, decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
+        """Scan every line; without ``keep_lines`` the result's ``lines`` is left empty."""
+        line = self.line
+        if keep_lines:
+            append = self.lines.append
+            for source in decoded.lines:
+                number = source.number
+                kind = line(number, source.text)
+                path = self.cached_path
+                append(LineInfo(number, kind, path if path is not None else self.path()))
+        else:
+            for source in decoded.lines:
+                line(source.number, source.text)
         for block in self.stack:
             self.remarks.append(
                 Remark(
@@ -236,11 +249,10 @@ class _Scanner:
                 )
             )
             return "unrecognised"
-        content, decoration = paste_content(text)
+        stripped, decoration = paste_stripped(text)
         if decoration:
             self.unrecognised.append((number, text))
             return "unrecognised"
-        stripped = content.strip()
         if not stripped:
             return "blank"
         kind = self.statement(number, stripped, None)
@@ -261,12 +273,13 @@ class _Scanner:
         if word_match is None:
             return "unrecognised"
         word = word_match.group()
-        after = upper[word_match.end() : word_match.end() + 1]
+        end = word_match.end()
+        after = upper[end : end + 1]
         if after and (after.isalnum() or after in "_."):
-            return "label" if _LABEL.fullmatch(upper) else "unrecognised"
+            return "label" if _is_label(upper) else "unrecognised"
         if word in ("REM", "REMARK"):
             return "comment"
-        if _LABEL.fullmatch(upper):
+        if _is_label(upper):
             return "label"
         if single is None:
             if word == "IF":
@@ -333,17 +346,17 @@ class _Scanner:
         body = rest.strip()
         if not body:
             return "command"
-        words = body.upper().split()
-        if words[0] in _MAP_SETTINGS:
+        if body.upper().split(None, 1)[0] in _MAP_SETTINGS:
             return "command"
         parsed = 0
         failed: list[str] = []
         for part in body.split(";"):
-            if not part.strip():
+            part = part.strip()
+            if not part:
                 continue
-            mapping = self.map_part(number, part.strip(), single)
+            mapping = self.map_part(number, part, single)
             if mapping is None:
-                failed.append(part.strip())
+                failed.append(part)
             elif mapping is not _DISPLAY_ONLY:
                 self.mappings.append(mapping)
                 parsed += 1
@@ -357,7 +370,8 @@ class _Scanner:
         return "map" if parsed else "unrecognised"
 
     def map_part(self, number: int, part: str, single: _Block | None) -> RawMapping | None:
-        part = _COLON_EQ.sub(":=", part)
+        if ": " in part or ":\t" in part:  # otherwise every ":[ \t]*=" is already ":="
+            part = _COLON_EQ.sub(":=", part)
         index = part.find(":=")
         options: list[str] = []
         if index >= 0:
@@ -371,15 +385,16 @@ class _Scanner:
                 if option is None:
                     return None
                 options.append(option)
-            if _DRIVE_TOKEN.fullmatch(drive_token) is None:
+            if not _is_drive_token(drive_token):
                 return None
             drive = drive_token + ":"
             letter = drive_token if len(drive_token) == 1 else ""
-            chosen = _CHOSEN_LETTER.match(right.upper())
-            if chosen is not None and drive_token.startswith("S"):
-                letter = chosen.group(1)
-                drive = f"{drive}={letter}:"
-                right = right[chosen.end() :].strip()
+            if drive_token.startswith("S"):
+                chosen = _CHOSEN_LETTER.match(right.upper())
+                if chosen is not None:
+                    letter = chosen.group(1)
+                    drive = f"{drive}={letter}:"
+                    right = right[chosen.end() :].strip()
             return self.mapping(number, drive, letter, right, tuple(options), single)
         tokens = part.split()
         rest_tokens: list[str] = []
@@ -431,6 +446,18 @@ class _Scanner:
 _DISPLAY_ONLY = RawMapping(0, "", "", "", "", "", (), None, (), "", "", None)
 
 
+def _is_label(upper: str) -> bool:
+    """``upper`` is a whole ``NAME:`` label line (checks the cheap last character first)."""
+    return upper[-1:] == ":" and _LABEL.fullmatch(upper) is not None
+
+
+def _is_drive_token(token: str) -> bool:
+    """A drive letter, ``S<n>`` or ``*<n>`` (the single letter, by far the commonest, first)."""
+    if len(token) == 1:
+        return "A" <= token <= "Z"
+    return _DRIVE_TOKEN.fullmatch(token) is not None
+
+
 def _search_number(drive_token: str) -> int | None:
     if drive_token.startswith("S") and drive_token[1:].isdigit():
         return int(drive_token[1:])
@@ -461,7 +488,7 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
             return None
         volume = parts[1].rstrip(":") if len(parts) > 1 else ""
         return server, volume, "unc-ip" if is_ipv4(server) else "unc-name", ""
-    drive_ref = _DRIVE_LETTER_TARGET.fullmatch(upper)
+    drive_ref = _DRIVE_LETTER_TARGET.fullmatch(upper) if upper[1:2] == ":" else None
     if drive_ref is not None:
         return "", "", "drive", drive_ref.group(1)
     colon = upper.find(":")
@@ -489,7 +516,8 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
 
 def scan_login_script(decoded: DecodedText) -> ScriptScan:
     """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge."""
-    return _Scanner().run(decoded)
+    with paused_gc():
+        return _Scanner().run(decoded)
 
 
 def _cluster_names(context: SiteContext) -> frozenset[str]:
@@ -803,8 +831,13 @@ def analyze_login_script(
     data: bytes | str, context: SiteContext = _NO_CONTEXT
 ) -> LoginScriptAnalysis:
     """Read a login script and decide whether it reaches a node before the virtual servers."""
+    with paused_gc():
+        return _analyze(data, context)
+
+
+def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     decoded = decode(data)
-    scan = scan_login_script(decoded)
+    scan = _Scanner().run(decoded, keep_lines=False)  # the per-line kinds are not needed here
     known = _known(context)
     drives: dict[str, tuple[Role, str, bool, int]] = {}
     mappings: list[Mapping] = []

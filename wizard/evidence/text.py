@@ -30,6 +30,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 MAX_PATTERN_LINE = 4096
 """Lines longer than this are never matched against patterns; analyzers report
@@ -43,6 +44,8 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _SCORE_SAMPLE = 20_000
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+# Line breaks that str.splitlines() honours besides CR and LF; split_lines does not.
+_OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
 
 
@@ -95,6 +98,16 @@ class DecodedText:
 
 def split_lines(text: str) -> tuple[SourceLine, ...]:
     """Split on CRLF, LF or CR only (not the other Unicode breaks), keeping endings."""
+    if not any(brk in text for brk in _OTHER_BREAKS):
+        # Fast path: with no other breaks present, str.splitlines splits exactly here;
+        # each piece ends in at most one CRLF, CR or LF, and nothing else is CR or LF.
+        pieces = text.splitlines(keepends=True)
+        result: list[SourceLine] = []
+        append = result.append
+        for number, piece in enumerate(pieces, 1):
+            body = piece.rstrip("\r\n")
+            append(SourceLine(number, body, piece[len(body) :]))
+        return tuple(result)
     lines: list[SourceLine] = []
     start = 0
     number = 1
@@ -191,32 +204,49 @@ def paste_content(text: str) -> tuple[str, bool]:
     ``~~~``) or a line that is only an HTML tag is decoration, which analyzers
     report as unrecognised.
     """
+    content, _, decoration = _paste(text)
+    return content, decoration
+
+
+def paste_stripped(text: str) -> tuple[str, bool]:
+    """``paste_content`` with the content already ``strip()``-ed (saves analyzers a pass)."""
+    _, stripped, decoration = _paste(text)
+    return stripped, decoration
+
+
+def _paste(text: str) -> tuple[str, str, bool]:
+    """(content, content.strip(), is_decoration) as ``paste_content`` describes."""
     content = text
-    index = 0
-    cut = 0
-    size = len(text)
-    while index < size and text[index] in " \t>":
-        if text[index] == ">":
-            cut = index + 1
-            if cut < size and text[cut] in " \t":
+    if text[:1] in (" ", "\t", ">"):
+        # The leading run of blanks and quote marks; cut after its last ">" and one blank.
+        lead = len(text) - len(text.lstrip(" \t>"))
+        quote = text.rfind(">", 0, lead)
+        if quote >= 0:
+            cut = quote + 1
+            if cut < len(text) and text[cut] in " \t":
                 cut += 1
-        index += 1
-    if cut:
-        content = text[cut:]
+            content = text[cut:]
     stripped = content.strip()
-    if stripped.startswith(("```", "~~~")):
-        return content, True
-    if stripped.startswith("<") and stripped.endswith(">") and len(stripped) > 2:
+    first = stripped[:1]
+    if first in ("`", "~") and stripped.startswith(("```", "~~~")):
+        return content, stripped, True
+    if first == "<" and stripped.endswith(">") and len(stripped) > 2:
         inner = stripped[1:2]
         if inner.isalpha() or inner in ("/", "!"):
-            return content, True
-    return content, False
+            return content, stripped, True
+    return content, stripped, False
 
 
 def is_ipv4(text: str) -> bool:
     """True for a dotted quad with every octet 0-255 (nothing before or after)."""
     if not text[:1].isdigit() or len(text) > 15:
         return False
+    return _is_dotted_quad(text)
+
+
+@lru_cache(maxsize=4096)
+def _is_dotted_quad(text: str) -> bool:
+    """The checks behind ``is_ipv4``; cached, as scripts name the same servers again and again."""
     match = _IPV4.fullmatch(text)
     return match is not None and all(int(octet) <= 255 for octet in match.groups())
 

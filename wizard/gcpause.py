@@ -1,0 +1,36 @@
+"""Provides pausing the cyclic garbage collector around bulk work that builds no cycles.
+
+Reading a large pack or login script creates hundreds of thousands of small
+acyclic objects; the collector's full passes over the growing heap would cost
+more than the work itself. The pause is process-wide, so it is counted under a
+lock: overlapping pauses (the wizard analyses evidence in worker threads) end
+with the collector back exactly as it was before the first one.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+_lock = threading.Lock()
+_depth = 0
+_was_enabled = False
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    global _depth, _was_enabled
+    with _lock:
+        if _depth == 0:
+            _was_enabled = gc.isenabled()
+            gc.disable()
+        _depth += 1
+    try:
+        yield
+    finally:
+        with _lock:
+            _depth -= 1
+            if _depth == 0 and _was_enabled:
+                gc.enable()
