@@ -264,3 +264,12 @@ def test_validate_cli_exit_codes(tmp_path: Path) -> None:
     assert subprocess.run(run, capture_output=True).returncode == 0
     missing = subprocess.run([*run, str(tmp_path / "nope.yaml")], capture_output=True, text=True)
     assert missing.returncode == 2 and "cannot read" in missing.stderr
+
+
+def test_scope_entry_without_when_is_reported_not_a_crash() -> None:
+    text = mutate("facts:\n", "scope:\n  - text: no condition here\nfacts:\n")
+    problems = problems_of(text)
+    assert any("missing required key 'when'" in p.message for p in problems)
+    assert all(
+        p.line == line_of(text, "  - text: no condition") for p in problems if "'when'" in p.message
+    )

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from pathlib import Path as FsPath
 from typing import Any, Literal, TypeVar, cast
 
+from wizard.gcpause import paused_gc
 from wizard.kb.model import (
     Caveat,
     Choice,
@@ -29,9 +30,19 @@ from wizard.kb.model import (
     Symptom,
 )
 from wizard.kb.problems import PackError, Problem
-from wizard.kb.yamlsrc import Located, Path, paused_gc, read_yaml
+from wizard.kb.yamlsrc import Located, Path, read_yaml
 
 T = TypeVar("T")
+
+
+class Fields:
+    """The keys a mapping may have, and which of them it must have."""
+
+    def __init__(self, keys: dict[str, bool]) -> None:
+        self.allowed = keys
+        self.required = tuple(key for key, required in keys.items() if required)
+        self.names = ", ".join(sorted(keys))
+
 
 TOP_KEYS = {
     "id": True,
@@ -55,9 +66,82 @@ TOP_KEYS = {
 FACT_TYPES: tuple[FactType, ...] = ("choice", "ipv4", "list", "text")
 NODE_KINDS = ("question", "decision", "outcome")
 
+_TOP = Fields(TOP_KEYS)
+_SOURCE = Fields(
+    {
+        "document": True,
+        "title": True,
+        "published": True,
+        "updated": True,
+        "products": True,
+        "url": False,
+    }
+)
+_EXPLANATION = Fields({"title": True, "steps": True})
+_FACT = Fields(
+    {"type": True, "description": True, "values": False, "keywords": False, "item": False}
+)
+_CONDITION = Fields({"fact": True, "equals": False, "in": False, "known": False})
+_CONDITION_OPS = {op: Fields({op: True}) for op in ("all", "any", "not")}
+_CHOICE = Fields({"value": True, "label": True, "next": True})
+_OTHER = Fields({"label": True, "next": True})
+_QUESTION = Fields(
+    {
+        "kind": True,
+        "tid": True,
+        "fact": True,
+        "text": True,
+        "why": True,
+        "how_to_check": True,
+        "choices": False,
+        "other": False,
+        "unknown": False,
+        "optional": False,
+    }
+)
+_DECISION = Fields({"kind": True, "tid": True, "rules": True, "default": True})
+_OUTCOME = Fields(
+    {
+        "kind": True,
+        "tid": True,
+        "diagnosis": True,
+        "title": True,
+        "summary": True,
+        "fixes": False,
+        "collect": False,
+        "risks": False,
+    }
+)
+_RULE = Fields({"when": True, "next": True, "label": False})
+_FIX = Fields(
+    {
+        "title": True,
+        "tid": True,
+        "explanation": True,
+        "applies_when": False,
+        "commands": False,
+        "steps": False,
+        "verify": True,
+        "warnings": False,
+    }
+)
+_EVIDENCE = Fields({"analyzer": True, "title": True, "description": True, "supplies": True})
+_SYMPTOM = Fields({"id": True, "text": True, "fact": True, "value": True})
+_CAVEAT = Fields({"when": True, "text": True})
+
+_MISSING: Any = object()
+
+Data = dict[str, Any]
+"""A mapping read from the pack (keys are always text)."""
+
 
 class _Builder:
-    """Walks the located data, building model objects and collecting problems."""
+    """Walks the located data, building model objects and collecting problems.
+
+    Every section builder gets the value, its path (for messages only) and its
+    line; fields are read from the mapping at hand, so no path is walked or
+    built unless a problem has to be reported.
+    """
 
     def __init__(self, src: Located, filename: str) -> None:
         self.src = src
@@ -67,386 +151,354 @@ class _Builder:
     def problem(self, path: Path, message: str) -> None:
         self.problems.append(Problem(self.filename, self.src.line(path), message))
 
-    def at(self, path: Path) -> Any:
-        value: Any = self.src.data
-        for part in path:
-            value = value[part]
-        return value
-
     def name(self, path: Path) -> str:
         return ".".join(str(p) for p in path) or "pack"
 
-    def mapping(
-        self, path: Path, keys: dict[str, bool], what: str | None = None
-    ) -> dict[str, Any] | None:
-        """The mapping at ``path``, after reporting unknown and missing keys."""
-        value = self.at(path)
-        what = what or self.name(path)
+    def mapping(self, value: Any, path: Path, fields: Fields, what: str) -> Data | None:
+        """``value`` as a mapping, after reporting unknown and missing keys."""
         if not isinstance(value, dict):
             self.problem(path, f"{what} must be a mapping, not {_kind(value)}")
             return None
-        for key in value:
-            if key not in keys:
-                allowed = ", ".join(sorted(keys))
-                self.problem((*path, key), f"unknown key '{key}' in {what} (allowed: {allowed})")
-        for key, required in keys.items():
-            if required and key not in value:
+        allowed = fields.allowed
+        if not value.keys() <= allowed.keys():
+            for key in value:
+                if key not in allowed:
+                    self.problem(
+                        (*path, key), f"unknown key '{key}' in {what} (allowed: {fields.names})"
+                    )
+        for key in fields.required:
+            if key not in value:
                 self.problem(path, f"{what} is missing required key '{key}'")
         return value
 
-    def text(self, path: Path, default: str | None = None) -> str:
-        """A string; plain YAML scalars such as ``yes`` or ``1.0`` are taken as written."""
-        try:
-            value = self.at(path)
-        except (KeyError, IndexError, TypeError):
-            return default if default is not None else ""
+    def line(self, mapping: Data, key: str) -> int:
+        return self.src.key_lines(mapping)[key]
+
+    def text(
+        self, parent: Data | list[Any], key: str | int, at: Path, default: str | None = None
+    ) -> str:
+        """``parent[key]`` as a string; plain YAML scalars such as ``yes`` or ``1.0`` are
+        taken as written. ``at`` is the path of ``parent``."""
+        if isinstance(parent, dict):
+            value = parent.get(cast(str, key), _MISSING)
+            if value is _MISSING:
+                return default if default is not None else ""
+        else:
+            value = parent[cast(int, key)]
         if isinstance(value, str):
             return value
-        if path in self.src.raw and value is not None:
-            return self.src.raw[path]
+        if value is not None:
+            raw = self.src.raw_text(parent, key)
+            if raw is not None:
+                return raw
         if value is None and default is not None:
             return default
+        path = (*at, key)
         self.problem(path, f"{self.name(path)} must be text, not {_kind(value)}")
         return ""
 
-    def opt_text(self, path: Path) -> str | None:
-        try:
-            self.at(path)
-        except (KeyError, IndexError, TypeError):
-            return None
-        return self.text(path)
+    def opt_text(self, parent: Data, key: str, at: Path) -> str | None:
+        return self.text(parent, key, at) if key in parent else None
 
-    def texts(self, path: Path) -> tuple[str, ...]:
+    def texts(self, parent: Data, key: str, at: Path) -> tuple[str, ...]:
         """A list of strings (absent means empty)."""
-        try:
-            value = self.at(path)
-        except (KeyError, IndexError, TypeError):
+        value = parent.get(key, _MISSING)
+        if value is _MISSING:
             return ()
+        path = (*at, key)
         if not isinstance(value, list):
             self.problem(path, f"{self.name(path)} must be a list, not {_kind(value)}")
             return ()
-        return tuple(self.text((*path, i)) for i in range(len(value)))
+        if all(isinstance(item, str) for item in value):
+            return tuple(value)
+        return tuple(self.text(value, i, path) for i in range(len(value)))
 
-    def flag(self, path: Path) -> bool:
-        try:
-            value = self.at(path)
-        except (KeyError, IndexError, TypeError):
+    def flag(self, parent: Data, key: str, at: Path) -> bool:
+        value = parent.get(key, _MISSING)
+        if value is _MISSING:
             return False
         if not isinstance(value, bool):
+            path = (*at, key)
             self.problem(path, f"{self.name(path)} must be true or false")
             return False
         return value
 
-    def each(self, path: Path, build: Callable[[Path, str], T | None]) -> dict[str, T]:
+    def each(
+        self, parent: Data, key: str, build: Callable[[Any, Path, str, int], T | None]
+    ) -> dict[str, T]:
         """Build every entry of a mapping of named items."""
-        value = self.at(path)
+        value = parent[key]
+        path: Path = (key,)
         if not isinstance(value, dict):
             self.problem(path, f"{self.name(path)} must be a mapping of names, not {_kind(value)}")
             return {}
+        lines = self.src.key_lines(value)
         out: dict[str, T] = {}
-        for key in value:
-            item = build((*path, key), key)
-            if item is not None:
-                out[key] = item
+        for name, item in value.items():
+            built = build(item, (key, name), name, lines[name])
+            if built is not None:
+                out[name] = built
         return out
 
-    def items(self, path: Path, build: Callable[[Path], T | None]) -> tuple[T, ...]:
-        try:
-            value = self.at(path)
-        except (KeyError, IndexError, TypeError):
+    def items(
+        self, parent: Data, key: str, at: Path, build: Callable[[Any, Path, int], T | None]
+    ) -> tuple[T, ...]:
+        value = parent.get(key, _MISSING)
+        if value is _MISSING:
             return ()
+        path = (*at, key)
         if not isinstance(value, list):
             self.problem(path, f"{self.name(path)} must be a list, not {_kind(value)}")
             return ()
-        built = (build((*path, i)) for i in range(len(value)))
+        lines = self.src.item_lines(value)
+        built = (build(item, (*path, i), lines[i]) for i, item in enumerate(value))
         return tuple(b for b in built if b is not None)
 
     # --- sections -------------------------------------------------------
 
-    def fact(self, path: Path, name: str) -> Fact | None:
-        keys = {
-            "type": True,
-            "description": True,
-            "values": False,
-            "keywords": False,
-            "item": False,
-        }
-        data = self.mapping(path, keys, f"fact '{name}'")
+    def fact(self, value: Any, path: Path, name: str, line: int) -> Fact | None:
+        data = self.mapping(value, path, _FACT, f"fact '{name}'")
         if data is None:
             return None
-        kind = self.text((*path, "type"))
+        kind = self.text(data, "type", path)
         if kind not in FACT_TYPES:
             self.problem(
                 (*path, "type"),
                 f"fact '{name}' has unknown type '{kind}' (one of: {', '.join(FACT_TYPES)})",
             )
             return None
-        values = self.texts((*path, "values"))
+        values = self.texts(data, "values", path)
         if kind == "choice" and not values:
             self.problem(path, f"choice fact '{name}' needs a list of values")
         if kind != "choice" and values:
             self.problem((*path, "values"), f"only choice facts have values ('{name}' is {kind})")
-        item = self.text((*path, "item"), "text")
+        item = self.text(data, "item", path, "text")
         if item not in ("text", "ipv4"):
             self.problem((*path, "item"), f"list item type must be text or ipv4, not '{item}'")
             item = "text"
         return Fact(
             name=name,
             type=kind,
-            description=self.text((*path, "description")),
+            description=self.text(data, "description", path),
             values=values,
-            keywords=self.texts((*path, "keywords")),
+            keywords=self.texts(data, "keywords", path),
             item=cast(Any, item),
-            line=self.src.line(path),
+            line=line,
         )
 
-    def condition(self, path: Path) -> Condition | None:
-        value = self.at(path)
-        line = self.src.line(path)
+    def condition(self, value: Any, path: Path, line: int) -> Condition | None:
         if not isinstance(value, dict):
             self.problem(path, f"condition must be a mapping, not {_kind(value)}")
             return None
         if "all" in value or "any" in value:
             op: Literal["all", "any"] = "all" if "all" in value else "any"
-            self.mapping(path, {op: True}, "condition")
-            parts = self.items((*path, op), self.condition)
+            self.mapping(value, path, _CONDITION_OPS[op], "condition")
+            parts = self.items(value, op, path, self.condition)
             return Condition(op=op, parts=parts, line=line)
         if "not" in value:
-            self.mapping(path, {"not": True}, "condition")
-            inner = self.condition((*path, "not"))
+            self.mapping(value, path, _CONDITION_OPS["not"], "condition")
+            inner = self.condition(value["not"], (*path, "not"), self.line(value, "not"))
             return None if inner is None else Condition(op="not", parts=(inner,), line=line)
-        keys = {"fact": True, "equals": False, "in": False, "known": False}
-        data = self.mapping(path, keys, "condition")
+        data = self.mapping(value, path, _CONDITION, "condition")
         if data is None or "fact" not in data:
             return None
-        fact = self.text((*path, "fact"))
+        fact = self.text(data, "fact", path)
         tests = [k for k in ("equals", "in", "known") if k in data]
         if len(tests) != 1:
             self.problem(path, "a condition needs exactly one of equals, in, known")
             return None
         if tests[0] == "equals":
-            return Condition("equals", fact, (self.text((*path, "equals")),), line=line)
+            return Condition("equals", fact, (self.text(data, "equals", path),), line=line)
         if tests[0] == "in":
-            return Condition("in", fact, self.texts((*path, "in")), line=line)
-        return Condition("known", fact, known=self.flag((*path, "known")), line=line)
+            return Condition("in", fact, self.texts(data, "in", path), line=line)
+        return Condition("known", fact, known=self.flag(data, "known", path), line=line)
 
-    def choice(self, path: Path) -> Choice | None:
-        data = self.mapping(path, {"value": True, "label": True, "next": True}, "choice")
+    def choice(self, value: Any, path: Path, line: int) -> Choice | None:
+        data = self.mapping(value, path, _CHOICE, "choice")
         if data is None:
             return None
         return Choice(
-            value=self.text((*path, "value")),
-            label=self.text((*path, "label")),
-            next=self.text((*path, "next")),
-            line=self.src.line(path),
+            value=self.text(data, "value", path),
+            label=self.text(data, "label", path),
+            next=self.text(data, "next", path),
+            line=line,
         )
 
-    def node(self, path: Path, node_id: str) -> Question | Decision | Outcome | None:
-        value = self.at(path)
+    def node(
+        self, value: Any, path: Path, node_id: str, line: int
+    ) -> Question | Decision | Outcome | None:
         if not isinstance(value, dict):
             self.problem(path, f"node '{node_id}' must be a mapping, not {_kind(value)}")
             return None
-        kind = self.text((*path, "kind")) if "kind" in value else ""
-        line = self.src.line(path)
+        kind = self.text(value, "kind", path) if "kind" in value else ""
         what = f"{kind or 'node'} '{node_id}'"
-        common = {"kind": True, "tid": True}
         if kind == "question":
-            keys = {
-                **common,
-                "fact": True,
-                "text": True,
-                "why": True,
-                "how_to_check": True,
-                "choices": False,
-                "other": False,
-                "unknown": False,
-                "optional": False,
-            }
-            if self.mapping(path, keys, what) is None:
+            if self.mapping(value, path, _QUESTION, what) is None:
                 return None
             other = None
             if "other" in value:
-                data = self.mapping((*path, "other"), {"label": True, "next": True}, "other")
+                at = (*path, "other")
+                data = self.mapping(value["other"], at, _OTHER, "other")
                 if data is not None:
                     other = Choice(
                         "*",
-                        self.text((*path, "other", "label")),
-                        self.text((*path, "other", "next")),
-                        self.src.line((*path, "other")),
+                        self.text(data, "label", at),
+                        self.text(data, "next", at),
+                        self.line(value, "other"),
                     )
             return Question(
                 id=node_id,
-                fact=self.text((*path, "fact")),
-                text=self.text((*path, "text")),
-                why=self.text((*path, "why")),
-                how_to_check=self.text((*path, "how_to_check")),
-                tid=self.text((*path, "tid")),
-                choices=self.items((*path, "choices"), self.choice),
+                fact=self.text(value, "fact", path),
+                text=self.text(value, "text", path),
+                why=self.text(value, "why", path),
+                how_to_check=self.text(value, "how_to_check", path),
+                tid=self.text(value, "tid", path),
+                choices=self.items(value, "choices", path, self.choice),
                 other=other,
-                unknown=self.opt_text((*path, "unknown")),
-                optional=self.flag((*path, "optional")),
+                unknown=self.opt_text(value, "unknown", path),
+                optional=self.flag(value, "optional", path),
                 line=line,
             )
         if kind == "decision":
-            keys = {**common, "rules": True, "default": True}
-            if self.mapping(path, keys, what) is None:
+            if self.mapping(value, path, _DECISION, what) is None:
                 return None
             return Decision(
                 id=node_id,
-                rules=self.items((*path, "rules"), self.rule),
-                default=self.text((*path, "default")),
-                tid=self.text((*path, "tid")),
+                rules=self.items(value, "rules", path, self.rule),
+                default=self.text(value, "default", path),
+                tid=self.text(value, "tid", path),
                 line=line,
             )
         if kind == "outcome":
-            keys = {
-                **common,
-                "diagnosis": True,
-                "title": True,
-                "summary": True,
-                "fixes": False,
-                "collect": False,
-                "risks": False,
-            }
-            if self.mapping(path, keys, what) is None:
+            if self.mapping(value, path, _OUTCOME, what) is None:
                 return None
             return Outcome(
                 id=node_id,
-                diagnosis=self.text((*path, "diagnosis")),
-                title=self.text((*path, "title")),
-                summary=self.text((*path, "summary")),
-                tid=self.text((*path, "tid")),
-                fixes=self.texts((*path, "fixes")),
-                collect=self.texts((*path, "collect")),
-                risks=self.items((*path, "risks"), self.caveat),
+                diagnosis=self.text(value, "diagnosis", path),
+                title=self.text(value, "title", path),
+                summary=self.text(value, "summary", path),
+                tid=self.text(value, "tid", path),
+                fixes=self.texts(value, "fixes", path),
+                collect=self.texts(value, "collect", path),
+                risks=self.items(value, "risks", path, self.caveat),
                 line=line,
             )
         where = (*path, "kind") if "kind" in value else path
         self.problem(where, f"node '{node_id}' needs kind: one of {', '.join(NODE_KINDS)}")
         return None
 
-    def rule(self, path: Path) -> Rule | None:
-        data = self.mapping(path, {"when": True, "next": True, "label": False}, "rule")
+    def rule(self, value: Any, path: Path, line: int) -> Rule | None:
+        data = self.mapping(value, path, _RULE, "rule")
         if data is None or "when" not in data:
             return None
-        when = self.condition((*path, "when"))
+        when = self.condition(data["when"], (*path, "when"), self.line(data, "when"))
         if when is None:
             return None
-        return Rule(
-            when, self.text((*path, "next")), self.text((*path, "label"), ""), self.src.line(path)
-        )
+        return Rule(when, self.text(data, "next", path), self.text(data, "label", path, ""), line)
 
-    def fix(self, path: Path, fix_id: str) -> Fix | None:
-        keys = {
-            "title": True,
-            "tid": True,
-            "explanation": True,
-            "applies_when": False,
-            "commands": False,
-            "steps": False,
-            "verify": True,
-            "warnings": False,
-        }
-        data = self.mapping(path, keys, f"fix '{fix_id}'")
+    def fix(self, value: Any, path: Path, fix_id: str, line: int) -> Fix | None:
+        data = self.mapping(value, path, _FIX, f"fix '{fix_id}'")
         if data is None:
             return None
-        applies = self.condition((*path, "applies_when")) if "applies_when" in data else None
+        applies = None
+        if "applies_when" in data:
+            at = (*path, "applies_when")
+            applies = self.condition(data["applies_when"], at, self.line(data, "applies_when"))
         return Fix(
             id=fix_id,
-            title=self.text((*path, "title")),
-            tid=self.text((*path, "tid")),
-            explanation=self.text((*path, "explanation")),
+            title=self.text(data, "title", path),
+            tid=self.text(data, "tid", path),
+            explanation=self.text(data, "explanation", path),
             applies_when=applies,
-            commands=self.texts((*path, "commands")),
-            steps=self.texts((*path, "steps")),
-            verify=self.texts((*path, "verify")),
-            warnings=self.texts((*path, "warnings")),
-            line=self.src.line(path),
+            commands=self.texts(data, "commands", path),
+            steps=self.texts(data, "steps", path),
+            verify=self.texts(data, "verify", path),
+            warnings=self.texts(data, "warnings", path),
+            line=line,
         )
 
-    def evidence(self, path: Path, kind: str) -> EvidenceKind | None:
-        keys = {"analyzer": True, "title": True, "description": True, "supplies": True}
-        if self.mapping(path, keys, f"evidence '{kind}'") is None:
+    def evidence(self, value: Any, path: Path, kind: str, line: int) -> EvidenceKind | None:
+        data = self.mapping(value, path, _EVIDENCE, f"evidence '{kind}'")
+        if data is None:
             return None
         return EvidenceKind(
             kind=kind,
-            analyzer=self.text((*path, "analyzer")),
-            title=self.text((*path, "title")),
-            description=self.text((*path, "description")),
-            supplies=self.texts((*path, "supplies")),
-            line=self.src.line(path),
+            analyzer=self.text(data, "analyzer", path),
+            title=self.text(data, "title", path),
+            description=self.text(data, "description", path),
+            supplies=self.texts(data, "supplies", path),
+            line=line,
         )
 
-    def symptom(self, path: Path) -> Symptom | None:
-        keys = {"id": True, "text": True, "fact": True, "value": True}
-        if self.mapping(path, keys, "symptom") is None:
+    def symptom(self, value: Any, path: Path, line: int) -> Symptom | None:
+        data = self.mapping(value, path, _SYMPTOM, "symptom")
+        if data is None:
             return None
         return Symptom(
-            self.text((*path, "id")),
-            self.text((*path, "text")),
-            self.text((*path, "fact")),
-            self.text((*path, "value")),
-            self.src.line(path),
+            self.text(data, "id", path),
+            self.text(data, "text", path),
+            self.text(data, "fact", path),
+            self.text(data, "value", path),
+            line,
         )
 
-    def caveat(self, path: Path) -> Caveat | None:
-        if self.mapping(path, {"when": True, "text": True}, "caveat") is None:
+    def caveat(self, value: Any, path: Path, line: int) -> Caveat | None:
+        data = self.mapping(value, path, _CAVEAT, "caveat")
+        if data is None:
             return None
-        when = self.condition((*path, "when"))
+        if "when" not in data:
+            return None  # the missing key is reported already
+        when = self.condition(data["when"], (*path, "when"), self.line(data, "when"))
         if when is None:
             return None
-        return Caveat(when, self.text((*path, "text")), self.src.line(path))
+        return Caveat(when, self.text(data, "text", path), line)
 
     def pack(self) -> Pack | None:
-        top = self.mapping((), TOP_KEYS, "the pack")
+        top = self.mapping(self.src.data, (), _TOP, "the pack")
         if top is None:
             return None
-        src = ("source",)
-        source_keys = {
-            "document": True,
-            "title": True,
-            "published": True,
-            "updated": True,
-            "products": True,
-            "url": False,
-        }
         source = Source("", "", "", "", ())
-        if "source" in top and self.mapping(src, source_keys, "source") is not None:
-            source = Source(
-                self.text((*src, "document")),
-                self.text((*src, "title")),
-                self.text((*src, "published")),
-                self.text((*src, "updated")),
-                self.texts((*src, "products")),
-                self.text((*src, "url"), ""),
-            )
-        facts = self.each(("facts",), self.fact) if "facts" in top else {}
-        nodes: dict[str, Node] = self.each(("nodes",), self.node) if "nodes" in top else {}
-        fixes = self.each(("fixes",), self.fix) if "fixes" in top else {}
-        evidence = self.each(("evidence",), self.evidence) if "evidence" in top else {}
+        if "source" in top:
+            at: Path = ("source",)
+            data = self.mapping(top["source"], at, _SOURCE, "source")
+            if data is not None:
+                source = Source(
+                    self.text(data, "document", at),
+                    self.text(data, "title", at),
+                    self.text(data, "published", at),
+                    self.text(data, "updated", at),
+                    self.texts(data, "products", at),
+                    self.text(data, "url", at, ""),
+                )
+        facts = self.each(top, "facts", self.fact) if "facts" in top else {}
+        nodes: dict[str, Node] = self.each(top, "nodes", self.node) if "nodes" in top else {}
+        fixes = self.each(top, "fixes", self.fix) if "fixes" in top else {}
+        evidence = self.each(top, "evidence", self.evidence) if "evidence" in top else {}
         expl_title, expl_steps = "", tuple[str, ...]()
         if "explanation" in top:
-            data = self.mapping(("explanation",), {"title": True, "steps": True}, "explanation")
+            at = ("explanation",)
+            data = self.mapping(top["explanation"], at, _EXPLANATION, "explanation")
             if data is not None:
-                expl_title = self.text(("explanation", "title"))
-                expl_steps = self.texts(("explanation", "steps"))
+                expl_title = self.text(data, "title", at)
+                expl_steps = self.texts(data, "steps", at)
+        lines = self.src.key_lines(top)
         return Pack(
-            id=self.text(("id",)),
-            version=self.text(("version",)),
-            title=self.text(("title",)),
-            summary=self.text(("summary",)),
+            id=self.text(top, "id", ()),
+            version=self.text(top, "version", ()),
+            title=self.text(top, "title", ()),
+            summary=self.text(top, "summary", ()),
             source=source,
             facts=facts,
-            start=self.text(("start",)),
+            start=self.text(top, "start", ()),
             nodes=nodes,
             fixes=fixes,
             evidence=evidence,
             explanation=expl_steps,
             explanation_title=expl_title,
-            symptoms=self.items(("symptoms",), self.symptom),
-            scope=self.items(("scope",), self.caveat),
-            references=self.texts(("references",)),
-            lines={key: self.src.line((key,)) for key in top},
+            symptoms=self.items(top, "symptoms", (), self.symptom),
+            scope=self.items(top, "scope", (), self.caveat),
+            references=self.texts(top, "references", ()),
+            lines={key: lines[key] for key in top},
         )
 
 
@@ -465,15 +517,19 @@ def _kind(value: object) -> str:
 
 def parse_pack(data: bytes, filename: str) -> tuple[Pack | None, list[Problem]]:
     """Parse pack bytes into the model; structural problems only (see ``validate``)."""
-    located, problems = read_yaml(data, filename)
-    if located.data is None:
-        return None, problems
-    builder = _Builder(located, filename)
+    # One pause for reading and building: the plain data is freed before the
+    # collector runs again, so it never has to walk it.
     with paused_gc():
+        located, problems = read_yaml(data, filename)
+        if located.data is None:
+            return None, problems
+        builder = _Builder(located, filename)
         pack = builder.pack()
+        problems += builder.problems
+        del located, builder
     if pack is not None:
         pack = _with_identity(pack, filename, data)
-    return pack, problems + builder.problems
+    return pack, problems
 
 
 def _with_identity(pack: Pack, filename: str, data: bytes) -> Pack:

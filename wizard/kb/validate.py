@@ -6,22 +6,16 @@ Every check reports at the line the author must change. Graph questions
 
 from __future__ import annotations
 
-import string
-
 import networkx as nx
 
+from wizard.gcpause import paused_gc
 from wizard.kb.graph import build_graph
 from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
 from wizard.kb.problems import Problem
+from wizard.kb.templates import template_fields
 from wizard.kb.values import parse_value
-from wizard.kb.yamlsrc import paused_gc
 
 NON_INTERACTIVE_DIAGNOSES = frozenset({"needs-more-information"})
-
-
-def template_fields(template: str) -> list[str]:
-    """The placeholder names in a ``{fact}`` template (raises ValueError if malformed)."""
-    return [name for _, name, _, _ in string.Formatter().parse(template) if name is not None]
 
 
 def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:

@@ -8,14 +8,12 @@ mapping key and value keeps its source line so each later error can say
 
 from __future__ import annotations
 
-import gc
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
+from wizard.gcpause import paused_gc
 from wizard.kb.problems import Problem
 
 MAX_PACK_BYTES = 5 * 1024 * 1024
@@ -28,24 +26,57 @@ Path = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 
+LineTable = dict[str, int] | list[int]
+"""The line of every key of a mapping, or of every item of a list."""
+
 
 @dataclass
 class Located:
-    """Plain Python data read from YAML, with the line of every path in it."""
+    """Plain Python data read from YAML, with the line of every key and list item in it.
+
+    Lines are kept per container (``tables``, keyed by the container's ``id``:
+    the containers live as long as ``data``), not per path, so reading costs
+    one small store per value instead of a path tuple and a dict entry.
+    """
 
     data: Any
-    lines: dict[Path, int] = field(default_factory=dict)
-    raw: dict[Path, str] = field(default_factory=dict)
-    """Source text of plain scalars that YAML resolved to bool/int/float/null,
-    so ``yes`` can still be read as the string "yes" where a string is meant."""
+    tables: dict[int, LineTable] = field(default_factory=dict)
+    root_line: int = 1
+    raw: dict[tuple[int, str | int], str] = field(default_factory=dict)
+    """Source text of plain scalars that YAML resolved to bool/int/float/null, by
+    (``id`` of their container, key or index), so ``yes`` can still be read as the
+    string "yes" where a string is meant."""
 
     def line(self, path: Path) -> int:
         """The line of ``path``, or of its nearest located ancestor."""
-        while path:
-            if path in self.lines:
-                return self.lines[path]
-            path = path[:-1]
-        return self.lines.get((), 1)
+        line = self.root_line
+        value = self.data
+        for part in path:
+            table = self.tables.get(id(value))
+            if table is None:
+                break
+            if isinstance(table, dict):
+                if not isinstance(part, str) or part not in table:
+                    break
+                line = table[part]
+            elif isinstance(part, int) and 0 <= part < len(table):
+                line = table[part]
+            else:
+                break
+            value = value[part]
+        return line
+
+    def key_lines(self, mapping: dict[str, Any]) -> dict[str, int]:
+        """The line of every key of ``mapping`` (a mapping of ``data``)."""
+        return cast(dict[str, int], self.tables[id(mapping)])
+
+    def item_lines(self, items: list[Any]) -> list[int]:
+        """The line of every item of ``items`` (a list of ``data``)."""
+        return cast(list[int], self.tables[id(items)])
+
+    def raw_text(self, container: dict[str, Any] | list[Any], key: str | int) -> str | None:
+        """The source text of ``container[key]`` when YAML resolved it to a non-string."""
+        return self.raw.get((id(container), key))
 
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -67,6 +98,11 @@ class _Reader:
         self.out = Located(None)
         self._resolver = yaml.resolver.Resolver()
         self._resolved: dict[str, tuple[str, Any]] = {}
+        implicit = type(self._resolver).yaml_implicit_resolvers
+        # Plain scalars whose first character no implicit resolver looks at are strings.
+        self._may_resolve: frozenset[str] | None = (
+            None if None in implicit else frozenset(k for k in implicit if k is not None)
+        )
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.filename, line, message))
@@ -82,111 +118,117 @@ class _Reader:
             found = self._resolved[text] = (kind, _typed(kind, text))
         return found
 
-    def build(self, events: Any) -> None:
-        # Each open container: [value, path, pending key for mappings, key line].
-        stack: list[list[Any]] = []
-        lines = self.out.lines
-        raw = self.out.raw
+    def build(self, parser: Any) -> None:
+        """Consume ``parser``'s events (``get_event`` until the stream ends)."""
+        # The open container is kept in locals (the rest on ``stack``): its value,
+        # whether it is a mapping, its line table, and for mappings the pending
+        # key and that key's line.
+        stack: list[tuple[Any, bool, Any, Any, int]] = []
+        current: Any = None
+        is_map = False
+        table: Any = None
+        key: Any = None
+        key_line = 0
+        out = self.out
+        tables = out.tables
+        raw = out.raw
         problem = self.problem
+        may_resolve = self._may_resolve
+        get_event = parser.get_event
+        scalar_event, end_event = yaml.ScalarEvent, yaml.StreamEndEvent
         documents = 0
-        for event in events:
-            what = _EVENTS.get(event.__class__)
-            if what is None:
-                continue
-            # The line is worked out only where it is kept: keys, list items, containers.
+        while True:
+            event = get_event()
+            cls = event.__class__
             value: Any
-            if what is _SCALAR:
+            if cls is scalar_event:
                 text = event.value
-                top = stack[-1] if stack else None
-                if top is not None and top[2] is None and top[0].__class__ is dict:
+                if is_map and key is None:
                     # This scalar is a mapping key.
-                    line = _line(event)
-                    if text in top[0]:
-                        first = lines.get((*top[1], text), line)
-                        problem(line, f"duplicate key '{text}' (first defined on line {first})")
-                        top[2], top[3] = _DUPLICATE, line
+                    mark = event.start_mark
+                    key_line = mark.line + 1 if mark else 1
+                    if text in current:
+                        first = table.get(text, key_line)
+                        problem(key_line, f"duplicate key '{text}' (first defined on line {first})")
+                        key = _DUPLICATE
                     else:
-                        top[2], top[3] = text, line
+                        key = text
                     continue
                 tag = event.tag
-                if tag is not None and tag != "!" and not tag.startswith(_CORE):
-                    problem(_line(event), f"tag {tag} is not allowed in packs")
-                    value = None
-                elif not event.implicit[0] or event.style or tag == _STR or tag == "!":
-                    value = text
-                else:
-                    if tag is None:
-                        kind, value = self._plain(text)
+                if tag is None and event.implicit[0] and not event.style:
+                    # An untagged plain scalar: words no resolver looks at are text.
+                    if may_resolve is not None and text[:1] not in may_resolve:
+                        value, kind = text, "str"
                     else:
-                        kind = tag[len(_CORE) :]
-                        value = _typed(kind, text)
-                    if kind != "str":
-                        if top is None:
-                            raw[()] = text
-                        elif top[0].__class__ is list:
-                            raw[(*top[1], len(top[0]))] = text
-                        else:
-                            raw[(*top[1], top[2])] = text
-            elif what is _START:
+                        kind, value = self._plain(text)
+                elif tag is not None and tag != "!" and not tag.startswith(_CORE):
+                    problem(_line(event), f"tag {tag} is not allowed in packs")
+                    value, kind = None, "str"
+                elif not event.implicit[0] or event.style or tag == _STR or tag == "!":
+                    value, kind = text, "str"
+                else:
+                    kind = tag[len(_CORE) :]
+                    value = _typed(kind, text)
+                if kind != "str" and current is not None:
+                    raw[(id(current), key if is_map else len(current))] = text
+            elif cls in _STARTS:
                 line = _line(event)
-                mapping = event.__class__ is yaml.MappingStartEvent
+                mapping = cls is yaml.MappingStartEvent
                 if event.tag not in (None, "!", _MAP if mapping else _SEQ):
                     problem(line, f"tag {event.tag} is not allowed in packs")
                 if len(stack) >= MAX_DEPTH:
                     problem(line, f"nesting deeper than {MAX_DEPTH} levels")
                     return
-                if not stack:
-                    path: Path = ()
-                else:
-                    top = stack[-1]
-                    if top[0].__class__ is list:
-                        path = (*top[1], len(top[0]))
-                    elif top[2] is None:
-                        problem(line, "mapping keys must be plain names")
-                        return  # a mapping or sequence used as a key
-                    else:
-                        path = (*top[1], top[2])
-                lines.setdefault(path, line)
-                stack.append([{} if mapping else [], path, None, 0])
+                if current is None:
+                    out.root_line = line
+                elif not is_map:
+                    table.append(line)
+                elif key is None:
+                    problem(line, "mapping keys must be plain names")
+                    return  # a mapping or sequence used as a key
+                stack.append((current, is_map, table, key, key_line))
+                current = {} if mapping else []
+                table = {} if mapping else []
+                tables[id(current)] = table
+                is_map, key = mapping, None
                 continue
-            elif what is _END:
-                value = stack.pop()[0]
-                if not stack:
-                    self.out.data = value
+            elif cls in _ENDS:
+                value = current
+                current, is_map, table, key, key_line = stack.pop()
+                if current is None:
+                    out.data = value
                     continue
-                top = stack[-1]
-                if top[0].__class__ is list:
+                if not is_map:
                     # Its line was kept when it started.
-                    top[0].append(value)
+                    current.append(value)
                     continue
-            elif what is _ALIAS:
+            elif cls is yaml.AliasEvent:
                 problem(
                     _line(event),
                     "YAML aliases (*name) are not allowed in packs; write the value out",
                 )
                 value = None
-            else:  # document start
+            elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
                     problem(_line(event), "a pack is one YAML document; remove the extra '---'")
                     return
                 continue
+            elif cls is end_event or event is None:
+                return
+            else:
+                continue
             # Place the finished value in its container.
-            if not stack:
-                self.out.data = value
-                continue
-            top = stack[-1]
-            container = top[0]
-            if container.__class__ is list:
-                lines.setdefault((*top[1], len(container)), _line(event))
-                container.append(value)
-                continue
-            key = top[2]
-            top[2] = None
-            if key is _DUPLICATE:
-                continue
-            container[key] = value
-            lines[(*top[1], key)] = top[3]
+            if current is None:
+                out.data = value
+            elif not is_map:
+                table.append(_line(event))
+                current.append(value)
+            else:
+                if key is not _DUPLICATE:
+                    current[key] = value
+                    table[key] = key_line
+                key = None
 
 
 def _line(event: Any) -> int:
@@ -195,16 +237,8 @@ def _line(event: Any) -> int:
 
 
 _DUPLICATE = object()
-_SCALAR, _START, _END, _ALIAS, _DOCUMENT = (object() for _ in range(5))
-_EVENTS: dict[type, object] = {
-    yaml.ScalarEvent: _SCALAR,
-    yaml.MappingStartEvent: _START,
-    yaml.SequenceStartEvent: _START,
-    yaml.MappingEndEvent: _END,
-    yaml.SequenceEndEvent: _END,
-    yaml.AliasEvent: _ALIAS,
-    yaml.DocumentStartEvent: _DOCUMENT,
-}
+_STARTS = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
+_ENDS = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
 _STR = _CORE + "str"
 _MAP = _CORE + "map"
 _SEQ = _CORE + "seq"
@@ -223,24 +257,6 @@ def _typed(kind: str, text: str) -> Any:
     return text  # timestamps and the like stay text
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a pack is read and checked.
-
-    Reading builds hundreds of thousands of small, acyclic objects; every one
-    counts towards the collector's thresholds, and its full passes over the
-    growing heap cost more than the reading itself on large packs. Nothing
-    here makes cycles, so nothing is lost by collecting afterwards.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def read_yaml(data: bytes, filename: str) -> tuple[Located, list[Problem]]:
     """Read ``data`` as one YAML document; never raises, returns every problem."""
     reader = _Reader(filename)
@@ -256,8 +272,12 @@ def read_yaml(data: bytes, filename: str) -> tuple[Located, list[Problem]]:
         )
         return reader.out, reader.problems
     try:
-        with paused_gc():
-            reader.build(yaml.parse(text, Loader=_Loader))
+        parser = _Loader(text)
+        try:
+            with paused_gc():
+                reader.build(parser)
+        finally:
+            parser.dispose()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
