@@ -89,9 +89,12 @@ class EvidenceScreen(WizardScreen[None]):
                             soft_wrap=False,
                         )
                     with VerticalScroll(classes="evidence-result"):
-                        yield Static(id=f"result-{kind}", classes="result")
                         if kind == "login-script":
+                            # The mappings come first: they are what a person checks and
+                            # corrects; the details follow.
+                            yield Static(id="login-order", classes="notice")
                             yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
+                        yield Static(id=f"result-{kind}", classes="result")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -200,6 +203,16 @@ class EvidenceScreen(WizardScreen[None]):
             self.analyse("login-script")
 
     def _show_mappings(self, analysis: LoginScriptAnalysis) -> None:
+        order = self.query_one("#login-order", Static)
+        lines = ", ".join(str(n) for n in analysis.deciding_lines)
+        order.update(
+            joined(
+                "Login order: ",
+                (analysis.login_order or "not decided", "bold"),
+                f" (lines {lines})" if lines else " — correct the roles below (ctrl+r)",
+            )
+        )
+        order.display = bool(analysis.mappings)
         table = self.query_one("#mappings", DataTable)
         row = table.cursor_row
         table.clear()
