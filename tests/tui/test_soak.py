@@ -64,10 +64,11 @@ def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
                     term.keys("Escape")
                 elif roll < 0.12 and "Path so far" in screen:
                     term.keys("e")
-                    time.sleep(0.3)
+                    term.wait_for("Load script")
                     term.paste(rng.choice(PASTES))
                     time.sleep(0.3)
                     term.keys("Escape")
+                    term.wait_for_any(("Path so far", *OUTCOME_MARKS))
                 elif "primary IP address of the" in screen:
                     term.keys("C-u")  # clear an earlier typo, then type
                     for char in rng.choice(["10.1.1.11", "10.1.1.11", "10.1.1"]):

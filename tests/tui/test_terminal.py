@@ -76,6 +76,15 @@ class Terminal:
             time.sleep(0.2)
         raise AssertionError(f"{text!r} never appeared; screen:\n{self.screen()}")
 
+    def wait_for_any(self, texts: tuple[str, ...], timeout: float = 15.0) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            screen = self.screen()
+            if any(text in screen for text in texts):
+                return screen
+            time.sleep(0.2)
+        raise AssertionError(f"none of {texts!r} appeared; screen:\n{self.screen()}")
+
     def pid(self) -> int:
         out = subprocess.run(
             ["tmux", *self.socket, "display", "-p", "-t", self.name, "#{pane_pid}"],
