@@ -30,6 +30,8 @@ exit codes:
 environment:
   KBWIZARD_PACK_PATH  extra pack folders (separated like PATH)
   KBWIZARD_DATA_DIR   where sessions and exports are kept
+  KBWIZARD_CACHE_DIR  where packs that passed validation are remembered
+  KBWIZARD_DEBUG      set to 1 to see tracebacks of internal errors
 """
 
 
