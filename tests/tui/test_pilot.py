@@ -165,7 +165,8 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         assert app.case.session.provenance()["login_order"] == "login-script:2"
         await answer(pilot, "10.1.1.11")
         assert isinstance(app.screen, OutcomeScreen)
-        diff = str(app.screen.query_one(".corrected-script", Static).render())
+        (shown,) = [w for w in app.screen.query(".corrected-script").results(Static) if w.display]
+        diff = str(shown.render())
         assert "▶ MAP S1:=10.1.1.11/SYS:PUBLIC" in diff
         script = app.screen.summary.reordered_login_script if app.screen.summary else ""
         assert script.index("MAP F:=") < script.index("MAP S1:=")

@@ -47,6 +47,7 @@ class OutcomeScreen(WizardScreen[None]):
         """Index of the fix the keys act on (copy, verify)."""
         self.summary: CaseSummary | None = None
         self.case_id = ""
+        self._slots: list[tuple[Static, Static, Static, Static]] = []
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -106,33 +107,48 @@ class OutcomeScreen(WizardScreen[None]):
         for button in ("#fixed", "#not-fixed"):
             self.query_one(button, Button).display = has_fixes
 
+    def _slot(self, index: int) -> tuple[Static, Static, Static, Static]:
+        """The widgets that show fix ``index``: made once, then only updated (no churn)."""
+        while len(self._slots) <= index:
+            slot = (
+                Static(classes="fix-title"),
+                Static(classes="commands"),
+                Static(classes="fix-body"),
+                Static(classes="panel corrected-script"),
+            )
+            self.query_one("#fixes", Vertical).mount_all(slot)
+            self._slots.append(slot)
+        return self._slots[index]
+
     def _show_fixes(self, summary: CaseSummary) -> None:
-        box = self.query_one("#fixes", Vertical)
-        box.remove_children()
         verdicts = {v.fix: v.verdict for v in summary.verification}
-        widgets: list[Static] = []
         for index, fix in enumerate(summary.fixes):
+            title, commands, body, script = self._slot(index)
             selected = index == self.selected
             verdict = verdicts.get(fix.id)
             status = f"  [{verdict}]" if verdict else ""
-            widgets.append(
-                Static(
-                    joined(
-                        ("▶ " if selected else "  ", "bold"),
-                        (f"Fix {index + 1}: ", "bold"),
-                        (fix.title, "bold"),
-                        (status, "italic"),
-                        ("   (Tab: next fix, c: copy)" if selected else "", "dim"),
-                    ),
-                    classes="fix-title" + (" selected" if selected else ""),
+            title.update(
+                joined(
+                    ("▶ " if selected else "  ", "bold"),
+                    (f"Fix {index + 1}: ", "bold"),
+                    (fix.title, "bold"),
+                    (status, "italic"),
+                    ("   (Tab: next fix, c: copy)" if selected else "", "dim"),
                 )
             )
-            if fix.commands:
-                widgets.append(Static(plain("\n".join(fix.commands)), classes="commands"))
-            widgets.append(Static(self._fix_body(fix), classes="fix-body"))
-            if fix.id == "reorder-login-script" and summary.reordered_login_script:
-                widgets.append(Static(self._script_text(summary), classes="panel corrected-script"))
-        box.mount_all(widgets)
+            title.set_class(selected, "selected")
+            commands.update(plain("\n".join(fix.commands)))
+            commands.display = bool(fix.commands)
+            body.update(self._fix_body(fix))
+            has_script = fix.id == "reorder-login-script" and bool(summary.reordered_login_script)
+            if has_script:
+                script.update(self._script_text(summary))
+            script.display = has_script
+            for widget in (title, body):
+                widget.display = True
+        for unused in self._slots[len(summary.fixes) :]:
+            for widget in unused:
+                widget.display = False
 
     def _script_text(self, summary: CaseSummary) -> Text:
         """The whole corrected script, the moved lines marked (the diff goes in exports)."""
