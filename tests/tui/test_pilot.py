@@ -331,3 +331,21 @@ async def test_pasted_markup_is_literal_and_clicking_it_does_nothing(pack: Pack)
         result = str(app.screen.query_one("#result-login-script", Static).render())
         assert "\x1b" not in result
         assert app.is_running and isinstance(app.screen, EvidenceScreen)
+
+
+async def test_prefilled_case_opens_at_its_question_and_back_reaches_start(pack: Pack) -> None:
+    from wizard.engine.case import Case
+    from wizard.engine.session import Given
+
+    case = Case.start(pack, [Given("reconnect_fails", "yes", "answers")])
+    app = KBWizardApp(pack, case)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert "show its server" in str(app.screen.query_one("#question-text", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)

@@ -56,11 +56,14 @@ class KBWizardApp(App[None]):
         # step and every case, never torn down and rebuilt while keys keep arriving.
         self.install_screen(QuestionScreen(), "question")
         self.install_screen(OutcomeScreen(), "outcome")
-        self.push_screen(StartScreen())
         if self.case is None and self.auto_exit_on_first_question:
             self.case = Case.start(self.pack)  # benchmark: straight to the first question
         if self.case is not None:
+            # Resumed or pre-filled: straight to the case; the start screen is made only
+            # if the user goes back to it.
             self.show_case()
+        else:
+            self.push_screen(StartScreen())
 
     # --- the case -----------------------------------------------------------
 
@@ -139,7 +142,10 @@ class KBWizardApp(App[None]):
         while not isinstance(self.screen, StartScreen) and len(self.screen_stack) > 2:
             self.pop_screen()
         if not isinstance(self.screen, StartScreen):
-            self.pop_screen()
+            if any(isinstance(s, StartScreen) for s in self.screen_stack):
+                self.pop_screen()
+            else:
+                self.switch_screen(StartScreen())
 
     # --- actions ------------------------------------------------------------
 
