@@ -10,7 +10,7 @@ from functools import cache
 
 import networkx as nx
 
-from wizard.kb.model import Pack, Question
+from wizard.kb.model import Pack
 
 
 def build_graph(pack: Pack) -> nx.DiGraph[str]:
@@ -68,10 +68,3 @@ def _graph_for(pack: Pack) -> nx.DiGraph[str]:
 def graph_of(pack: Pack) -> nx.DiGraph[str]:
     """The (cached) graph of a loaded pack."""
     return _graph_for(pack)
-
-
-def question_order(pack: Pack) -> list[Question]:
-    """Questions in the order a walk meets them first (topological, start first)."""
-    graph = graph_of(pack)
-    order = list(nx.topological_sort(graph)) if nx.is_directed_acyclic_graph(graph) else []
-    return [pack.nodes[n] for n in order if isinstance(pack.nodes[n], Question)]  # type: ignore[misc]

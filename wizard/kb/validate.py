@@ -15,8 +15,6 @@ from wizard.kb.problems import Problem
 from wizard.kb.templates import template_fields
 from wizard.kb.values import parse_value
 
-NON_INTERACTIVE_DIAGNOSES = frozenset({"needs-more-information"})
-
 
 def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
     """Every semantic problem of ``pack``; empty when it is sound."""

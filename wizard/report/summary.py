@@ -111,8 +111,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
     """Build the summary. ``unattended`` walks past unasked questions (as ``diagnose`` does)."""
     pack = case.pack
     session = case.session
-    interactive = session.walk()
-    walk = session.walk(unattended=True) if unattended else interactive
+    walk = session.walk(unattended=unattended)
     outcome = walk.node if isinstance(walk.node, Outcome) else None
     status = "decided" if outcome is not None else "in-progress"
     facts = session.known_facts()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from pathlib import Path
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -237,7 +236,3 @@ class KBWizardApp(App[None]):
         from wizard.tui.dialogs.info import InfoDialog
 
         self.push_screen(InfoDialog(title, body))
-
-
-def run_tui(pack: Pack, case: Case | None = None, data_dir: Path | None = None) -> None:
-    KBWizardApp(pack, case).run()
