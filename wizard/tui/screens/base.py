@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, TypeVar
 from textual.screen import Screen
 
 from wizard.engine.case import Case
+from wizard.tui.watchers import forget_closed_watchers
 
 if TYPE_CHECKING:
     from wizard.tui.app import KBWizardApp
@@ -16,6 +17,10 @@ ResultType = TypeVar("ResultType")
 
 class WizardScreen(Screen[ResultType]):
     """A screen of KB Wizard."""
+
+    def on_screen_resume(self) -> None:
+        # Whatever screen closed to uncover this one has closed its widgets by the next idle.
+        self.app.call_later(forget_closed_watchers, self.app)
 
     @property
     def wizard(self) -> KBWizardApp:

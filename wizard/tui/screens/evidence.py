@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     DataTable,
-    Footer,
     Header,
     Input,
     Static,
@@ -42,7 +41,8 @@ from wizard.evidence import (
     decode,
 )
 from wizard.evidence.model import ROLES, EvidenceReport
-from wizard.report.summary import value_text
+from wizard.kb.values import value_text
+from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
@@ -95,7 +95,7 @@ class EvidenceScreen(WizardScreen[None]):
                             yield Static(id="login-order", classes="notice")
                             yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
                         yield Static(id=f"result-{kind}", classes="result")
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         self.overrides = dict(self.case.role_overrides)

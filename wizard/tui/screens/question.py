@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Footer, Header, Input, Label, OptionList, Static
+from textual.widgets import Header, Input, Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
 from wizard.kb.model import UNKNOWN, Question
-from wizard.report.summary import value_text
+from wizard.kb.values import value_text
+from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
@@ -51,7 +52,7 @@ class QuestionScreen(WizardScreen[None]):
             with Vertical(id="sidebar"):
                 yield Label("Path so far", id="path-title")
                 yield OptionList(id="path")
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         if self.wizard.case is not None:

@@ -6,13 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.case import CaseHeader
 from wizard.engine.session import Given, SessionError
 from wizard.kb.model import Fact
 from wizard.store import list_sessions, load_case
+from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
@@ -65,7 +66,7 @@ class StartScreen(WizardScreen[None]):
                 yield Button("Paste evidence first (ctrl+e)", id="evidence-first")
             yield Label("Resume a saved session (ctrl+r)", id="resume-label")
             yield OptionList(id="resume-list")
-        yield Footer()
+        yield KeyFooter()
 
     def _scope_facts(self) -> list[Fact]:
         """Facts the pack's scope checks read (asked here, optional, never in the graph)."""
