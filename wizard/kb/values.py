@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from wizard.kb.model import Fact, FactValue
+from wizard.kb.model import UNKNOWN, Fact, FactValue
 
 
 def is_ipv4(text: str) -> bool:
@@ -11,6 +11,15 @@ def is_ipv4(text: str) -> bool:
     return len(parts) == 4 and all(
         p.isascii() and p.isdigit() and len(p) <= 3 and int(p) <= 255 for p in parts
     )
+
+
+def value_text(value: FactValue | None) -> str:
+    """A fact value as people read it."""
+    if value is None:
+        return ""
+    if value == UNKNOWN:
+        return "don't know"
+    return ", ".join(value) if isinstance(value, tuple) else value
 
 
 def shown(text: str, limit: int = 60) -> str:

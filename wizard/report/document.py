@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from wizard.report.summary import CaseSummary, value_text
+from wizard.kb.values import value_text
+from wizard.report.summary import CaseSummary
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 from wizard.engine.case import Case
 from wizard.engine.fixes import RenderedFix, render_fixes
 from wizard.engine.session import Conflict, Step, now
-from wizard.kb.model import UNKNOWN, FactValue, Outcome, Question
+from wizard.kb.model import FactValue, Outcome, Question
 
 if TYPE_CHECKING:
     from wizard.evidence.login_script import Mapping
@@ -259,12 +259,3 @@ def _evidence(case: Case) -> list[EvidenceSummary]:
             )
         )
     return out
-
-
-def value_text(value: FactValue | None) -> str:
-    """A fact value as people read it."""
-    if value is None:
-        return ""
-    if value == UNKNOWN:
-        return "don't know"
-    return ", ".join(value) if isinstance(value, tuple) else value

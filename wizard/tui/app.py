@@ -14,8 +14,25 @@ from wizard.kb.model import Outcome, Pack, Question
 from wizard.store import save_case
 
 
+def _question_screen() -> Screen[None]:
+    from wizard.tui.screens.question import QuestionScreen
+
+    return QuestionScreen(name="question")
+
+
+def _outcome_screen() -> Screen[None]:
+    from wizard.tui.screens.outcome import OutcomeScreen
+
+    return OutcomeScreen(name="outcome")
+
+
 class KBWizardApp(App[None]):
     """Guided troubleshooting for one knowledge pack."""
+
+    SCREENS = {"question": _question_screen, "outcome": _outcome_screen}
+    """One question screen and one outcome screen for the app's life, each made on first use
+    (so the first question does not wait for the outcome screen's imports), then re-used for
+    every step and every case: never torn down and rebuilt while keys keep arriving."""
 
     CSS_PATH = "wizard.tcss"
     TITLE = "KB Wizard"
@@ -47,14 +64,6 @@ class KBWizardApp(App[None]):
         self.sub_title = f"{pack.source.document} · {pack.title}"
 
     def on_mount(self) -> None:
-        from wizard.tui.screens.outcome import OutcomeScreen
-        from wizard.tui.screens.question import QuestionScreen
-        from wizard.tui.screens.start import StartScreen
-
-        # One question screen and one outcome screen for the app's life: re-used for every
-        # step and every case, never torn down and rebuilt while keys keep arriving.
-        self.install_screen(QuestionScreen(), "question")
-        self.install_screen(OutcomeScreen(), "outcome")
         if self.case is None and self.auto_exit_on_first_question:
             self.case = Case.start(self.pack)  # benchmark: straight to the first question
         if self.case is not None:
@@ -62,6 +71,8 @@ class KBWizardApp(App[None]):
             # if the user goes back to it.
             self.show_case()
         else:
+            from wizard.tui.screens.start import StartScreen
+
             self.push_screen(StartScreen())
 
     # --- the case -----------------------------------------------------------
@@ -102,29 +113,26 @@ class KBWizardApp(App[None]):
 
     def show_case(self) -> None:
         """Bring the screen for the case's current step to the top."""
-        from wizard.tui.screens.outcome import OutcomeScreen
-        from wizard.tui.screens.question import QuestionScreen
-
         if self.case is None:
             return
         node = self.case.session.current
-        in_stack = {type(s) for s in self.screen_stack}
+        in_stack = {s.name for s in self.screen_stack}
         top = self.screen
         if isinstance(node, Question):
-            if isinstance(top, OutcomeScreen):
+            if top.name == "outcome":
                 self.pop_screen()
                 top = self.screen
-            if isinstance(top, QuestionScreen):
-                top.refresh_view()
-            elif QuestionScreen not in in_stack:
+            if top.name == "question":
+                top.refresh_view()  # type: ignore[attr-defined]
+            elif "question" not in in_stack:
                 self.push_screen("question")  # refreshes itself when it comes back
             if self.auto_exit_on_first_question:
                 self.call_after_refresh(self.exit)
         elif isinstance(node, Outcome):
-            if isinstance(top, OutcomeScreen):
-                top.refresh_view()
+            if top.name == "outcome":
+                top.refresh_view()  # type: ignore[attr-defined]
                 return
-            if QuestionScreen not in in_stack:
+            if "question" not in in_stack:
                 self.push_screen("question")
             self.push_screen("outcome")
 

@@ -7,13 +7,15 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from wizard.engine.case import Case, Verdict
 from wizard.engine.fixes import RenderedFix
 from wizard.evidence import SourceLine
+from wizard.kb.values import value_text
 from wizard.report.document import DIAGNOSIS_WORDS
-from wizard.report.summary import CaseSummary, summarize, value_text
+from wizard.report.summary import CaseSummary, summarize
+from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
@@ -41,8 +43,8 @@ class OutcomeScreen(WizardScreen[None]):
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
-    def __init__(self) -> None:
-        super().__init__()
+    def __init__(self, name: str | None = None) -> None:
+        super().__init__(name=name)
         self.selected = 0
         """Index of the fix the keys act on (copy, verify)."""
         self.summary: CaseSummary | None = None
@@ -63,7 +65,7 @@ class OutcomeScreen(WizardScreen[None]):
             yield Button("Not fixed (n)", id="not-fixed", variant="warning")
             yield Button("Escalate (s)", id="escalated", variant="error")
             yield Button("Export (x)", id="export", variant="primary")
-        yield Footer()
+        yield KeyFooter()
 
     def on_screen_resume(self) -> None:
         if self.wizard.case is not None:
