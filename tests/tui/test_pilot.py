@@ -349,3 +349,55 @@ async def test_prefilled_case_opens_at_its_question_and_back_reaches_start(pack:
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
+        # The question screen is the bottom of the stack here: a whole next case, from the
+        # start screen laid over it, through to the outcome and on to the next caller.
+        await answer_all(pilot, CONFIRMED)
+        assert isinstance(app.screen, OutcomeScreen)
+        assert [s.name for s in app.screen_stack] == ["question", "outcome"]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        await start(pilot)
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.case is not None and app.case.session.question_steps() == []
+
+
+async def test_a_decided_case_opens_at_its_outcome(pack: Pack) -> None:
+    from wizard.engine.case import Case
+
+    case = Case.start(pack)
+    for fact in ("reconnect_fails", "mapping_shows", "vip_method", "ncp_include_ip"):
+        case.session.answer(CONFIRMED[fact])
+    case.session.answer("node-first")
+    case.session.answer("10.1.1.11")
+    app = KBWizardApp(pack, case, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("escape")  # back: to the last question, under the outcome
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen)
+        assert "primary IP address" in str(app.screen.query_one("#question-text", Static).render())
+
+
+async def test_start_benchmark_hook_exits_with_the_first_question_drawn(pack: Pack) -> None:
+    """benchmarks/run.py times KBWizardApp(auto_exit_on_first_question=True): it must stop
+    only once the first question is really on screen, not before."""
+    app = KBWizardApp(pack, autosave=False, auto_exit_on_first_question=True)
+    drawn: list[str] = []
+    leave = app.exit
+
+    def exit_and_record(*args: object, **kwargs: object) -> None:
+        drawn.append(app.export_screenshot())
+        leave()
+
+    app.exit = exit_and_record  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(50):
+            if drawn:
+                break
+            await pilot.pause(0.05)
+    assert drawn, "the app never left by itself"
+    text = drawn[0].replace("&#160;", " ")
+    assert "After the cluster resource fails over" in text
+    assert "Yes, clients cannot reconnect" in text

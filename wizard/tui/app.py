@@ -62,18 +62,23 @@ class KBWizardApp(App[None]):
         """Why the last autosave failed (None when everything is on disk)."""
         self.auto_exit_on_first_question = auto_exit_on_first_question
         self.sub_title = f"{pack.source.document} · {pack.title}"
+        if self.case is None and auto_exit_on_first_question:
+            self.case = Case.start(pack)  # benchmark: straight to the first question
+
+    def get_default_screen(self) -> Screen[None]:
+        """The first screen: the case's question (resumed, pre-filled) or the start screen.
+
+        Either is the bottom of the stack, so no empty screen is drawn first.
+        """
+        if self.case is not None:
+            return self.get_screen("question")
+        from wizard.tui.screens.start import StartScreen
+
+        return StartScreen(name="start")
 
     def on_mount(self) -> None:
-        if self.case is None and self.auto_exit_on_first_question:
-            self.case = Case.start(self.pack)  # benchmark: straight to the first question
         if self.case is not None:
-            # Resumed or pre-filled: straight to the case; the start screen is made only
-            # if the user goes back to it.
-            self.show_case()
-        else:
-            from wizard.tui.screens.start import StartScreen
-
-            self.push_screen(StartScreen())
+            self.show_case()  # a decided case goes on to its outcome
 
     # --- the case -----------------------------------------------------------
 
@@ -112,28 +117,30 @@ class KBWizardApp(App[None]):
         self.show_case()
 
     def show_case(self) -> None:
-        """Bring the screen for the case's current step to the top."""
+        """Bring the screen for the case's current step to the top.
+
+        The stack is [start?, question, outcome?], or [question, start] when a case that opened
+        straight at its question was left: starting the next case then uncovers the question.
+        """
         if self.case is None:
             return
-        node = self.case.session.current
-        in_stack = {s.name for s in self.screen_stack}
+        if "question" in {s.name for s in self.screen_stack}:
+            leave = (
+                ("start",)
+                if isinstance(self.case.session.current, Outcome)
+                else ("start", "outcome")
+            )
+            while self.screen.name in leave:
+                self.pop_screen()  # the screen uncovered refreshes itself when resumed
+        else:
+            self.push_screen("question")  # shows the question when it is resumed
         top = self.screen
-        if isinstance(node, Question):
-            if top.name == "outcome":
-                self.pop_screen()
-                top = self.screen
-            if top.name == "question":
+        if isinstance(self.case.session.current, Question):
+            if top.name == "question" and top.is_mounted:
                 top.refresh_view()  # type: ignore[attr-defined]
-            elif "question" not in in_stack:
-                self.push_screen("question")  # refreshes itself when it comes back
-            if self.auto_exit_on_first_question:
-                self.call_after_refresh(self.exit)
-        elif isinstance(node, Outcome):
-            if top.name == "outcome":
-                top.refresh_view()  # type: ignore[attr-defined]
-                return
-            if "question" not in in_stack:
-                self.push_screen("question")
+        elif top.name == "outcome":
+            top.refresh_view()  # type: ignore[attr-defined]
+        else:
             self.push_screen("outcome")
 
     def action_new_case(self) -> None:
@@ -143,16 +150,14 @@ class KBWizardApp(App[None]):
         self.leave_case_screens()
 
     def leave_case_screens(self) -> None:
-        """Back from the first question: return to the start screen."""
+        """Back from the first question, or on to the next caller: the start screen."""
         from wizard.tui.screens.start import StartScreen
 
-        while not isinstance(self.screen, StartScreen) and len(self.screen_stack) > 2:
+        while self.screen.name in ("outcome", "question") and len(self.screen_stack) > 1:
             self.pop_screen()
-        if not isinstance(self.screen, StartScreen):
-            if any(isinstance(s, StartScreen) for s in self.screen_stack):
-                self.pop_screen()
-            else:
-                self.switch_screen(StartScreen())
+        if self.screen.name != "start":
+            # The case opened straight at its question, which is the bottom of the stack.
+            self.push_screen(StartScreen(name="start"))
 
     # --- actions ------------------------------------------------------------
 

@@ -57,11 +57,13 @@ class QuestionScreen(WizardScreen[None]):
     def on_screen_resume(self) -> None:
         if self.wizard.case is not None:
             self.refresh_view()
+            if self.wizard.auto_exit_on_first_question:
+                self.app.call_after_refresh(self.app.exit)  # the start benchmark's finish line
 
     def on_mount(self) -> None:
+        # No refresh here: the screen is resumed right after it is mounted, and that shows it.
         self.query_one("#why").display = False
         self.query_one("#how").display = False
-        self.refresh_view()
 
     @property
     def question(self) -> Question | None:
@@ -86,21 +88,19 @@ class QuestionScreen(WizardScreen[None]):
             joined(("How to check: ", "bold"), question.how_to_check)
         )
         self._show_evidence_answer(question)
+        options = [
+            Option(joined((f"{number}  ", "bold"), choice.label), id=choice.value)
+            for number, choice in enumerate(question.choices, 1)
+        ]
+        if question.other is not None:
+            label = joined((f"{len(options) + 1}  ", "bold"), question.other.label)
+            options.append(Option(label, id=TYPED))
+        if question.unknown is not None:
+            label = joined(("0  ", "bold"), "Don't know / can't check now")
+            options.append(Option(label, id=UNKNOWN))
         choices = self.query_one("#choices", OptionList)
         choices.clear_options()
-        number = 0
-        for number, choice in enumerate(question.choices, 1):
-            choices.add_option(
-                Option(joined((f"{number}  ", "bold"), choice.label), id=choice.value)
-            )
-        if question.other is not None:
-            choices.add_option(
-                Option(joined((f"{number + 1}  ", "bold"), question.other.label), id=TYPED)
-            )
-        if question.unknown is not None:
-            choices.add_option(
-                Option(joined(("0  ", "bold"), "Don't know / can't check now"), id=UNKNOWN)
-            )
+        choices.add_options(options)  # at once: one layout, not one per answer
         choices.highlighted = 0
         typed = self.query_one("#typed", Input)
         typed.display = question.other is not None and not question.choices
@@ -132,26 +132,23 @@ class QuestionScreen(WizardScreen[None]):
             banner.display = False
 
     def _refresh_path(self) -> None:
-        path = self.query_one("#path", OptionList)
-        path.clear_options()
-        steps = self.case.session.question_steps()
-        for index, step in enumerate(steps):
+        options = []
+        for index, step in enumerate(self.case.session.question_steps()):
             source = "" if step.source == "user" else f" [{step.source}]"
             note = " ✎" if step.note else ""
-            path.add_option(
-                Option(
-                    joined(
-                        (f"{index + 1}. ", "bold"),
-                        f"{step.fact}: ",
-                        (value_text(step.value), "bold"),
-                        (source, "italic"),
-                        note,
-                    ),
-                    id=str(index),
-                )
+            label = joined(
+                (f"{index + 1}. ", "bold"),
+                f"{step.fact}: ",
+                (value_text(step.value), "bold"),
+                (source, "italic"),
+                note,
             )
-        if not steps:
-            path.add_option(Option(plain("No answers yet."), disabled=True))
+            options.append(Option(label, id=str(index)))
+        if not options:
+            options.append(Option(plain("No answers yet."), disabled=True))
+        path = self.query_one("#path", OptionList)
+        path.clear_options()
+        path.add_options(options)
 
     # --- answering ----------------------------------------------------------
 
