@@ -401,3 +401,26 @@ async def test_start_benchmark_hook_exits_with_the_first_question_drawn(pack: Pa
     text = drawn[0].replace("&#160;", " ")
     assert "After the cluster resource fails over" in text
     assert "Yes, clients cannot reconnect" in text
+
+
+async def test_a_choice_for_a_question_already_replaced_is_ignored(pack: Pack) -> None:
+    """A fast "2, Esc" could let the choice arrive after the question changed: it must not
+    open the address field (or answer) on the question now shown."""
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        for value in ("yes", "node", "bind"):
+            await answer(pilot, value)
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        choices = screen.query_one("#choices", OptionList)
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        index = ids.index("__typed__")  # "Set to one address (type it)"
+        stale = choices.get_option_at_index(index)
+        await pilot.press("escape")  # back to the vip_method question
+        await pilot.pause()
+        assert app.case is not None and app.case.session.current.id == "q_vip"
+        choices.post_message(OptionList.OptionSelected(choices, stale, index))
+        await pilot.pause()
+        assert not screen.query_one("#typed", Input).display
+        assert app.case.session.current.id == "q_vip"

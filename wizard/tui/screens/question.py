@@ -165,6 +165,12 @@ class QuestionScreen(WizardScreen[None]):
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
+        choices = self.query_one("#choices", OptionList)
+        index = event.option_index
+        if not (0 <= index < choices.option_count) or choices.get_option_at_index(index) is not (
+            event.option
+        ):
+            return  # chosen on a question that a later key (back, another answer) replaced
         value = event.option.id or ""
         if value == TYPED:
             typed = self.query_one("#typed", Input)
