@@ -2,13 +2,25 @@
 
 from __future__ import annotations
 
+import copy
+import dataclasses
 import gc
+import inspect
+import pickle
+import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from wizard.evidence import analyze_login_script, decode
-from wizard.evidence.login_script import scan_login_script
+from wizard.evidence.login_script import (
+    Mapping,
+    _Block,
+    _find_then,
+    _Scanner,
+    scan_login_script,
+)
 from wizard.evidence.text import SourceLine, is_ipv4, paste_content, paste_stripped, split_lines
 
 _PIECES = st.sampled_from(
@@ -78,3 +90,115 @@ def test_collector_state_is_restored() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+class _GeneralOnly(_Scanner):
+    """The scanner with its one-regex MAP reader turned off: every line the general way."""
+
+    def simple_map(self, number: int, stripped: str, single: _Block | None) -> bool:
+        return False
+
+
+def _one_of(*choices: str) -> st.SearchStrategy[str]:
+    return st.sampled_from(choices)
+
+
+_BLANK = _one_of(" ", "  ", "\t", "", "\u00a0", "\x0b")
+# MAP statements, mostly of the shape simple_map reads, with odd pieces in every slot.
+_MAP_LINE = st.tuples(
+    _one_of("MAP", "map", "Map", "MAPX", "MA", "REM"),
+    _BLANK,
+    _one_of("", "", "INS ", "root ", "NP\t", "DEL ", "N ", "FOO ", "DISPLAY ", "/NP ", "C "),
+    _one_of("F", "f", "S", "s", "S1", "s16", "S100", "*1", "1", "", "FG", "\u0131", "\u212a"),
+    _one_of(":=", ":=", ": =", ":", "=", " :="),
+    _BLANK,
+    _one_of("X/Y:", "SRV\\VOL:PATH", "10.1.1.11/SYS:", "SYS:", "sys:public", "A:", "AB:",
+            ".OBJ.CTX:", "A.B:", ".CN=V.O=X:", "\\\\SRV\\VOL", "//SRV/VOL", "%HOME:", "%1",
+            '"X/Y:"', "F:", "F:\\X", "G:=X/Y:", "Y", "X/Y/Z:", "/Y:", "X/:", ".:", "ü/ß:",
+            "SYS:\x7f", "", "X/Y:;G:=Z/W:", "X/Y: =Z", "Z:=", "z:=SYS:", " Z:=X/Y:"),
+    _one_of("", "", "PATH", "\\SUB", " ", ";", ":", "ü"),
+).map("".join)  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.one_of(_MAP_LINE, _one_of("IF A THEN", "ELSE", "END")), max_size=8))
+def test_simple_map_reads_what_the_general_path_reads(lines: list[str]) -> None:
+    decoded = decode("\n".join(lines))
+    assert _Scanner().run(decoded) == _GeneralOnly().run(decoded)
+
+
+def test_simple_map_reads_the_common_forms_itself() -> None:
+    scanner = _Scanner()
+    for line in ["MAP F:=NODE1/SYS:PUBLIC", "MAP INS S1:=SYS:PUBLIC", "map root h:=vs1\\data:x"]:
+        assert scanner.simple_map(1, line, None)
+    assert [(m.drive, m.server, m.volume, m.form, m.options) for m in scanner.mappings] == [
+        ("F:", "NODE1", "SYS", "server-volume", ()),
+        ("S1:", "", "SYS", "bare-volume", ("INS",)),
+        ("H:", "VS1", "DATA", "server-volume", ("ROOT",)),
+    ]
+    assert not scanner.simple_map(1, "MAP DISPLAY OFF", None)
+    assert not scanner.simple_map(1, "MAP F:=X/Y:;G:=Z/W:", None)
+
+
+def _reference_then(upper: str) -> tuple[int, int] | None:
+    masked = re.sub(r'"[^"]*"', lambda m: '"' + "x" * (len(m.group()) - 2) + '"', upper)
+    then = re.search(r"\bTHEN\b", masked)
+    return None if then is None else then.span()
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(['"', "THEN", " ", "A", "_", "1", "É", "x", "THENX", "ATHEN", "\u0301"]),
+        max_size=14,
+    ).map("".join)
+)
+def test_find_then_skips_quoted_text(upper: str) -> None:
+    then = _find_then(upper)
+    assert (None if then is None else then.span()) == _reference_then(upper)
+
+
+@pytest.mark.parametrize("ending", ["\r\n", "\n", "\r"])
+@pytest.mark.parametrize("text", ["", "a", "a{e}", "a{e}b", "{e}{e}", "a{e}{e}b{e}"])
+def test_split_lines_with_one_ending_throughout(text: str, ending: str) -> None:
+    text = text.format(e=ending)
+    assert split_lines(text) == _reference_split(text)
+
+
+@pytest.mark.parametrize(
+    "instance",
+    [
+        SourceLine(3, "MAP F:=X/Y:", "\r\n"),
+        Mapping(2, "F:", "X/Y:", "X", "Y", "server-volume", "node", "why", False, None, ("NP",)),
+    ],
+)
+def test_hand_written_inits_behave_like_the_dataclass_ones(
+    instance: SourceLine | Mapping,
+) -> None:
+    names = [field.name for field in dataclasses.fields(instance)]
+    params = list(inspect.signature(type(instance).__init__).parameters)[1:]
+    assert params == names
+    values = [getattr(instance, name) for name in names]
+    twin = type(instance)(**dict(zip(names, values, strict=True)))
+    assert twin == instance and hash(twin) == hash(instance) and repr(twin) == repr(instance)
+    assert pickle.loads(pickle.dumps(instance)) == instance
+    assert copy.deepcopy(instance) == instance
+    assert dataclasses.replace(instance) == instance
+    assert dataclasses.astuple(instance) == tuple(values)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        setattr(instance, names[0], 9)
+
+
+def test_repeated_unknown_targets_are_named_once() -> None:
+    analysis = analyze_login_script("MAP F:=X/SYS:;G:=X/SYS:\n")
+    (remark,) = [r for r in analysis.report.remarks if "roles needed" in r.text]
+    assert remark.text.count("X (line 1)") == 1
+
+
+def test_drive_s_chooses_a_letter_like_a_search_drive() -> None:
+    scan = scan_login_script(decode("MAP S:=Z:=X/Y:\nMAP S:=Z:=\nMAP S1:=W:=SYS:\n"))
+    assert [(m.line, m.drive, m.letter, m.target, m.search) for m in scan.mappings] == [
+        (1, "S:=Z:", "Z", "X/Y:", None),
+        (3, "S1:=W:", "W", "SYS:", 1),
+    ]
+    assert scan.unrecognised == ((2, "MAP S:=Z:="),)

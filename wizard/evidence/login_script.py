@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from wizard.gcpause import paused_gc
 
@@ -23,7 +24,9 @@ KIND = "login-script"
 BlockPath = tuple[tuple[int, int], ...]
 """Enclosing IF blocks, outermost first: (block id, branch) with branch 0 = THEN, 1 = ELSE."""
 
-_WORD = re.compile(r"[A-Z_]+")
+# The first word, unless a letter, digit, "_" or "." follows it (\w is what isalnum() or "_"
+# accepts): then only a label can be read.
+_WORD = re.compile(r"[A-Z_]+(?![\w.])")
 _LABEL = re.compile(r"[A-Z0-9_]+:")
 _THEN = re.compile(r"\bTHEN\b")
 _QUOTED = re.compile(r'"[^"]*"')
@@ -32,6 +35,21 @@ _DRIVE_TOKEN = re.compile(r"[A-Z]|S[0-9]{1,2}|\*[0-9]{1,2}")
 _DRIVE_LETTER_TARGET = re.compile(r"([A-Z]):(?:[\\/][^:]*)?")
 _CHOSEN_LETTER = re.compile(r"[ \t]*([A-Z]):=")
 _SLASH = re.compile(r"[\\/]")
+_SERVER_VOLUME = re.compile(r"([^\\/]*)[\\/]([^\\/]*)")
+# What simple_map reads: "MAP [option] <drive>:=<target>" with only blanks and tabs
+# between the words and a target of printable ASCII without blank, '"' or ";" (so one MAP
+# part). On such a line every step of the general path is a no-op or gives what the groups
+# say. Two target forms are split here too: <server>/<volume>:<path> (one slash before the
+# colon) and <volume>:<path> (two or more characters, no dot). Classes made of ASCII
+# ranges only keep the regex fast (sre tests them with a bitmap).
+_PLAIN = r"!#-:<-~"  # printable ASCII except blank, '"' and ";"
+_NAME = r"!#-.0-9<-\[\]-~"  # the same except "/", ":" and "\" as well
+_VOLUME = r"!#-\-0-9<-\[\]-~"  # the same except "." as well
+_SIMPLE_MAP = re.compile(
+    rf"[Mm][Aa][Pp][ \t]+(?:([A-Za-z]+)[ \t]+)?([A-Za-z]|[Ss][0-9]{{1,2}}):=[ \t]*"
+    rf"(([{_NAME}]+)[\\/]([{_NAME}]*):[{_PLAIN}]*|([{_VOLUME}]{{2,}}):[{_PLAIN}]*|[{_PLAIN}]+)"
+)
+_PASTE_MARKS = "`~<>"  # a stripped line starting otherwise is never quoted or decoration
 
 _OPTIONS = {
     "INS": "INS",
@@ -84,6 +102,36 @@ class Mapping:
     condition: str | None
     options: tuple[str, ...]
 
+    def __init__(
+        self,
+        line: int,
+        drive: str,
+        target: str,
+        server: str,
+        volume: str,
+        form: str,
+        role: Role,
+        role_reason: str,
+        hint: bool,
+        condition: str | None,
+        options: tuple[str, ...],
+    ) -> None:
+        # Stores into the instance dict: the frozen dataclass __init__ calls
+        # object.__setattr__ per field, three times slower, and a large script has tens
+        # of thousands of mappings.
+        fields = self.__dict__
+        fields["line"] = line
+        fields["drive"] = drive
+        fields["target"] = target
+        fields["server"] = server
+        fields["volume"] = volume
+        fields["form"] = form
+        fields["role"] = role
+        fields["role_reason"] = role_reason
+        fields["hint"] = hint
+        fields["condition"] = condition
+        fields["options"] = options
+
 
 @dataclass(frozen=True)
 class LoginScriptAnalysis:
@@ -96,9 +144,13 @@ class LoginScriptAnalysis:
     decoded: DecodedText
 
 
-@dataclass(frozen=True)
-class RawMapping:
-    """A mapping as written, before any site knowledge is applied."""
+class RawMapping(NamedTuple):
+    """A mapping as written, before any site knowledge is applied.
+
+    A named tuple rather than a frozen dataclass: a large script yields tens of
+    thousands, and a tuple is built several times faster. It never leaves the
+    evidence package.
+    """
 
     line: int
     drive: str
@@ -159,28 +211,26 @@ class _Scanner:
         self.remarks: list[Remark] = []
         self.commands = 0
         self.overflow = 0
-        self.cached_path: BlockPath | None = None
-        self.cached_condition: str | None = None
+        self.cached: tuple[str | None, BlockPath] | None = None
 
-    def path(self, extra: _Block | None = None) -> BlockPath:
-        if self.cached_path is None:
-            self.cached_path = tuple((block.ident, block.branch) for block in self.stack)
-        if extra is None:
-            return self.cached_path
-        return (*self.cached_path, (extra.ident, extra.branch))
+    def where(self, single: _Block | None = None) -> tuple[str | None, BlockPath]:
+        """(condition, block path) of a statement; ``single`` is its one-line IF, if any.
 
-    def condition(self, extra: _Block | None = None) -> str | None:
-        if self.cached_condition is None:
-            self.cached_condition = " AND ".join(
+        Cached until the block stack changes, as most statements share them.
+        """
+        cached = self.cached
+        if cached is None:
+            condition = " AND ".join(
                 block.condition if block.branch == 0 else f"ELSE of {block.condition}"
                 for block in self.stack
             )
-        if extra is None:
-            return self.cached_condition or None
-        parts = [self.cached_condition] if self.cached_condition else []
-        if extra is not None:
-            parts.append(extra.condition)
-        return " AND ".join(parts) if parts else None
+            path = tuple((block.ident, block.branch) for block in self.stack)
+            cached = self.cached = (condition or None, path)
+        if single is None:
+            return cached
+        outer, path = cached
+        condition = f"{outer} AND {single.condition}" if outer else single.condition
+        return condition, (*path, (single.ident, single.branch))
 
     def new_block(self, condition: str, line: int) -> _Block:
         self.next_block += 1
@@ -202,30 +252,49 @@ class _Scanner:
             self.overflow += 1
             return
         self.stack.append(block)
-        self.cached_path = self.cached_condition = None
+        self.cached = None
 
     def pop(self, number: int) -> None:
         if self.overflow:
             self.overflow -= 1
         elif self.stack:
             self.stack.pop()
-            self.cached_path = self.cached_condition = None
+            self.cached = None
         else:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
 
     def run(self, decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
         """Scan every line; without ``keep_lines`` the result's ``lines`` is left empty."""
-        line = self.line
-        if keep_lines:
-            append = self.lines.append
-            for source in decoded.lines:
-                number = source.number
-                kind = line(number, source.text)
-                path = self.cached_path
-                append(LineInfo(number, kind, path if path is not None else self.path()))
-        else:
-            for source in decoded.lines:
-                line(source.number, source.text)
+        # The per-line steps are written out here, with names bound once, rather than in
+        # a method per line: large scripts have hundreds of thousands of lines.
+        statement = self.statement
+        unrecognised = self.unrecognised.append
+        keep = self.lines.append if keep_lines else None
+        commands = 0
+        for source in decoded.lines:
+            number = source.number
+            text = source.text
+            if len(text) > MAX_PATTERN_LINE:
+                kind = self.too_long(number)
+            else:
+                stripped = text.strip()
+                decoration = False
+                if stripped and stripped[0] in _PASTE_MARKS:
+                    # Only such a line can be quoted or paste decoration.
+                    stripped, decoration = paste_stripped(text)
+                if decoration:
+                    kind = "unrecognised"
+                elif stripped:
+                    kind = statement(number, stripped, None)
+                else:
+                    kind = "blank"
+            if kind == "unrecognised":
+                unrecognised((number, text))
+            elif kind != "comment" and kind != "blank":
+                commands += 1
+            if keep is not None:
+                keep(LineInfo(number, kind, self.where()[1]))
+        self.commands = commands
         for block in self.stack:
             self.remarks.append(
                 Remark(
@@ -240,46 +309,30 @@ class _Scanner:
             self.commands,
         )
 
-    def line(self, number: int, text: str) -> str:
-        if len(text) > MAX_PATTERN_LINE:
-            self.unrecognised.append((number, text))
-            self.remarks.append(
-                Remark(
-                    number, "info", f"line {number} is longer than {MAX_PATTERN_LINE} characters"
-                )
-            )
-            return "unrecognised"
-        stripped, decoration = paste_stripped(text)
-        if decoration:
-            self.unrecognised.append((number, text))
-            return "unrecognised"
-        if not stripped:
-            return "blank"
-        kind = self.statement(number, stripped, None)
-        if kind == "unrecognised":
-            self.unrecognised.append((number, text))
-        elif kind not in ("comment", "blank"):
-            self.commands += 1
-        return kind
+    def too_long(self, number: int) -> str:
+        """A line too long to match: reported as unrecognised, with a remark."""
+        self.remarks.append(
+            Remark(number, "info", f"line {number} is longer than {MAX_PATTERN_LINE} characters")
+        )
+        return "unrecognised"
 
     def statement(self, number: int, stripped: str, single: _Block | None) -> str:
-        upper = stripped.upper()
-        first = upper[0]
+        first = stripped[0]  # these four upper-case to themselves and nothing else does
         if first in ";*":
             return "comment"
         if first in "#@":
             return "command"
+        if first in "Mm" and self.simple_map(number, stripped, single):
+            return "map"
+        upper = stripped.upper()
         word_match = _WORD.match(upper)
         if word_match is None:
-            return "unrecognised"
+            starts_word = "A" <= upper[0] <= "Z" or upper[0] == "_"
+            return "label" if starts_word and _is_label(upper) else "unrecognised"
         word = word_match.group()
-        end = word_match.end()
-        after = upper[end : end + 1]
-        if after and (after.isalnum() or after in "_."):
-            return "label" if _is_label(upper) else "unrecognised"
         if word in ("REM", "REMARK"):
             return "comment"
-        if _is_label(upper):
+        if upper[-1] == ":" and _is_label(upper):  # saves the call on all other lines
             return "label"
         if single is None:
             if word == "IF":
@@ -297,9 +350,52 @@ class _Scanner:
             return "command"
         return "unrecognised"
 
+    def simple_map(self, number: int, stripped: str, single: _Block | None) -> bool:
+        """Most statements are ``MAP [option] <drive>:=<target>`` with one plain target.
+
+        One regex reads them and records the mapping exactly as the general path would;
+        False (nothing recorded: go the general way) for anything else.
+        """
+        simple = _SIMPLE_MAP.fullmatch(stripped)
+        if simple is None:
+            return False
+        option, drive_token, target, server, volume, bare_volume = simple.groups()
+        options: tuple[str, ...] = ()
+        if option is not None:
+            canonical = _OPTIONS.get(option.upper())
+            if canonical is None:
+                return False
+            options = (canonical,)
+        drive_token = drive_token.upper()
+        # What mapping and parse_target make of these two targets (drive S or S<n> chooses
+        # no letter here, as neither target starts with "<letter>:=").
+        if server is not None:
+            server = server.upper()
+            volume = volume.upper()
+            form = "ip-volume" if is_ipv4(server) else "server-volume"
+        elif bare_volume is not None:
+            server, volume, form = "", bare_volume.upper(), "bare-volume"
+        else:
+            mapping = self.mapping(number, drive_token, target, options, single)
+            if mapping is None:
+                return False
+            self.mappings.append(mapping)
+            return True
+        if len(drive_token) == 1:
+            letter, search = drive_token, None
+        else:
+            letter, search = "", _search_number(drive_token)
+        condition, path = self.where(single)
+        self.mappings.append(
+            RawMapping(
+                number, drive_token + ":", target, server, volume, form, options, condition,
+                path, letter, "", search,
+            )
+        )  # fmt: skip
+        return True
+
     def if_statement(self, number: int, stripped: str, upper: str) -> str:
-        masked = _QUOTED.sub(lambda m: '"' + "x" * (len(m.group()) - 2) + '"', upper)
-        then = _THEN.search(masked)
+        then = _find_then(upper)
         if then is None:
             condition = "IF " + " ".join(stripped[2:].split())
             self.push(self.new_block(condition, number))
@@ -319,7 +415,7 @@ class _Scanner:
             return "else"
         if not self.overflow:
             self.stack[-1].branch = 1
-            self.cached_path = self.cached_condition = None
+            self.cached = None
         rest = stripped[4:].strip()
         if rest and not rest.upper().startswith("ELSE"):
             # "ELSE <command>" on one line; never recurse into another ELSE (bounded depth).
@@ -333,11 +429,10 @@ class _Scanner:
         server = _SLASH.split(target, maxsplit=1)[0].split(";")[0].strip().strip('"').upper()
         if not server:
             return "unrecognised"
-        form = "attach"
+        condition, path = self.where(single)
         self.mappings.append(
             RawMapping(
-                number, "ATTACH", target, server, "", form, (), self.condition(single),
-                self.path(single), "", "", None,
+                number, "ATTACH", target, server, "", "attach", (), condition, path, "", "", None,
             )
         )  # fmt: skip
         return "attach"
@@ -346,12 +441,13 @@ class _Scanner:
         body = rest.strip()
         if not body:
             return "command"
-        if body.upper().split(None, 1)[0] in _MAP_SETTINGS:
+        # Only a body starting with d/D/e/E can be a DISPLAY or ERRORS setting.
+        if body[0] in "DdEe" and body.upper().split(None, 1)[0] in _MAP_SETTINGS:
             return "command"
         parsed = 0
         failed: list[str] = []
-        for part in body.split(";"):
-            part = part.strip()
+        parts = [part.strip() for part in body.split(";")] if ";" in body else [body]
+        for part in parts:
             if not part:
                 continue
             mapping = self.map_part(number, part, single)
@@ -373,32 +469,22 @@ class _Scanner:
         if ": " in part or ":\t" in part:  # otherwise every ":[ \t]*=" is already ":="
             part = _COLON_EQ.sub(":=", part)
         index = part.find(":=")
+        if index < 0:
+            return self.map_command(number, part, single)
+        left = part[:index].split()
+        if not left:
+            return None
+        options = _options(left[:-1]) if len(left) > 1 else ()
+        drive_token = left[-1].upper()
+        if options is None or not _is_drive_token(drive_token):
+            return None
+        return self.mapping(number, drive_token, part[index + 2 :].strip(), options, single)
+
+    def map_command(self, number: int, part: str, single: _Block | None) -> RawMapping | None:
+        """A MAP part without ``:=``: ``DEL <drive>``, ``N <target>`` or a display-only form."""
         options: list[str] = []
-        if index >= 0:
-            left = part[:index].split()
-            right = part[index + 2 :].strip()
-            if not left:
-                return None
-            drive_token = left[-1].upper()
-            for token in left[:-1]:
-                option = _OPTIONS.get(token.upper().lstrip("/"))
-                if option is None:
-                    return None
-                options.append(option)
-            if not _is_drive_token(drive_token):
-                return None
-            drive = drive_token + ":"
-            letter = drive_token if len(drive_token) == 1 else ""
-            if drive_token.startswith("S"):
-                chosen = _CHOSEN_LETTER.match(right.upper())
-                if chosen is not None:
-                    letter = chosen.group(1)
-                    drive = f"{drive}={letter}:"
-                    right = right[chosen.end() :].strip()
-            return self.mapping(number, drive, letter, right, tuple(options), single)
-        tokens = part.split()
         rest_tokens: list[str] = []
-        for token in tokens:
+        for token in part.split():
             option = _OPTIONS.get(token.upper().lstrip("/")) if not rest_tokens else None
             if option is not None:
                 options.append(option)
@@ -411,12 +497,13 @@ class _Scanner:
             if _DRIVE_TOKEN.fullmatch(drive_token) is None:
                 return None
             letter = drive_token if len(drive_token) == 1 else ""
+            condition, path = self.where(single)
             return RawMapping(
                 number, drive_token + ":", rest_tokens[0], "", "", "del", tuple(options),
-                self.condition(single), self.path(single), letter, "", _search_number(drive_token),
+                condition, path, letter, "", _search_number(drive_token),
             )  # fmt: skip
         if "N" in options and len(rest_tokens) == 1:
-            return self.mapping(number, "", "", rest_tokens[0], tuple(options), single)
+            return self.mapping(number, "", rest_tokens[0], tuple(options), single)
         if len(rest_tokens) == 1 and set(options) <= {"C", "NP", "W"}:
             drive_token = rest_tokens[0].upper()
             if drive_token.endswith(":") and _DRIVE_TOKEN.fullmatch(drive_token[:-1]):
@@ -426,24 +513,64 @@ class _Scanner:
     def mapping(
         self,
         number: int,
-        drive: str,
-        letter: str,
+        drive_token: str,
         target: str,
         options: tuple[str, ...],
         single: _Block | None,
     ) -> RawMapping | None:
+        """``<drive>:=<target>`` (``drive_token`` "" for ``MAP N <target>``), options checked."""
+        drive = letter = ""
+        search = None
+        if drive_token:
+            drive = drive_token + ":"
+            if len(drive_token) == 1:
+                letter = drive_token
+            else:
+                search = _search_number(drive_token)
+            if drive_token[0] == "S":  # S or S<n>:=<letter>:=<target> chooses the letter
+                chosen = _CHOSEN_LETTER.match(target.upper())
+                if chosen is not None:
+                    letter = chosen.group(1)
+                    drive = f"{drive}={letter}:"
+                    target = target[chosen.end() :].strip()
         parsed = parse_target(target)
         if parsed is None:
             return None
         server, volume, form, ref_letter = parsed
-        search = _search_number(drive.split(":")[0]) if drive else None
+        condition, path = self.where(single)
         return RawMapping(
-            number, drive, target, server, volume, form, options, self.condition(single),
-            self.path(single), letter, ref_letter, search,
+            number, drive, target, server, volume, form, options, condition, path, letter,
+            ref_letter, search,
         )  # fmt: skip
 
 
 _DISPLAY_ONLY = RawMapping(0, "", "", "", "", "", (), None, (), "", "", None)
+
+
+def _find_then(upper: str) -> re.Match[str] | None:
+    """The first ``THEN`` in an upper-cased IF statement that is not inside quotes."""
+    then = _THEN.search(upper)
+    if then is not None and upper.count('"', 0, then.start()) % 2:
+        # Quotes pair up from the left, so only after an odd number of them can this THEN
+        # be quoted text; only then look again with every quoted string blanked out.
+        then = _THEN.search(_QUOTED.sub(_mask_quoted, upper))
+    return then
+
+
+def _mask_quoted(match: re.Match[str]) -> str:
+    """A quoted string with its inside replaced, so a ``THEN`` in it is not seen."""
+    return '"' + "x" * (len(match.group()) - 2) + '"'
+
+
+def _options(tokens: list[str]) -> tuple[str, ...] | None:
+    """MAP options (``INS``, ``/ROOT``...) spelt canonically; None if a token is not one."""
+    options: list[str] = []
+    for token in tokens:
+        option = _OPTIONS.get(token.upper().lstrip("/"))
+        if option is None:
+            return None
+        options.append(option)
+    return tuple(options)
 
 
 def _is_label(upper: str) -> bool:
@@ -465,9 +592,9 @@ def _search_number(drive_token: str) -> int | None:
 
 
 def _first_rdn(dn: str) -> str:
-    first = dn.lstrip(".").split(".")[0]
+    first = dn.lstrip(".").partition(".")[0]
     if "=" in first:
-        first = first.split("=", 1)[1]
+        first = first.partition("=")[2]
     return first
 
 
@@ -477,12 +604,14 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
     The server is upper-cased: a name, an IP, or a volume/Directory Map object's
     first RDN value; ``""`` means the default server.
     """
-    text = target.strip().strip('"').strip()
+    text = target.strip()
+    if text[:1] == '"' or text[-1:] == '"':
+        text = text.strip('"').strip()
     upper = text.upper()
     if not upper:
         return None
-    if upper.startswith(("\\\\", "//")):
-        parts = _SLASH.split(upper[2:], maxsplit=2)
+    if upper[:2] in ("\\\\", "//"):
+        parts = upper[2:].replace("\\", "/").split("/", 2)
         server = parts[0]
         if not server:
             return None
@@ -493,20 +622,19 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
         return "", "", "drive", drive_ref.group(1)
     colon = upper.find(":")
     head = upper if colon < 0 else upper[:colon]
-    slash = _SLASH.search(head)
+    split = _SERVER_VOLUME.match(head)  # (before the first slash, up to the next); None: no slash
     if colon < 0:
-        if upper.startswith(".") or ("." in upper and slash is None):
+        if upper.startswith(".") or ("." in upper and split is None):
             return _first_rdn(upper), "", "directory-map", ""
         if upper.startswith("%"):
-            return _SLASH.split(upper, maxsplit=1)[0], "", "bare-volume", ""
+            return (upper if split is None else split.group(1)), "", "bare-volume", ""
         return "", "", "bare-volume", ""
-    if slash is not None:
-        server = head[: slash.start()]
-        volume = _SLASH.split(head[slash.end() :], maxsplit=1)[0]
+    if split is not None:
+        server, volume = split.group(1, 2)
         if not server:
             return "", volume, "bare-volume", ""
         return server, volume, "ip-volume" if is_ipv4(server) else "server-volume", ""
-    if head.startswith(".") or "." in head:
+    if "." in head:
         name = _first_rdn(head)
         if not name:
             return None
@@ -690,11 +818,8 @@ class _Order:
 
 
 def _names(mappings: list[Mapping]) -> str:
-    seen: list[str] = []
-    for mapping in mappings:
-        item = f"{_label(mapping)} (line {mapping.line})"
-        if item not in seen:
-            seen.append(item)
+    # Distinct items in order; a dict, as a list lookup per item made this quadratic.
+    seen = list(dict.fromkeys(f"{_label(mapping)} (line {mapping.line})" for mapping in mappings))
     if len(seen) > 8:
         seen = [*seen[:8], f"and {len(seen) - 8} more"]
     return ", ".join(seen)
@@ -727,17 +852,18 @@ def _decide(
     for mapping, path in zip(mappings, paths, strict=True):
         if mapping.form == "del":
             continue
-        if mapping.role == "virtual":
+        role = mapping.role
+        if role == "virtual":
             if first_virtual is None:
                 first_virtual = mapping
             virtual_paths.add(path)
-        elif mapping.role == "node":
+        elif role == "node":
             if first_node is None:
                 first_node = mapping
             if deciding_node is None and not _dominated(path, virtual_paths):
                 deciding_node = mapping
                 earlier_virtual = first_virtual
-        elif mapping.role == "unknown":
+        elif role == "unknown":
             unknown_all.append(mapping)
             if deciding_node is None:
                 unknown_before_node.append(mapping)
@@ -843,25 +969,38 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     mappings: list[Mapping] = []
     remarks: list[Remark] = list(scan.remarks)
     hinted: dict[str, int] = {}
+    paths: list[BlockPath] = []
+    # Only a drive copy depends on what came before; any other role follows from the form,
+    # server and volume, which a script repeats line after line, so each is worked out once.
+    classified: dict[tuple[str, str, str], Classified] = {}
     for raw in scan.mappings:
-        role, reason, hint = _classify(raw, known, drives)
-        mapping = Mapping(
-            raw.line, raw.drive, raw.target, raw.server, raw.volume, raw.form, role, reason,
-            hint, raw.condition, raw.options,
-        )  # fmt: skip
-        mappings.append(mapping)
-        if raw.form == "del":
-            drives.pop(raw.letter, None)
-        elif raw.letter:
-            drives[raw.letter] = (role, reason, hint, raw.line)
-        if hint and raw.form != "drive" and raw.server not in hinted:
-            hinted[raw.server] = raw.line
-        if raw.form == "bare-volume" and raw.volume in known.volumes:
+        line, drive, target, server, volume, form, options, condition, path, letter, _, _ = raw
+        if form == "drive":
+            role, reason, hint = _classify(raw, known, drives)
+        else:
+            key = (form, server, volume)
+            classification = classified.get(key)
+            if classification is None:
+                classification = classified[key] = _classify(raw, known, drives)
+            role, reason, hint = classification
+        paths.append(path)
+        mappings.append(
+            Mapping(
+                line, drive, target, server, volume, form, role, reason, hint, condition, options
+            )
+        )
+        if form == "del":
+            drives.pop(letter, None)
+        elif letter:
+            drives[letter] = (role, reason, hint, line)
+        if hint and form != "drive" and server not in hinted:
+            hinted[server] = line
+        if form == "bare-volume" and volume in known.volumes:
             remarks.append(
                 Remark(
-                    raw.line,
+                    line,
                     "warning",
-                    f"line {raw.line} maps {raw.volume}: without a server; {raw.volume} is a "
+                    f"line {line} maps {volume}: without a server; {volume} is a "
                     "cluster volume, so what it reaches depends on the default server",
                 )
             )
@@ -874,19 +1013,14 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
                 "(non-interactively it is used as it is)",
             )
         )
-    order = _decide(
-        tuple(mappings),
-        tuple(raw.path for raw in scan.mappings),
-        scan.commands,
-        len(scan.unrecognised),
-    )
+    result = tuple(mappings)
+    order = _decide(result, tuple(paths), scan.commands, len(scan.unrecognised))
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
     if order.value is not None:
         detail = order.detail
-        hinted_deciders = [
-            m for m in mappings if m.line in order.deciding and m.hint and m.form != "del"
-        ]
+        deciding = order.deciding
+        hinted_deciders = [m for m in result if m.hint and m.line in deciding and m.form != "del"]
         if hinted_deciders:
             detail += (
                 " The role of "
@@ -895,4 +1029,4 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
             )
         findings = (Finding("login_order", order.value, order.line, detail),)
     report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
-    return LoginScriptAnalysis(report, tuple(mappings), order.value, order.deciding, decoded)
+    return LoginScriptAnalysis(report, result, order.value, order.deciding, decoded)
