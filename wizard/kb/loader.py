@@ -30,7 +30,7 @@ from wizard.kb.model import (
     Symptom,
 )
 from wizard.kb.problems import PackError, Problem
-from wizard.kb.yamlsrc import Located, Path, read_yaml
+from wizard.kb.yamlsrc import LinedList, LinedMap, Located, Path, read_yaml
 
 T = TypeVar("T")
 
@@ -41,6 +41,7 @@ class Fields:
     def __init__(self, keys: dict[str, bool]) -> None:
         self.allowed = keys
         self.required = tuple(key for key, required in keys.items() if required)
+        self.required_set = frozenset(self.required)
         self.names = ", ".join(sorted(keys))
 
 
@@ -131,7 +132,7 @@ _CAVEAT = Fields({"when": True, "text": True})
 
 _MISSING: Any = object()
 
-Data = dict[str, Any]
+Data = LinedMap
 """A mapping read from the pack (keys are always text)."""
 
 
@@ -147,6 +148,9 @@ class _Builder:
         self.src = src
         self.filename = filename
         self.problems: list[Problem] = []
+        self.shared: dict[tuple[str, ...], tuple[str, ...]] = {}
+        """One tuple for each distinct list of texts (most repeat: fixes, condition
+        values): fewer objects to allocate, to hold, and for the collector to walk."""
 
     def problem(self, path: Path, message: str) -> None:
         self.problems.append(Problem(self.filename, self.src.line(path), message))
@@ -154,39 +158,47 @@ class _Builder:
     def name(self, path: Path) -> str:
         return ".".join(str(p) for p in path) or "pack"
 
-    def mapping(self, value: Any, path: Path, fields: Fields, what: str) -> Data | None:
-        """``value`` as a mapping, after reporting unknown and missing keys."""
-        if not isinstance(value, dict):
+    def mapping(
+        self, value: Any, path: Path, fields: Fields, what: str, name: str | None = None
+    ) -> Data | None:
+        """``value`` as a mapping, after reporting unknown and missing keys.
+
+        Messages call it ``what`` (``what 'name'`` when a name is given); that
+        text is only built when there is a problem to report.
+        """
+        if (
+            isinstance(value, LinedMap)
+            and value.keys() <= fields.allowed.keys()
+            and fields.required_set <= value.keys()
+        ):
+            return value  # the usual case: nothing to report
+        if name is not None:
+            what = f"{what} '{name}'"
+        if not isinstance(value, LinedMap):
             self.problem(path, f"{what} must be a mapping, not {_kind(value)}")
             return None
         allowed = fields.allowed
-        if not value.keys() <= allowed.keys():
-            for key in value:
-                if key not in allowed:
-                    self.problem(
-                        (*path, key), f"unknown key '{key}' in {what} (allowed: {fields.names})"
-                    )
+        for key in value:
+            if key not in allowed:
+                self.problem(
+                    (*path, key), f"unknown key '{key}' in {what} (allowed: {fields.names})"
+                )
         for key in fields.required:
             if key not in value:
                 self.problem(path, f"{what} is missing required key '{key}'")
         return value
 
-    def line(self, mapping: Data, key: str) -> int:
-        return self.src.key_lines(mapping)[key]
+    def line(self, mapping: LinedMap, key: str) -> int:
+        return mapping.line_of(key)
 
-    def text(
-        self, parent: Data | list[Any], key: str | int, at: Path, default: str | None = None
-    ) -> str:
+    def text(self, parent: Any, key: str | int, at: Path, default: str | None = None) -> str:
         """``parent[key]`` as a string; plain YAML scalars such as ``yes`` or ``1.0`` are
-        taken as written. ``at`` is the path of ``parent``."""
-        if isinstance(parent, dict):
-            value = parent.get(cast(str, key), _MISSING)
-            if value is _MISSING:
-                return default if default is not None else ""
-        else:
-            value = parent[cast(int, key)]
+        taken as written. ``at`` is the path of ``parent`` (a mapping or a list)."""
+        value = parent.get(key, _MISSING) if isinstance(parent, dict) else parent[key]
         if isinstance(value, str):
             return value
+        if value is _MISSING:
+            return default if default is not None else ""
         if value is not None:
             raw = self.src.raw_text(parent, key)
             if raw is not None:
@@ -206,12 +218,16 @@ class _Builder:
         if value is _MISSING:
             return ()
         path = (*at, key)
-        if not isinstance(value, list):
+        if not isinstance(value, LinedList):
             self.problem(path, f"{self.name(path)} must be a list, not {_kind(value)}")
             return ()
-        if all(isinstance(item, str) for item in value):
-            return tuple(value)
-        return tuple(self.text(value, i, path) for i in range(len(value)))
+        for item in value:
+            if not isinstance(item, str):
+                return self.share(tuple(self.text(value, i, path) for i in range(len(value))))
+        return self.share(tuple(value))
+
+    def share(self, texts: tuple[str, ...]) -> tuple[str, ...]:
+        return self.shared.setdefault(texts, texts)
 
     def flag(self, parent: Data, key: str, at: Path) -> bool:
         value = parent.get(key, _MISSING)
@@ -226,16 +242,20 @@ class _Builder:
     def each(
         self, parent: Data, key: str, build: Callable[[Any, Path, str, int], T | None]
     ) -> dict[str, T]:
-        """Build every entry of a mapping of named items."""
+        """Build every entry of a mapping of named items, dropping each from the plain data.
+
+        Nothing reads an entry once it is built, so it is freed while still in the
+        CPU caches (not in one cold sweep at the end), and the model reuses its memory.
+        """
         value = parent[key]
         path: Path = (key,)
-        if not isinstance(value, dict):
+        if not isinstance(value, LinedMap):
             self.problem(path, f"{self.name(path)} must be a mapping of names, not {_kind(value)}")
             return {}
-        lines = self.src.key_lines(value)
         out: dict[str, T] = {}
-        for name, item in value.items():
-            built = build(item, (key, name), name, lines[name])
+        for (name, item), line in zip(value.items(), value.lines, strict=True):
+            built = build(item, (key, name), name, line)
+            value[name] = item = None
             if built is not None:
                 out[name] = built
         return out
@@ -247,17 +267,21 @@ class _Builder:
         if value is _MISSING:
             return ()
         path = (*at, key)
-        if not isinstance(value, list):
+        if not isinstance(value, LinedList):
             self.problem(path, f"{self.name(path)} must be a list, not {_kind(value)}")
             return ()
-        lines = self.src.item_lines(value)
-        built = (build(item, (*path, i), lines[i]) for i, item in enumerate(value))
-        return tuple(b for b in built if b is not None)
+        lines = value.lines
+        out: list[T] = []
+        for i, item in enumerate(value):
+            built = build(item, (*path, i), lines[i])
+            if built is not None:
+                out.append(built)
+        return tuple(out)
 
     # --- sections -------------------------------------------------------
 
     def fact(self, value: Any, path: Path, name: str, line: int) -> Fact | None:
-        data = self.mapping(value, path, _FACT, f"fact '{name}'")
+        data = self.mapping(value, path, _FACT, "fact", name)
         if data is None:
             return None
         kind = self.text(data, "type", path)
@@ -287,7 +311,7 @@ class _Builder:
         )
 
     def condition(self, value: Any, path: Path, line: int) -> Condition | None:
-        if not isinstance(value, dict):
+        if not isinstance(value, LinedMap):
             self.problem(path, f"condition must be a mapping, not {_kind(value)}")
             return None
         if "all" in value or "any" in value:
@@ -303,13 +327,14 @@ class _Builder:
         if data is None or "fact" not in data:
             return None
         fact = self.text(data, "fact", path)
-        tests = [k for k in ("equals", "in", "known") if k in data]
-        if len(tests) != 1:
+        equals, among, known = "equals" in data, "in" in data, "known" in data
+        if equals + among + known != 1:
             self.problem(path, "a condition needs exactly one of equals, in, known")
             return None
-        if tests[0] == "equals":
-            return Condition("equals", fact, (self.text(data, "equals", path),), line=line)
-        if tests[0] == "in":
+        if equals:
+            equal = self.share((self.text(data, "equals", path),))
+            return Condition("equals", fact, equal, line=line)
+        if among:
             return Condition("in", fact, self.texts(data, "in", path), line=line)
         return Condition("known", fact, known=self.flag(data, "known", path), line=line)
 
@@ -327,13 +352,12 @@ class _Builder:
     def node(
         self, value: Any, path: Path, node_id: str, line: int
     ) -> Question | Decision | Outcome | None:
-        if not isinstance(value, dict):
+        if not isinstance(value, LinedMap):
             self.problem(path, f"node '{node_id}' must be a mapping, not {_kind(value)}")
             return None
         kind = self.text(value, "kind", path) if "kind" in value else ""
-        what = f"{kind or 'node'} '{node_id}'"
         if kind == "question":
-            if self.mapping(value, path, _QUESTION, what) is None:
+            if self.mapping(value, path, _QUESTION, kind, node_id) is None:
                 return None
             other = None
             if "other" in value:
@@ -360,7 +384,7 @@ class _Builder:
                 line=line,
             )
         if kind == "decision":
-            if self.mapping(value, path, _DECISION, what) is None:
+            if self.mapping(value, path, _DECISION, kind, node_id) is None:
                 return None
             return Decision(
                 id=node_id,
@@ -370,7 +394,7 @@ class _Builder:
                 line=line,
             )
         if kind == "outcome":
-            if self.mapping(value, path, _OUTCOME, what) is None:
+            if self.mapping(value, path, _OUTCOME, kind, node_id) is None:
                 return None
             return Outcome(
                 id=node_id,
@@ -397,7 +421,7 @@ class _Builder:
         return Rule(when, self.text(data, "next", path), self.text(data, "label", path, ""), line)
 
     def fix(self, value: Any, path: Path, fix_id: str, line: int) -> Fix | None:
-        data = self.mapping(value, path, _FIX, f"fix '{fix_id}'")
+        data = self.mapping(value, path, _FIX, "fix", fix_id)
         if data is None:
             return None
         applies = None
@@ -418,7 +442,7 @@ class _Builder:
         )
 
     def evidence(self, value: Any, path: Path, kind: str, line: int) -> EvidenceKind | None:
-        data = self.mapping(value, path, _EVIDENCE, f"evidence '{kind}'")
+        data = self.mapping(value, path, _EVIDENCE, "evidence", kind)
         if data is None:
             return None
         return EvidenceKind(
@@ -481,7 +505,6 @@ class _Builder:
             if data is not None:
                 expl_title = self.text(data, "title", at)
                 expl_steps = self.texts(data, "steps", at)
-        lines = self.src.key_lines(top)
         return Pack(
             id=self.text(top, "id", ()),
             version=self.text(top, "version", ()),
@@ -498,16 +521,18 @@ class _Builder:
             symptoms=self.items(top, "symptoms", (), self.symptom),
             scope=self.items(top, "scope", (), self.caveat),
             references=self.texts(top, "references", ()),
-            lines={key: lines[key] for key in top},
+            lines=dict(zip(top, top.lines, strict=True)),
         )
 
 
 def _kind(value: object) -> str:
     if value is None:
         return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
     return {
-        dict: "a mapping",
-        list: "a list",
         str: "text",
         bool: "true/false",
         int: "a number",

@@ -118,6 +118,15 @@ class Question:
             out.append(("unknown", "don't know", self.unknown))
         return out
 
+    def targets(self) -> list[str]:
+        """The target of every way out, in ``routes()`` order (without building labels)."""
+        out = [c.next for c in self.choices]
+        if self.other is not None:
+            out.append(self.other.next)
+        if self.unknown is not None:
+            out.append(self.unknown)
+        return out
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -145,6 +154,12 @@ class Decision:
         out.append(("default", "otherwise", self.default))
         return out
 
+    def targets(self) -> list[str]:
+        """The target of every way out, in ``routes()`` order (without describing rules)."""
+        out = [r.next for r in self.rules]
+        out.append(self.default)
+        return out
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -164,6 +179,9 @@ class Outcome:
     kind: Literal["outcome"] = "outcome"
 
     def routes(self) -> list[tuple[str, str, str]]:
+        return []
+
+    def targets(self) -> list[str]:
         return []
 
 

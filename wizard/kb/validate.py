@@ -9,7 +9,6 @@ from __future__ import annotations
 import networkx as nx
 
 from wizard.gcpause import paused_gc
-from wizard.kb.graph import build_graph
 from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
 from wizard.kb.problems import Problem
 from wizard.kb.templates import template_fields
@@ -18,10 +17,11 @@ from wizard.kb.values import parse_value
 
 def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
     """Every semantic problem of ``pack``; empty when it is sound."""
-    checker = _Checker(pack, analyzers)
+    # The checker lives and dies inside the pause: allocating its tables with the
+    # collector running would make it walk the whole (just loaded) pack again,
+    # and once it is freed the collector has none of them left to walk.
     with paused_gc():
-        checker.run()
-    return checker.problems
+        return _Checker(pack, analyzers).run()
 
 
 class _Checker:
@@ -29,16 +29,19 @@ class _Checker:
         self.pack = pack
         self.analyzers = analyzers
         self.problems: list[Problem] = []
+        self.targets = {node_id: node.targets() for node_id, node in pack.nodes.items()}
+        """Where each node leads, defined or not: the node and graph checks both need it."""
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.pack.path, line, message))
 
-    def run(self) -> None:
+    def run(self) -> list[Problem]:
         self.check_facts()
         self.check_nodes()
         self.check_fixes()
         self.check_evidence()
         self.check_graph()
+        return self.problems
 
     def check_facts(self) -> None:
         for fact in self.pack.facts.values():
@@ -67,8 +70,8 @@ class _Checker:
         pack = self.pack
         if pack.start not in pack.nodes:
             self.problem(pack.lines.get("start", 1), f"start node '{pack.start}' is not defined")
-        for node in pack.nodes.values():
-            for _via, _label, target in node.routes():
+        for node_id, node in pack.nodes.items():
+            for target in self.targets[node_id]:
                 if target not in pack.nodes:
                     self.problem(
                         node.line, f"{node.kind} '{node.id}' leads to undefined node '{target}'"
@@ -166,32 +169,28 @@ class _Checker:
 
     def check_graph(self) -> None:
         pack = self.pack
-        graph = build_graph(pack)
-        for node_id in graph.nodes:
-            node = pack.nodes[node_id]
-            if not isinstance(node, Outcome) and graph.out_degree(node_id) == 0:
-                if any(t in pack.nodes for _, _, t in node.routes()):
-                    continue
-                if node.routes():
-                    continue  # its undefined targets are reported already
+        targets = self.targets
+        for node_id, node in pack.nodes.items():
+            # Ways out that lead only to undefined nodes are reported already.
+            if not isinstance(node, Outcome) and not targets[node_id]:
                 self.problem(node.line, f"{node.kind} '{node_id}' has no way out")
+        graph = self.graph()
         # One cycle per strongly connected component: linear, even for hostile packs.
         for component in nx.strongly_connected_components(graph):
             node_id = next(iter(component))
-            if len(component) == 1 and not graph.has_edge(node_id, node_id):
+            if len(component) == 1 and node_id not in targets[node_id]:
                 continue
             edges = nx.find_cycle(graph.subgraph(component), node_id)
             cycle = [u for u, _v in edges]
             first = min(cycle, key=lambda n: pack.nodes[n].line)
             loop = " -> ".join([*cycle, cycle[0]])
             self.problem(pack.nodes[first].line, f"cycle in the decision graph: {loop}")
-        if pack.start not in graph:
+        if pack.start not in pack.nodes:
             return
         reachable = nx.descendants(graph, pack.start) | {pack.start}
-        for node_id in graph.nodes:
+        for node_id, node in pack.nodes.items():
             if node_id in reachable:
                 continue
-            node = pack.nodes[node_id]
             if isinstance(node, Outcome):
                 self.problem(
                     node.line,
@@ -201,6 +200,25 @@ class _Checker:
                 self.problem(
                     node.line, f"{node.kind} '{node_id}' is unreachable from '{pack.start}'"
                 )
+
+    def graph(self) -> nx.DiGraph[str]:
+        """The bare decision graph: nodes and edges in ``build_graph`` order, no attributes.
+
+        The checks need no labels. Nothing asks it for a degree view (a view it
+        caches that points back at it), so it holds no reference cycle and is
+        freed as soon as the checks end, instead of waiting for the cyclic
+        collector to walk all of it.
+        """
+        nodes = self.pack.nodes
+        graph: nx.DiGraph[str] = nx.DiGraph()
+        graph.add_nodes_from(nodes)
+        graph.add_edges_from(
+            (node_id, target)
+            for node_id, targets in self.targets.items()
+            for target in targets
+            if target in nodes
+        )
+        return graph
 
 
 def _route_line(node: Question | Decision | Outcome, target: str) -> int:

@@ -1,6 +1,6 @@
 """Provides safe YAML reading that keeps the line of every value.
 
-Packs are read with PyYAML's *composer* only: no object is ever constructed
+Packs are read from PyYAML's parser events only: no object is ever constructed
 from a tag, aliases are refused (so alias bombs cannot expand), and every
 mapping key and value keeps its source line so each later error can say
 ``FILE:LINE: message``.
@@ -8,8 +8,9 @@ mapping key and value keeps its source line so each later error can say
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import yaml
 
@@ -26,53 +27,63 @@ Path = tuple[str | int, ...]
 
 _CORE = "tag:yaml.org,2002:"
 
-LineTable = dict[str, int] | list[int]
-"""The line of every key of a mapping, or of every item of a list."""
+
+class LinedMap(dict[str, Any]):
+    """A mapping read from YAML, carrying the line of each key: ``lines``, in key order.
+
+    The lines travel with the container (not in a table keyed by ``id`` as large
+    as the pack, whose lookups miss the CPU caches on big packs), and as a list
+    (half the memory of a dict, no hashing): most are never read, and those that
+    are, are read in order or from mappings of a few keys.
+    """
+
+    __slots__ = ("lines",)
+    lines: list[int]
+
+    def line_of(self, key: str) -> int:
+        """The line of ``key``, which must be in the mapping."""
+        for name, line in zip(self, self.lines, strict=True):
+            if name == key:
+                return line
+        raise KeyError(key)
+
+
+class LinedList(list[Any]):
+    """A list read from YAML, carrying the line of each of its items."""
+
+    __slots__ = ("lines",)
+    lines: list[int]
 
 
 @dataclass
 class Located:
-    """Plain Python data read from YAML, with the line of every key and list item in it.
-
-    Lines are kept per container (``tables``, keyed by the container's ``id``:
-    the containers live as long as ``data``), not per path, so reading costs
-    one small store per value instead of a path tuple and a dict entry.
-    """
+    """Plain data read from YAML: every mapping is a ``LinedMap``, every list a ``LinedList``."""
 
     data: Any
-    tables: dict[int, LineTable] = field(default_factory=dict)
     root_line: int = 1
     raw: dict[tuple[int, str | int], str] = field(default_factory=dict)
     """Source text of plain scalars that YAML resolved to bool/int/float/null, by
     (``id`` of their container, key or index), so ``yes`` can still be read as the
     string "yes" where a string is meant."""
+    dropped: list[Any] = field(default_factory=list)
+    """Values of duplicate keys: not part of ``data``, but kept alive so that no later
+    container can be given the ``id`` of one of them and so inherit its ``raw`` texts."""
 
     def line(self, path: Path) -> int:
         """The line of ``path``, or of its nearest located ancestor."""
         line = self.root_line
         value = self.data
         for part in path:
-            table = self.tables.get(id(value))
-            if table is None:
-                break
-            if isinstance(table, dict):
-                if not isinstance(part, str) or part not in table:
+            if isinstance(value, LinedMap):
+                if not isinstance(part, str) or part not in value:
                     break
-                line = table[part]
-            elif isinstance(part, int) and 0 <= part < len(table):
-                line = table[part]
+                line = value.line_of(part)
+            elif isinstance(value, LinedList) and isinstance(part, int) and 0 <= part < len(value):
+                line = value.lines[part]
             else:
                 break
             value = value[part]
         return line
-
-    def key_lines(self, mapping: dict[str, Any]) -> dict[str, int]:
-        """The line of every key of ``mapping`` (a mapping of ``data``)."""
-        return cast(dict[str, int], self.tables[id(mapping)])
-
-    def item_lines(self, items: list[Any]) -> list[int]:
-        """The line of every item of ``items`` (a list of ``data``)."""
-        return cast(list[int], self.tables[id(items)])
 
     def raw_text(self, container: dict[str, Any] | list[Any], key: str | int) -> str | None:
         """The source text of ``container[key]`` when YAML resolved it to a non-string."""
@@ -88,34 +99,27 @@ class _Reader:
 
     Working on events (not composed nodes) keeps the line of every alias,
     needs no recursion however deep the input nests, and never constructs
-    an object from a tag. The loop is written flat (one dispatch on the
-    event's class, locals for everything) because it runs once per event.
+    an object from a tag. (PyYAML's C composer is no faster: it runs the
+    pure-Python resolver on every scalar, and it recurses in C.) The loop is
+    written flat, one identity test per event class and locals for
+    everything, because it runs once per event: some 20 times per pack node.
     """
 
     def __init__(self, filename: str) -> None:
         self.filename = filename
         self.problems: list[Problem] = []
         self.out = Located(None)
-        self._resolver = yaml.resolver.Resolver()
         self._resolved: dict[str, tuple[str, Any]] = {}
-        implicit = type(self._resolver).yaml_implicit_resolvers
-        # Plain scalars whose first character no implicit resolver looks at are strings.
-        self._may_resolve: frozenset[str] | None = (
-            None if None in implicit else frozenset(k for k in implicit if k is not None)
-        )
+        self._implicit, self._wildcard = _implicit_kinds()
 
     def problem(self, line: int, message: str) -> None:
         self.problems.append(Problem(self.filename, line, message))
 
     def _plain(self, text: str) -> tuple[str, Any]:
         """The kind ("str", "int", ...) an untagged plain scalar resolves to, and its value."""
-        found = self._resolved.get(text)
-        if found is None:
-            resolved: str = self._resolver.resolve(  # type: ignore[no-untyped-call]
-                yaml.ScalarNode, text, (True, False)
-            )
-            kind = resolved[len(_CORE) :] if resolved.startswith(_CORE) else "str"
-            found = self._resolved[text] = (kind, _typed(kind, text))
+        patterns = self._implicit.get(text[:1], self._wildcard)
+        kind = next((kind for kind, pattern in patterns if pattern.match(text)), "str")
+        found = self._resolved[text] = (kind, _typed(kind, text))
         return found
 
     def build(self, parser: Any) -> None:
@@ -130,50 +134,70 @@ class _Reader:
         key: Any = None
         key_line = 0
         out = self.out
-        tables = out.tables
         raw = out.raw
         problem = self.problem
-        may_resolve = self._may_resolve
+        # Plain scalars whose first character no implicit resolver looks at are text.
+        may_resolve = None if self._wildcard else frozenset(self._implicit)
+        resolved = self._resolved
+        # One string per distinct key (a pack repeats a few dozen keys thousands of
+        # times): the data holds less, and stays in the CPU caches.
+        keys: dict[str, str] = {}
+        same_key = keys.setdefault
         get_event = parser.get_event
-        scalar_event, end_event = yaml.ScalarEvent, yaml.StreamEndEvent
+        scalar_event = yaml.ScalarEvent
+        map_start, map_end = yaml.MappingStartEvent, yaml.MappingEndEvent
+        seq_start, seq_end = yaml.SequenceStartEvent, yaml.SequenceEndEvent
         documents = 0
         while True:
             event = get_event()
-            cls = event.__class__
+            cls = type(event)
             value: Any
             if cls is scalar_event:
                 text = event.value
-                if is_map and key is None:
+                if key is None and is_map:
                     # This scalar is a mapping key.
-                    mark = event.start_mark
-                    key_line = mark.line + 1 if mark else 1
+                    key_line = event.start_mark.line + 1
                     if text in current:
-                        first = table.get(text, key_line)
+                        first = current.line_of(text)
                         problem(key_line, f"duplicate key '{text}' (first defined on line {first})")
                         key = _DUPLICATE
                     else:
-                        key = text
+                        key = same_key(text, text)
                     continue
                 tag = event.tag
-                if tag is None and event.implicit[0] and not event.style:
+                if tag is None and not event.style and event.implicit[0]:
                     # An untagged plain scalar: words no resolver looks at are text.
-                    if may_resolve is not None and text[:1] not in may_resolve:
-                        value, kind = text, "str"
+                    if may_resolve is not None and text and text[0] not in may_resolve:
+                        value = text
                     else:
-                        kind, value = self._plain(text)
+                        kind, value = resolved.get(text) or self._plain(text)
+                        if kind != "str" and current is not None:
+                            raw[(id(current), key if is_map else len(current))] = text
                 elif tag is not None and tag != "!" and not tag.startswith(_CORE):
-                    problem(_line(event), f"tag {tag} is not allowed in packs")
-                    value, kind = None, "str"
+                    problem(event.start_mark.line + 1, f"tag {tag} is not allowed in packs")
+                    value = None
                 elif not event.implicit[0] or event.style or tag == _STR or tag == "!":
-                    value, kind = text, "str"
+                    value = text
                 else:
                     kind = tag[len(_CORE) :]
                     value = _typed(kind, text)
-                if kind != "str" and current is not None:
-                    raw[(id(current), key if is_map else len(current))] = text
-            elif cls in _STARTS:
-                line = _line(event)
-                mapping = cls is yaml.MappingStartEvent
+                    if current is not None:
+                        raw[(id(current), key if is_map else len(current))] = text
+                # Place the scalar in its container.
+                if is_map:
+                    if key is not _DUPLICATE:
+                        current[key] = value
+                        table.append(key_line)
+                    key = None
+                elif current is not None:
+                    table.append(event.start_mark.line + 1)
+                    current.append(value)
+                else:
+                    out.data = value
+                continue
+            if cls is map_start or cls is seq_start:
+                line = event.start_mark.line + 1
+                mapping = cls is map_start
                 if event.tag not in (None, "!", _MAP if mapping else _SEQ):
                     problem(line, f"tag {event.tag} is not allowed in packs")
                 if len(stack) >= MAX_DEPTH:
@@ -187,12 +211,11 @@ class _Reader:
                     problem(line, "mapping keys must be plain names")
                     return  # a mapping or sequence used as a key
                 stack.append((current, is_map, table, key, key_line))
-                current = {} if mapping else []
-                table = {} if mapping else []
-                tables[id(current)] = table
+                current = LinedMap() if mapping else LinedList()
+                table = current.lines = []
                 is_map, key = mapping, None
                 continue
-            elif cls in _ENDS:
+            if cls is map_end or cls is seq_end:
                 value = current
                 current, is_map, table, key, key_line = stack.pop()
                 if current is None:
@@ -214,7 +237,7 @@ class _Reader:
                     problem(_line(event), "a pack is one YAML document; remove the extra '---'")
                     return
                 continue
-            elif cls is end_event or event is None:
+            elif cls is yaml.StreamEndEvent or event is None:
                 return
             else:
                 continue
@@ -225,9 +248,15 @@ class _Reader:
                 table.append(_line(event))
                 current.append(value)
             else:
-                if key is not _DUPLICATE:
+                if key is _DUPLICATE:
+                    out.dropped.append(value)
+                else:
+                    if key is None and None in current:
+                        # An alias used as a key, again: it replaces the first.
+                        table[list(current).index(None)] = key_line
+                    else:
+                        table.append(key_line)
                     current[key] = value
-                    table[key] = key_line
                 key = None
 
 
@@ -237,8 +266,24 @@ def _line(event: Any) -> int:
 
 
 _DUPLICATE = object()
-_STARTS = frozenset({yaml.MappingStartEvent, yaml.SequenceStartEvent})
-_ENDS = frozenset({yaml.MappingEndEvent, yaml.SequenceEndEvent})
+
+
+_Kinds = tuple[tuple[str, re.Pattern[str]], ...]
+
+
+def _implicit_kinds() -> tuple[dict[str, _Kinds], _Kinds]:
+    """PyYAML's implicit resolvers as (kind, pattern) pairs, in the order its resolver
+    tries them: per first character of a plain scalar, and those tried on any."""
+    implicit = yaml.resolver.Resolver.yaml_implicit_resolvers
+
+    def kinds(resolvers: list[tuple[str, re.Pattern[str]]]) -> _Kinds:
+        return tuple((t[len(_CORE) :] if t.startswith(_CORE) else "str", p) for t, p in resolvers)
+
+    wildcard = implicit.get(None, [])
+    per_first = {k: kinds(v + wildcard) for k, v in implicit.items() if k is not None}
+    return per_first, kinds(wildcard)
+
+
 _STR = _CORE + "str"
 _MAP = _CORE + "map"
 _SEQ = _CORE + "seq"
