@@ -105,6 +105,14 @@ def _one_of(*choices: str) -> st.SearchStrategy[str]:
 
 _BLANK = _one_of(" ", "  ", "\t", "", "\u00a0", "\x0b")
 # MAP statements, mostly of the shape simple_map reads, with odd pieces in every slot.
+_TARGETS = (
+    "X/Y:", "SRV\\VOL:PATH", "10.1.1.11/SYS:", "SYS:", "sys:public", "A:", "AB:", ".OBJ.CTX:",
+    "A.B:", ".CN=V.O=X:", "\\\\SRV\\VOL", "//SRV/VOL", "%HOME:", "%1", '"X/Y:"', "F:", "F:\\X",
+    "G:=X/Y:", "Y", "X/Y/Z:", "/Y:", "X/:", ".:", "ü/ß:", "SYS:\x7f", "", "X/Y:;G:=Z/W:",
+    "X/Y: =Z", "Z:=", "z:=SYS:", " Z:=X/Y:", "\\\\SRV\\VOL:", "\\\\SRV", "\\\\SRV\\",
+    "\\/SRV/VOL", "//SRV//X", "\\\\SRV:1\\V", "\\\\\\V", "\\\\1.2.3.4\\V\\X", ".", "..:",
+)  # fmt: skip
+_SUFFIXES = ("", "PATH", "\\SUB", " ", ";", ":", "ü")
 _MAP_LINE = st.tuples(
     _one_of("MAP", "map", "Map", "MAPX", "MA", "REM"),
     _BLANK,
@@ -112,12 +120,16 @@ _MAP_LINE = st.tuples(
     _one_of("F", "f", "S", "s", "S1", "s16", "S100", "*1", "1", "", "FG", "\u0131", "\u212a"),
     _one_of(":=", ":=", ": =", ":", "=", " :="),
     _BLANK,
-    _one_of("X/Y:", "SRV\\VOL:PATH", "10.1.1.11/SYS:", "SYS:", "sys:public", "A:", "AB:",
-            ".OBJ.CTX:", "A.B:", ".CN=V.O=X:", "\\\\SRV\\VOL", "//SRV/VOL", "%HOME:", "%1",
-            '"X/Y:"', "F:", "F:\\X", "G:=X/Y:", "Y", "X/Y/Z:", "/Y:", "X/:", ".:", "ü/ß:",
-            "SYS:\x7f", "", "X/Y:;G:=Z/W:", "X/Y: =Z", "Z:=", "z:=SYS:", " Z:=X/Y:"),
-    _one_of("", "", "PATH", "\\SUB", " ", ";", ":", "ü"),
-).map("".join)  # fmt: skip
+    st.sampled_from(_TARGETS),
+    st.sampled_from(_SUFFIXES),
+).map("".join)
+
+
+def test_simple_map_reads_every_target_as_the_general_path_does() -> None:
+    prefixes = ("MAP F:=", "map root s:=", "MAP INS S16:= ", "MAP\tC g:=\t")
+    lines = [p + t + s for p in prefixes for t in _TARGETS for s in _SUFFIXES]
+    decoded = decode("\n".join(lines))
+    assert _Scanner().run(decoded) == _GeneralOnly().run(decoded)
 
 
 @settings(max_examples=500, deadline=None)
@@ -129,12 +141,23 @@ def test_simple_map_reads_what_the_general_path_reads(lines: list[str]) -> None:
 
 def test_simple_map_reads_the_common_forms_itself() -> None:
     scanner = _Scanner()
-    for line in ["MAP F:=NODE1/SYS:PUBLIC", "MAP INS S1:=SYS:PUBLIC", "map root h:=vs1\\data:x"]:
+    lines = [
+        "MAP F:=NODE1/SYS:PUBLIC",
+        "MAP INS S1:=SYS:PUBLIC",
+        "map root h:=vs1\\data:x",
+        "MAP G:=.CN=CLUSTER1_VOL1.O=ACME:HOME",
+        "MAP I:=\\\\10.1.1.180\\VOL1\\X",
+        "MAP K:=G:",
+    ]
+    for line in lines:
         assert scanner.simple_map(1, line, None)
     assert [(m.drive, m.server, m.volume, m.form, m.options) for m in scanner.mappings] == [
         ("F:", "NODE1", "SYS", "server-volume", ()),
         ("S1:", "", "SYS", "bare-volume", ("INS",)),
         ("H:", "VS1", "DATA", "server-volume", ("ROOT",)),
+        ("G:", "CLUSTER1_VOL1", "", "volume-object", ()),
+        ("I:", "10.1.1.180", "VOL1", "unc-ip", ()),
+        ("K:", "", "", "drive", ()),
     ]
     assert not scanner.simple_map(1, "MAP DISPLAY OFF", None)
     assert not scanner.simple_map(1, "MAP F:=X/Y:;G:=Z/W:", None)

@@ -39,16 +39,21 @@ _SERVER_VOLUME = re.compile(r"([^\\/]*)[\\/]([^\\/]*)")
 # What simple_map reads: "MAP [option] <drive>:=<target>" with only blanks and tabs
 # between the words and a target of printable ASCII without blank, '"' or ";" (so one MAP
 # part). On such a line every step of the general path is a no-op or gives what the groups
-# say. Two target forms are split here too: <server>/<volume>:<path> (one slash before the
-# colon) and <volume>:<path> (two or more characters, no dot). Classes made of ASCII
-# ranges only keep the regex fast (sre tests them with a bitmap).
+# say, and the commonest target forms are split here too. Classes made of ASCII ranges
+# only keep the regex fast (sre tests them with a bitmap).
 _PLAIN = r"!#-:<-~"  # printable ASCII except blank, '"' and ";"
 _NAME = r"!#-.0-9<-\[\]-~"  # the same except "/", ":" and "\" as well
 _VOLUME = r"!#-\-0-9<-\[\]-~"  # the same except "." as well
 _SIMPLE_MAP = re.compile(
-    rf"[Mm][Aa][Pp][ \t]+(?:([A-Za-z]+)[ \t]+)?([A-Za-z]|[Ss][0-9]{{1,2}}):=[ \t]*"
-    rf"(([{_NAME}]+)[\\/]([{_NAME}]*):[{_PLAIN}]*|([{_VOLUME}]{{2,}}):[{_PLAIN}]*|[{_PLAIN}]+)"
+    rf"[Mm][Aa][Pp][ \t]+(?:(?P<option>[A-Za-z]+)[ \t]+)?"
+    rf"(?P<drive>[A-Za-z]|[Ss][0-9]{{1,2}}):=[ \t]*(?P<target>"
+    rf"(?P<server>[{_NAME}]+)[\\/](?P<volume>[{_NAME}]*):[{_PLAIN}]*"  # <server>/<volume>:path
+    rf"|(?P<bare>[{_VOLUME}]{{2,}}):[{_PLAIN}]*"  # <volume>:path, two or more characters
+    rf"|(?P<object>[{_NAME}]*\.[{_NAME}]*):[{_PLAIN}]*"  # <.volume.object>:path
+    rf"|(?:\\\\|//)(?P<unc>[{_NAME}]+)(?:[\\/](?P<share>[{_NAME}]*)(?:[\\/][{_PLAIN}]*)?)?"
+    rf"|[{_PLAIN}]+)"  # any other target, for parse_target
 )
+_MAP_WORD = re.compile(r"[Mm][Aa][Pp][ \t]")  # MAP and a blank: no label, no other word
 _PASTE_MARKS = "`~<>"  # a stripped line starting otherwise is never quoted or decoration
 
 _OPTIONS = {
@@ -317,16 +322,19 @@ class _Scanner:
         return "unrecognised"
 
     def statement(self, number: int, stripped: str, single: _Block | None) -> str:
-        first = stripped[0]  # these four upper-case to themselves and nothing else does
+        first = stripped[0]  # ; * # @ upper-case to themselves, and nothing else to them
         if first in ";*":
             return "comment"
         if first in "#@":
             return "command"
-        if first in "Mm" and self.simple_map(number, stripped, single):
-            return "map"
+        if first in "Mm":
+            if self.simple_map(number, stripped, single):
+                return "map"
+            if _MAP_WORD.match(stripped):  # the checks below would come to the same
+                return self.map_statement(number, stripped[3:], single)
         upper = stripped.upper()
         word_match = _WORD.match(upper)
-        if word_match is None:
+        if word_match is None:  # no word, or one run into more text: at most a label
             starts_word = "A" <= upper[0] <= "Z" or upper[0] == "_"
             return "label" if starts_word and _is_label(upper) else "unrecognised"
         word = word_match.group()
@@ -351,15 +359,15 @@ class _Scanner:
         return "unrecognised"
 
     def simple_map(self, number: int, stripped: str, single: _Block | None) -> bool:
-        """Most statements are ``MAP [option] <drive>:=<target>`` with one plain target.
+        """Record ``MAP [option] <drive>:=<target>``, most of a script, with one regex.
 
-        One regex reads them and records the mapping exactly as the general path would;
-        False (nothing recorded: go the general way) for anything else.
+        The mapping is exactly what the general path would record; False (nothing
+        recorded, go the general way) for any other statement.
         """
         simple = _SIMPLE_MAP.fullmatch(stripped)
         if simple is None:
             return False
-        option, drive_token, target, server, volume, bare_volume = simple.groups()
+        option, drive_token, target, server, volume, bare, dotted, unc, share = simple.groups()
         options: tuple[str, ...] = ()
         if option is not None:
             canonical = _OPTIONS.get(option.upper())
@@ -367,14 +375,22 @@ class _Scanner:
                 return False
             options = (canonical,)
         drive_token = drive_token.upper()
-        # What mapping and parse_target make of these two targets (drive S or S<n> chooses
-        # no letter here, as neither target starts with "<letter>:=").
+        # What mapping and parse_target make of these targets (drive S or S<n> chooses no
+        # letter here, as none of them starts with "<letter>:=").
         if server is not None:
             server = server.upper()
             volume = volume.upper()
             form = "ip-volume" if is_ipv4(server) else "server-volume"
-        elif bare_volume is not None:
-            server, volume, form = "", bare_volume.upper(), "bare-volume"
+        elif bare is not None:
+            server, volume, form = "", bare.upper(), "bare-volume"
+        elif dotted is not None:
+            server, volume, form = _first_rdn(dotted.upper()), "", "volume-object"
+            if not server:
+                return False  # as in parse_target: the object names nothing
+        elif unc is not None:
+            server = unc.upper()
+            volume = share.upper() if share else ""
+            form = "unc-ip" if is_ipv4(server) else "unc-name"
         else:
             mapping = self.mapping(number, drive_token, target, options, single)
             if mapping is None:
