@@ -1,33 +1,111 @@
-"""The validated-pack cache: warm starts skip the graph checks, and nothing stale is trusted."""
+"""The checked-pack cache: warm starts read no YAML, and nothing stale or foreign is trusted."""
 
 from __future__ import annotations
 
 import os
+import pickle
+import re
 import subprocess
 import sys
+from dataclasses import fields
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import PACK_FILE
+from wizard.kb import cache
 from wizard.kb.cache import load_checked
 from wizard.kb.graph import graph_of, remaining_questions
+from wizard.kb.loader import load_pack
+from wizard.kb.model import Pack
 from wizard.kb.problems import PackError
 from wizard.kb.registry import ANALYZERS
 
+CALLED: list[str] = []
 
-def test_cold_then_warm(tmp_path: Path) -> None:
+
+class _Payload:
+    """What an attacker would plant: unpickling it calls a function."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (CALLED.append, ("code ran",))
+
+
+def _entry(cache_dir: Path) -> Path:
+    (entry,) = (cache_dir / "packs").glob("*.pickle")
+    return entry
+
+
+def _same(a: Pack, b: Pack, *, but: str = "") -> None:
+    for f in fields(Pack):
+        if f.name != but:
+            assert getattr(a, f.name) == getattr(b, f.name), f.name
+
+
+def test_cold_then_warm_gives_the_same_checked_pack(tmp_path: Path) -> None:
     cold = load_checked(PACK_FILE, ANALYZERS, tmp_path)
-    assert list((tmp_path / "packs").glob("*.json"))
+    entry = _entry(tmp_path)
     warm = load_checked(PACK_FILE, ANALYZERS, tmp_path)
-    assert warm.remaining == cold.remaining == remaining_questions(graph_of(cold))
+    _same(warm, cold)
+    _same(warm, load_pack(PACK_FILE, ANALYZERS), but="remaining")
+    assert warm.remaining == remaining_questions(graph_of(cold))
+    assert entry.name.startswith(cold.sha256)
 
 
-def test_damaged_cache_means_a_full_check(tmp_path: Path) -> None:
+def test_the_same_bytes_elsewhere_keep_their_own_path(tmp_path: Path) -> None:
     load_checked(PACK_FILE, ANALYZERS, tmp_path)
-    (entry,) = (tmp_path / "packs").glob("*.json")
-    entry.write_text("{not json")
-    assert load_checked(PACK_FILE, ANALYZERS, tmp_path).remaining
+    elsewhere = tmp_path / "copy.yaml"
+    elsewhere.write_bytes(PACK_FILE.read_bytes())
+    assert load_checked(elsewhere, ANALYZERS, tmp_path).path == str(elsewhere)
+    assert len(list((tmp_path / "packs").glob("*.pickle"))) == 1
+
+
+@pytest.mark.parametrize(
+    "planted",
+    [
+        b"not a pickle",
+        b"",
+        pickle.dumps(_Payload()),
+        pickle.dumps({"remaining": {}}),
+        pickle.dumps(os.system),
+    ],
+    ids=["garbage", "empty", "code", "other-object", "function"],
+)
+def test_a_damaged_or_planted_entry_is_never_trusted_and_never_run(
+    tmp_path: Path, planted: bytes
+) -> None:
+    load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    entry = _entry(tmp_path)
+    entry.write_bytes(planted)
+    pack = load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    assert not CALLED
+    assert pack.remaining and pack.sha256
+    assert entry.read_bytes() != planted  # the full check wrote a good entry back
+
+
+def test_an_entry_for_other_bytes_is_not_trusted(tmp_path: Path) -> None:
+    load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    entry = _entry(tmp_path)
+    good = load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    from dataclasses import replace
+
+    entry.write_bytes(pickle.dumps(replace(good, sha256="0" * 64, title="Planted")))
+    assert load_checked(PACK_FILE, ANALYZERS, tmp_path).title == good.title
+
+
+def test_other_code_or_analyzers_use_another_entry(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    load_checked(PACK_FILE, ANALYZERS | {"another-analyzer"}, tmp_path)
+    assert len(list((tmp_path / "packs").glob("*.pickle"))) == 2
+    cache.code_fingerprint.cache_clear()
+    monkeypatch.setattr(cache, "__version__", "0.0.0-other")
+    try:
+        load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    finally:
+        cache.code_fingerprint.cache_clear()
+    assert len(list((tmp_path / "packs").glob("*.pickle"))) == 3
 
 
 def test_a_changed_pack_is_checked_again(tmp_path: Path) -> None:
@@ -40,7 +118,13 @@ def test_a_changed_pack_is_checked_again(tmp_path: Path) -> None:
         load_checked(pack_copy, ANALYZERS, tmp_path)
 
 
-def test_warm_diagnose_imports_no_networkx(tmp_path: Path) -> None:
+def test_an_unwritable_cache_only_costs_time(tmp_path: Path) -> None:
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    assert load_checked(PACK_FILE, ANALYZERS, blocked).remaining
+
+
+def test_warm_diagnose_reads_no_yaml_and_imports_no_networkx(tmp_path: Path) -> None:
     env = {**os.environ, "KBWIZARD_CACHE_DIR": str(tmp_path)}
     args = [
         sys.executable,
@@ -55,5 +139,6 @@ def test_warm_diagnose_imports_no_networkx(tmp_path: Path) -> None:
     first = subprocess.run(args, capture_output=True, text=True, env=env)
     second = subprocess.run(args, capture_output=True, text=True, env=env)
     assert first.returncode == second.returncode == 3
-    assert "networkx" in first.stderr
-    assert "networkx" not in second.stderr
+    imported = [set(re.findall(r"\| +([\w.]+)$", run.stderr, re.M)) for run in (first, second)]
+    assert {"networkx", "yaml"} <= imported[0]
+    assert not {"networkx", "yaml", "wizard.kb.loader"} & imported[1]

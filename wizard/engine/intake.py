@@ -23,8 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from wizard.engine.case import Case, CaseHeader
 from wizard.engine.session import Given, SessionError
 from wizard.evidence import MAX_EVIDENCE_BYTES
@@ -60,6 +58,8 @@ def read_answers_file(path: Path) -> Intake:
         data = path.read_bytes()
     except OSError as exc:
         raise SessionError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    import yaml  # only with an answers file: a warm diagnose reads no YAML at all
+
     try:
         # BaseLoader: every scalar stays text ("yes" is the word yes), nothing is constructed.
         raw = yaml.load(data.decode("utf-8-sig"), Loader=yaml.BaseLoader)

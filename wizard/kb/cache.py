@@ -1,28 +1,68 @@
-"""Provides a cache of packs already validated, so starting the wizard skips the graph checks.
+"""Provides a cache of packs already loaded and checked, so a warm start reads no YAML.
 
-Validation needs networkx and walks the whole graph; a pack that passed once
-(same bytes, same validator) passes again. The cache keeps, per pack hash,
-that it is valid and the progress figures the session needs, so a warm start
-imports no networkx at all. Any problem with the cache means a full check.
+Reading the YAML and checking the graph (networkx) cost more than all the rest
+of starting the wizard. A pack that passed once (same bytes, same code) passes
+again, so the checked Pack is kept as a pickle, named by the pack's SHA-256 and
+a fingerprint of the code that builds and checks packs. Only the pack model's
+own classes may come out of an entry, so a tampered one can never run code; and
+any doubt (unreadable, damaged, another layout) means a full load and check,
+whose result replaces the entry.
 """
 
 from __future__ import annotations
 
 import contextlib
-import json
+import hashlib
+import io
+import pickle
+import sys
 from dataclasses import replace
+from functools import cache
 from pathlib import Path
 
 from wizard import __version__
-from wizard.kb.loader import parse_pack
+from wizard.kb import model
 from wizard.kb.model import Pack
 from wizard.kb.problems import PackError, Problem
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
+
+_MODEL_CLASSES = frozenset(
+    name
+    for name, value in vars(model).items()
+    if isinstance(value, type) and value.__module__ == model.__name__
+)
 
 
-def _entry(cache_dir: Path, sha256: str) -> Path:
-    return cache_dir / "packs" / f"{sha256}-{__version__}-{CACHE_FORMAT}.json"
+class _PackUnpickler(pickle.Unpickler):
+    """Builds the pack model's classes and nothing else (no function, no other class)."""
+
+    def find_class(self, module: str, name: str) -> type:
+        if module == model.__name__ and name in _MODEL_CLASSES:
+            found: type = getattr(model, name)
+            return found
+        raise pickle.UnpicklingError(f"{module}.{name} is not part of a pack")
+
+
+@cache
+def code_fingerprint(analyzers: frozenset[str]) -> str:
+    """What the checked Pack depends on besides the pack's bytes: this package's code
+    (every module of ``wizard.kb``), the version, the analyzers and the Python."""
+    digest = hashlib.sha256()
+    digest.update(f"{__version__}|{CACHE_FORMAT}|{sys.version}|{sorted(analyzers)}".encode())
+    for source in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(source.name.encode())
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def entry_path(cache_dir: Path, sha256: str, analyzers: frozenset[str]) -> Path | None:
+    """The cache file for a pack with these bytes; None if the code cannot be fingerprinted."""
+    try:
+        fingerprint = code_fingerprint(analyzers)
+    except OSError:
+        return None  # no source files to hash (a frozen build): never trust a cache
+    return cache_dir / "packs" / f"{sha256}-{fingerprint}.pickle"
 
 
 def load_checked(path: Path, analyzers: frozenset[str], cache_dir: Path | None) -> Pack:
@@ -32,34 +72,45 @@ def load_checked(path: Path, analyzers: frozenset[str], cache_dir: Path | None) 
         data = path.read_bytes()
     except OSError as exc:
         raise PackError([Problem(name, 1, f"cannot read pack: {exc.strerror or exc}")]) from None
-    pack, problems = parse_pack(data, name)
-    if problems or pack is None:
-        raise PackError(problems)
-    entry = _entry(cache_dir, pack.sha256) if cache_dir is not None else None
+    sha256 = hashlib.sha256(data).hexdigest()
+    entry = entry_path(cache_dir, sha256, analyzers) if cache_dir is not None else None
     if entry is not None:
-        try:
-            cached = json.loads(entry.read_text(encoding="utf-8"))
-            if cached.get("analyzers") == sorted(analyzers):
-                remaining = {k: (int(v[0]), int(v[1])) for k, v in cached["remaining"].items()}
-                if set(remaining) == set(pack.nodes):
-                    return replace(pack, remaining=remaining)
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            pass  # no cache, or a damaged one: check in full
+        cached = _read(entry, sha256)
+        if cached is not None:
+            return cached if cached.path == name else replace(cached, path=name)
     from wizard.kb.graph import graph_of, remaining_questions
+    from wizard.kb.loader import parse_pack
     from wizard.kb.validate import validate_pack
 
+    pack, problems = parse_pack(data, name)
+    if pack is None or problems:
+        raise PackError(problems)
     problems = validate_pack(pack, analyzers)
     if problems:
         raise PackError(problems)
-    remaining = remaining_questions(graph_of(pack))
+    pack = replace(pack, remaining=remaining_questions(graph_of(pack)))
     if entry is not None:
-        _store(entry, analyzers, remaining)
-    return replace(pack, remaining=remaining)
+        _store(entry, pack)
+    return pack
 
 
-def _store(entry: Path, analyzers: frozenset[str], remaining: dict[str, tuple[int, int]]) -> None:
+def _read(entry: Path, sha256: str) -> Pack | None:
+    """The checked pack kept in ``entry``, or None if there is none that can be trusted."""
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        pack = _PackUnpickler(io.BytesIO(data)).load()
+    except Exception:  # a damaged or foreign entry fails in many ways; each means "none"
+        return None
+    if not isinstance(pack, Pack) or pack.sha256 != sha256 or not pack.remaining:
+        return None
+    return pack
+
+
+def _store(entry: Path, pack: Pack) -> None:
     from wizard.atomic import WriteError, write_atomic
 
-    data = {"analyzers": sorted(analyzers), "remaining": remaining}
-    with contextlib.suppress(WriteError, OSError):  # an unwritable cache only costs time
-        write_atomic(entry, json.dumps(data).encode("utf-8"))
+    with contextlib.suppress(WriteError, OSError, pickle.PicklingError):
+        write_atomic(entry, pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib import resources
 from pathlib import Path
 
 from wizard.kb.model import Pack
@@ -29,7 +28,13 @@ class PackFile:
 
 
 def bundled_dir() -> Path:
-    return Path(str(resources.files("wizard.packs")))
+    """The packs shipped in the wheel (``knowledge/`` of a source checkout)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("wizard.packs")  # a folder mapped from knowledge/, so found, not imported
+    if spec is None or not spec.submodule_search_locations:
+        raise PackError([Problem("wizard.packs", 1, "the bundled packs are not installed")])
+    return Path(spec.submodule_search_locations[0])
 
 
 def search_dirs(extra: list[str] | None = None) -> list[tuple[Path, str]]:

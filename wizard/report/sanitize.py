@@ -7,7 +7,6 @@ escapes its own markup on top of this.
 
 from __future__ import annotations
 
-import html
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -62,6 +61,8 @@ def md_block(text: str, info: str = "") -> str:
 
 
 def html_text(text: str) -> str:
+    import html  # only the HTML export needs it, never the wizard's start
+
     return html.escape(visible(text), quote=True)
 
 
