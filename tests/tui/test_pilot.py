@@ -9,6 +9,7 @@ import pytest
 from textual.widgets import DataTable, Input, OptionList, Static, TextArea
 
 from tests.tui.drive import answer, answer_all, start
+from wizard.engine.case import Case
 from wizard.kb.model import UNKNOWN, Pack
 from wizard.store import list_sessions
 from wizard.tui.app import KBWizardApp
@@ -401,6 +402,61 @@ async def test_start_benchmark_hook_exits_with_the_first_question_drawn(pack: Pa
     text = drawn[0].replace("&#160;", " ")
     assert "After the cluster resource fails over" in text
     assert "Yes, clients cannot reconnect" in text
+
+
+async def _screenshot_at_exit(app: KBWizardApp) -> str:
+    """The screen as it was when the app left by itself."""
+    drawn: list[str] = []
+    leave = app.exit
+
+    def exit_and_record(*args: object, **kwargs: object) -> None:
+        drawn.append(app.export_screenshot())
+        leave()
+
+    app.exit = exit_and_record  # type: ignore[method-assign]
+    async with app.run_test(size=(100, 32)) as pilot:
+        for _ in range(50):
+            if drawn:
+                break
+            await pilot.pause(0.05)
+    assert drawn, "the app never left by itself"
+    return drawn[0].replace("&#160;", " ")
+
+
+async def test_whole_screen_benchmark_hook_exits_with_every_part_drawn(pack: Pack) -> None:
+    """The benchmark's reference row: the first question with its path, note field and keys."""
+    text = await _screenshot_at_exit(
+        KBWizardApp(pack, autosave=False, auto_exit_with_whole_screen=True)
+    )
+    for shown in ("After the cluster resource fails over", "Path so far", "No answers yet",
+                  "Note for this step", "Why?", "Evidence"):  # fmt: skip
+        assert shown in text, shown
+
+
+async def test_keys_that_need_the_rest_of_the_screen_work_before_it_is_mounted(
+    pack: Pack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The note field, panels and path are mounted after the first frame; a key pressed
+    before that (a fast typist, a paste) mounts them itself instead of being lost."""
+    monkeypatch.setattr(QuestionScreen, "_after_first_frame", lambda self: None)
+    app = KBWizardApp(pack, autosave=False, case=Case.start(pack))
+    async with app.run_test(size=(100, 32)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen) and not screen.details_added
+        assert not screen.query("#note")
+        await pilot.press("w")
+        await pilot.pause()
+        assert screen.details_added and screen.query_one("#why", Static).display
+        assert "Why we ask" in str(screen.query_one("#why", Static).render())
+        await pilot.press("n", *"caller on site", "enter", "1")
+        await pilot.pause()
+        assert app.case is not None
+        (step,) = app.case.session.question_steps()
+        assert (step.value, step.note) == ("yes", "caller on site")
+        assert "1. reconnect_fails" in str(
+            screen.query_one("#path", OptionList).get_option_at_index(0).prompt
+        )
 
 
 async def test_a_choice_for_a_question_already_replaced_is_ignored(pack: Pack) -> None:

@@ -11,7 +11,6 @@ from textual.screen import Screen
 from wizard.atomic import WriteError
 from wizard.engine.case import Case, CaseHeader
 from wizard.kb.model import Outcome, Pack, Question
-from wizard.store import save_case
 
 
 def _question_screen() -> Screen[None]:
@@ -48,6 +47,7 @@ class KBWizardApp(App[None]):
         *,
         autosave: bool = True,
         auto_exit_on_first_question: bool = False,
+        auto_exit_with_whole_screen: bool = False,
     ) -> None:
         super().__init__()
         if pack is None:
@@ -61,8 +61,11 @@ class KBWizardApp(App[None]):
         self.save_error: str | None = None
         """Why the last autosave failed (None when everything is on disk)."""
         self.auto_exit_on_first_question = auto_exit_on_first_question
+        """Benchmark hook: exit once the first question's first frame is drawn."""
+        self.auto_exit_with_whole_screen = auto_exit_with_whole_screen
+        """Benchmark hook: exit once the whole question screen is drawn."""
         self.sub_title = f"{pack.source.document} · {pack.title}"
-        if self.case is None and auto_exit_on_first_question:
+        if self.case is None and (auto_exit_on_first_question or auto_exit_with_whole_screen):
             self.case = Case.start(pack)  # benchmark: straight to the first question
 
     def get_default_screen(self) -> Screen[None]:
@@ -98,6 +101,8 @@ class KBWizardApp(App[None]):
         """Autosave after every step; a failure is shown, never fatal, and retried next step."""
         if self.case is None or not self.autosave:
             return
+        from wizard.store import save_case
+
         self.case.touch()
         try:
             save_case(self.case)

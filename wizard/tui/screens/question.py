@@ -5,18 +5,19 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Header, Input, Label, OptionList, Static
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Header, Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
 from wizard.kb.model import UNKNOWN, Question
 from wizard.kb.values import value_text
-from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 
 TYPED = "__typed__"
+
+_HIDDEN_AT_FIRST = ("#scope", "#from-evidence", "#typed", "#error", "#why", "#how")
 
 
 class QuestionScreen(WizardScreen[None]):
@@ -35,35 +36,79 @@ class QuestionScreen(WizardScreen[None]):
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
+    details_added = False
+    """Whether the widgets after the first frame (see ``add_details``) are there yet."""
+
     def compose(self) -> ComposeResult:
+        # The first frame holds what the caller needs to hear: the question and its answers.
         yield Header()
-        with Horizontal(id="question-layout"):
-            with VerticalScroll(id="question-main"):
-                yield Static(id="progress")
-                yield Static(id="scope", classes="warning")
-                yield Static(id="question-text")
-                yield Static(id="from-evidence", classes="notice")
-                yield OptionList(id="choices")
-                yield Input(id="typed", placeholder="Type the value and press Enter")
-                yield Static(id="error", classes="error")
-                yield Static(id="why", classes="panel")
-                yield Static(id="how", classes="panel")
-                yield Input(id="note", placeholder="Note for this step (optional, n)")
-            with Vertical(id="sidebar"):
-                yield Label("Path so far", id="path-title")
-                yield OptionList(id="path")
-        yield KeyFooter()
+        with Horizontal(id="question-layout"), VerticalScroll(id="question-main"):
+            yield Static(id="progress")
+            yield Static(id="question-text")
+            yield OptionList(id="choices")
 
     def on_screen_resume(self) -> None:
-        if self.wizard.case is not None:
-            self.refresh_view()
-            if self.wizard.auto_exit_on_first_question:
-                self.app.call_after_refresh(self.app.exit)  # the start benchmark's finish line
+        if self.wizard.case is None:
+            return
+        self.refresh_view()
+        if self.wizard.auto_exit_on_first_question:
+            # The start benchmark's finish line: the first frame, with the question, is drawn.
+            self.app.call_after_refresh(self.app.exit)
+        elif not self.details_added:
+            self.call_after_refresh(self._after_first_frame)
 
-    def on_mount(self) -> None:
-        # No refresh here: the screen is resumed right after it is mounted, and that shows it.
-        self.query_one("#why").display = False
-        self.query_one("#how").display = False
+    def _after_first_frame(self) -> None:
+        self.add_details()
+
+    def add_details(self) -> None:
+        """Mount the rest of the screen: scope warning, evidence banner, typed value, why,
+        how to check, note, the path so far and the keys.
+
+        Done once, right after the first frame is drawn, so the question shows sooner;
+        every action that needs one of these widgets calls this first, so a key pressed
+        in between is never lost.
+        """
+        if self.details_added:
+            return
+        self.details_added = True
+        from textual.containers import Vertical
+        from textual.widgets import Label
+
+        from wizard.tui.footer import KeyFooter
+
+        main = self.query_one("#question-main", VerticalScroll)
+        layout = self.query_one("#question-layout", Horizontal)
+        sidebar = Vertical(id="sidebar")
+        mounting = [
+            main.mount(Static(id="scope", classes="warning"), before="#question-text"),
+            main.mount(Static(id="from-evidence", classes="notice"), before="#choices"),
+            main.mount_all(
+                [
+                    Input(id="typed", placeholder="Type the value and press Enter"),
+                    Static(id="error", classes="error"),
+                    Static(id="why", classes="panel"),
+                    Static(id="how", classes="panel"),
+                    Input(id="note", placeholder="Note for this step (optional, n)"),
+                ],
+                after="#choices",
+            ),
+            layout.mount(sidebar),
+            sidebar.mount_all([Label("Path so far", id="path-title"), OptionList(id="path")]),
+            self.mount(KeyFooter(mounted_late=True)),
+        ]
+        for selector in _HIDDEN_AT_FIRST:
+            self.query_one(selector).display = False
+        question = self.question
+        if question is not None:
+            self._show_details(question, focus=self.focused is None or self.focused.id == "choices")
+        if self.wizard.auto_exit_with_whole_screen:
+
+            async def leave_once_drawn() -> None:  # the benchmark's reference row
+                for widgets in mounting:
+                    await widgets
+                self.app.call_after_refresh(self.app.exit)
+
+            self.call_later(leave_once_drawn)
 
     @property
     def question(self) -> Question | None:
@@ -75,19 +120,9 @@ class QuestionScreen(WizardScreen[None]):
         question = self.question
         if question is None:
             return
-        session = self.case.session
-        progress = session.progress()
+        progress = self.case.session.progress()
         self.query_one("#progress", Static).update(plain(progress.describe()))
-        warnings = [c.text for c in self.case.pack.scope if c.when.holds(session.known_facts())]
-        scope = self.query_one("#scope", Static)
-        scope.update(plain("Outside the article's scope: " + " ".join(warnings)))
-        scope.display = bool(warnings)
         self.query_one("#question-text", Static).update(plain(question.text))
-        self.query_one("#why", Static).update(joined(("Why we ask: ", "bold"), question.why))
-        self.query_one("#how", Static).update(
-            joined(("How to check: ", "bold"), question.how_to_check)
-        )
-        self._show_evidence_answer(question)
         options = [
             Option(joined((f"{number}  ", "bold"), choice.label), id=choice.value)
             for number, choice in enumerate(question.choices, 1)
@@ -102,17 +137,30 @@ class QuestionScreen(WizardScreen[None]):
         choices.clear_options()
         choices.add_options(options)  # at once: one layout, not one per answer
         choices.highlighted = 0
+        choices.focus()
+        if self.details_added:
+            self._show_details(question, focus=True)
+
+    def _show_details(self, question: Question, *, focus: bool) -> None:
+        """Fill the widgets ``add_details`` mounted for ``question``."""
+        session = self.case.session
+        warnings = [c.text for c in self.case.pack.scope if c.when.holds(session.known_facts())]
+        scope = self.query_one("#scope", Static)
+        scope.update(plain("Outside the article's scope: " + " ".join(warnings)))
+        scope.display = bool(warnings)
+        self.query_one("#why", Static).update(joined(("Why we ask: ", "bold"), question.why))
+        self.query_one("#how", Static).update(
+            joined(("How to check: ", "bold"), question.how_to_check)
+        )
+        self._show_evidence_answer(question)
         typed = self.query_one("#typed", Input)
         typed.display = question.other is not None and not question.choices
         typed.value = ""
         self.query_one("#error", Static).display = False
-        note = self.query_one("#note", Input)
-        note.value = ""
+        self.query_one("#note", Input).value = ""
         self._refresh_path()
-        if typed.display:
+        if focus and typed.display:
             typed.focus()
-        else:
-            choices.focus()
 
     def _show_evidence_answer(self, question: Question) -> None:
         banner = self.query_one("#from-evidence", Static)
@@ -153,6 +201,7 @@ class QuestionScreen(WizardScreen[None]):
     # --- answering ----------------------------------------------------------
 
     def _answer(self, value: str) -> None:
+        self.add_details()
         note = self.query_one("#note", Input).value
         try:
             self.case.session.answer(value, note=note)
@@ -173,6 +222,7 @@ class QuestionScreen(WizardScreen[None]):
             return  # chosen on a question that a later key (back, another answer) replaced
         value = event.option.id or ""
         if value == TYPED:
+            self.add_details()
             typed = self.query_one("#typed", Input)
             typed.display = True
             typed.focus()
@@ -210,15 +260,18 @@ class QuestionScreen(WizardScreen[None]):
             self._answer(UNKNOWN)
 
     def action_toggle_panel(self, selector: str) -> None:
+        self.add_details()
         panel = self.query_one(selector)
         panel.display = not panel.display
         if panel.display:
             self.query_one("#question-main", VerticalScroll).scroll_to_widget(panel)
 
     def action_note(self) -> None:
+        self.add_details()
         self.query_one("#note", Input).focus()
 
     def action_focus_path(self) -> None:
+        self.add_details()
         self.query_one("#path", OptionList).focus()
 
     def action_back(self) -> None:
