@@ -8,8 +8,9 @@ def forget_closed_watchers(observed: object) -> None:
 
     ``watch(other, ...)`` and ``data_bind`` store ``(widget, callback)`` on the *observed*
     object, and Textual prunes closed widgets only when that value next changes
-    (Textualize/textual#6666). The app's theme and title never change in a shift, so every
-    closed Header, TextArea and footer key would stay in memory: about 1.25 MB per call.
+    (Textualize/textual#6666). The app's theme never changes in a shift, so every closed
+    TextArea and footer key (and Textual's Header, before the wizard had its own title bar)
+    would stay in memory: about 1.25 MB per call.
     This is the same pruning Textual does on a change, done when we know screens closed.
     """
     watchers: dict[str, list[tuple[object, object]]] = getattr(observed, "__watchers", {})

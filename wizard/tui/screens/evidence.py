@@ -18,7 +18,6 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import (
     Button,
     DataTable,
-    Header,
     Input,
     Static,
     TabbedContent,
@@ -45,6 +44,7 @@ from wizard.kb.values import value_text
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
+from wizard.tui.titlebar import TitleBar
 
 TABS = {"login-script": "Login script", "load-script": "Load script", "set-parameters": "SET"}
 Analysis = LoginScriptAnalysis | LoadScriptAnalysis | SetParametersAnalysis
@@ -53,6 +53,17 @@ ROLE_STYLE = {"node": "bold red", "virtual": "bold green", "other": "", "unknown
 
 class EvidenceScreen(WizardScreen[None]):
     """Paste or load the login script, load script and SET output."""
+
+    DEFAULT_CSS = """
+    .evidence-pane { height: 1fr; }
+    .evidence-input { width: 1fr; }
+    .file-row { height: auto; }
+    .file-path { width: 1fr; }
+    .evidence-text { height: 1fr; }
+    .evidence-result { width: 1fr; padding: 0 1; }
+    #mappings { height: auto; max-height: 20; }
+    """
+    """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", priority=True),
@@ -70,7 +81,7 @@ class EvidenceScreen(WizardScreen[None]):
         self.dirty: set[str] = set()
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with TabbedContent(id="evidence-tabs"):
             for kind, title in TABS.items():
                 with TabPane(title, id=f"tab-{kind}"), Horizontal(classes="evidence-pane"):

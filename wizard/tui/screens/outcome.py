@@ -7,7 +7,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Static
+from textual.widgets import Button, Static
 
 from wizard.engine.case import Case, Verdict
 from wizard.engine.fixes import RenderedFix
@@ -18,6 +18,7 @@ from wizard.report.summary import CaseSummary, summarize
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
+from wizard.tui.titlebar import TitleBar
 
 
 def reordering_lines(case: Case) -> tuple[SourceLine, ...]:
@@ -28,6 +29,23 @@ def reordering_lines(case: Case) -> tuple[SourceLine, ...]:
 
 class OutcomeScreen(WizardScreen[None]):
     """Shows where the case ended and what to do now."""
+
+    DEFAULT_CSS = """
+    #outcome-body { padding: 0 1; }
+    #diagnosis { margin: 1 0; }
+    #outcome-summary { margin-bottom: 1; }
+    #fixes { height: auto; margin-bottom: 1; }
+    #verify-buttons { height: auto; dock: bottom; padding: 0 1; margin-bottom: 1; }
+    #verify-buttons Button { margin-right: 1; min-width: 12; }
+    .fix-title { margin-top: 1; }
+    .fix-title.selected { background: $boost; }
+    .commands {
+        border: round $success; padding: 0 1; margin: 0 2; color: $text; text-style: bold;
+        height: auto;
+    }
+    .fix-body { padding: 0 2 0 4; }
+    """
+    """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
         Binding("c", "copy_commands", "Copy commands"),
@@ -52,7 +70,7 @@ class OutcomeScreen(WizardScreen[None]):
         self._slots: list[tuple[Static, Static, Static, Static]] = []
 
     def compose(self) -> ComposeResult:
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="outcome-body"):
             yield Static(id="diagnosis")
             yield Static(id="outcome-summary")

@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Header, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
@@ -14,6 +14,7 @@ from wizard.kb.model import UNKNOWN, Question
 from wizard.kb.values import value_text
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
+from wizard.tui.titlebar import TitleBar
 
 TYPED = "__typed__"
 
@@ -22,6 +23,22 @@ _HIDDEN_AT_FIRST = ("#scope", "#from-evidence", "#typed", "#error", "#why", "#ho
 
 class QuestionScreen(WizardScreen[None]):
     """Asks the case's current question; reused for every question of the case."""
+
+    DEFAULT_CSS = """
+    #question-layout { height: 1fr; }
+    #question-main { width: 2fr; padding: 0 1; }
+    #sidebar {
+        width: 1fr; min-width: 24; max-width: 44; border-left: solid $primary; padding: 0 1;
+    }
+    #path-title { text-style: bold; }
+    #path { height: 1fr; border: none; }
+    #progress { color: $text-muted; }
+    #question-text { text-style: bold; margin: 1 0; }
+    #choices { height: auto; max-height: 10; margin-bottom: 1; }
+    #typed { margin-bottom: 1; }
+    #note { margin-top: 1; }
+    """
+    """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
         *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)),
@@ -41,7 +58,7 @@ class QuestionScreen(WizardScreen[None]):
 
     def compose(self) -> ComposeResult:
         # The first frame holds what the caller needs to hear: the question and its answers.
-        yield Header()
+        yield TitleBar()
         with Horizontal(id="question-layout"), VerticalScroll(id="question-main"):
             yield Static(id="progress")
             yield Static(id="question-text")

@@ -6,7 +6,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, Header, Input, Label, OptionList, Select, Static
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.case import CaseHeader
@@ -16,10 +16,26 @@ from wizard.store import list_sessions, load_case
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
+from wizard.tui.titlebar import TitleBar
 
 
 class StartScreen(WizardScreen[None]):
     """The first screen: read the summary, fill in the case header, and go."""
+
+    DEFAULT_CSS = """
+    #start-body { padding: 1 2; }
+    #start-title { text-style: bold; color: $accent; margin-bottom: 1; }
+    #start-source { color: $text-muted; margin-bottom: 1; }
+    #start-summary { margin-bottom: 1; }
+    #case-fields { height: auto; }
+    #case-fields > Vertical, #scope-fields > Vertical { width: 1fr; height: auto; margin-right: 1; }
+    #scope-fields { height: auto; }
+    #start-buttons { height: auto; margin: 1 0; }
+    #start-buttons Button { margin-right: 2; }
+    #resume-label { text-style: bold; margin-top: 1; }
+    #resume-list { height: auto; max-height: 8; }
+    """
+    """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
         Binding("ctrl+s", "start", "Start", priority=True),
@@ -30,7 +46,7 @@ class StartScreen(WizardScreen[None]):
     def compose(self) -> ComposeResult:
         pack = self.wizard.pack
         src = pack.source
-        yield Header()
+        yield TitleBar()
         with VerticalScroll(id="start-body"):
             yield Static(plain(pack.title), id="start-title")
             yield Static(
