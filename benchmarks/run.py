@@ -371,6 +371,9 @@ def hotspots(func: Callable[[], object], top: int = 10) -> list[str]:
 
 # --- 5. TUI start (hook) --------------------------------------------------------------
 
+# Every app runs headless at one fixed size, as a real terminal reports one size. Without
+# it Textual starts from Rich's default 80x25 and the headless driver then reports 80x24:
+# whichever app lays out before that resize arrives pays for a second layout.
 MINIMAL_APP = """
 from textual.app import App
 from textual.widgets import Static
@@ -379,17 +382,17 @@ class Minimal(App):
         yield Static("What is the question?")
     def on_mount(self):
         self.call_after_refresh(self.exit)
-Minimal().run(headless=True)
+Minimal().run(headless=True, size=(80, 24))
 """
 
 WIZARD_APP = """
 from wizard.tui.app import KBWizardApp
-KBWizardApp(auto_exit_on_first_question=True).run(headless=True)
+KBWizardApp(auto_exit_on_first_question=True).run(headless=True, size=(80, 24))
 """
 
 WHOLE_SCREEN_APP = """
 from wizard.tui.app import KBWizardApp
-KBWizardApp(auto_exit_with_whole_screen=True).run(headless=True)
+KBWizardApp(auto_exit_with_whole_screen=True).run(headless=True, size=(80, 24))
 """
 """The question screen mounts its path, note field and keys after the first frame (the
 question and its answers); this is the start to all of it drawn."""
@@ -416,7 +419,7 @@ class Widgets(App):
         yield Footer()
     def on_mount(self):
         self.call_after_refresh(self.exit)
-Widgets().run(headless=True)
+Widgets().run(headless=True, size=(80, 24))
 """
 """The question screen's Textual widgets with no wizard code: what Textual alone needs."""
 

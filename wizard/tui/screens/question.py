@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -56,13 +57,25 @@ class QuestionScreen(WizardScreen[None]):
     details_added = False
     """Whether the widgets after the first frame (see ``add_details``) are there yet."""
 
+    shown: tuple[str, str] | None = None
+    """The question and progress line on screen, so an unchanged view is not built again."""
+
     def compose(self) -> ComposeResult:
-        # The first frame holds what the caller needs to hear: the question and its answers.
+        # The first frame holds what the caller needs to hear: the question and its answers,
+        # filled in here so that the very first frame drawn already shows them.
+        view = self._view()
+        progress, text, options = view if view is not None else (None, None, [])
         yield TitleBar()
         with Horizontal(id="question-layout"), VerticalScroll(id="question-main"):
-            yield Static(id="progress")
-            yield Static(id="question-text")
-            yield OptionList(id="choices")
+            yield Static(progress or "", id="progress")
+            yield Static(text or "", id="question-text")
+            yield OptionList(*options, id="choices")
+
+    def on_mount(self) -> None:
+        choices = self.query_one("#choices", OptionList)
+        if choices.option_count:
+            choices.highlighted = 0
+        choices.focus()
 
     def on_screen_resume(self) -> None:
         if self.wizard.case is None:
@@ -132,14 +145,14 @@ class QuestionScreen(WizardScreen[None]):
         node = self.case.session.current
         return node if isinstance(node, Question) else None
 
-    def refresh_view(self) -> None:
-        """Show the current question and the path; called after every change."""
+    def _view(self) -> tuple[Text, Text, list[Option]] | None:
+        """The progress line, question and answers for the case's current question."""
+        if self.wizard.case is None:
+            return None
         question = self.question
         if question is None:
-            return
-        progress = self.case.session.progress()
-        self.query_one("#progress", Static).update(plain(progress.describe()))
-        self.query_one("#question-text", Static).update(plain(question.text))
+            return None
+        progress = self.case.session.progress().describe()
         options = [
             Option(joined((f"{number}  ", "bold"), choice.label), id=choice.value)
             for number, choice in enumerate(question.choices, 1)
@@ -150,11 +163,25 @@ class QuestionScreen(WizardScreen[None]):
         if question.unknown is not None:
             label = joined(("0  ", "bold"), "Don't know / can't check now")
             options.append(Option(label, id=UNKNOWN))
-        choices = self.query_one("#choices", OptionList)
-        choices.clear_options()
-        choices.add_options(options)  # at once: one layout, not one per answer
-        choices.highlighted = 0
-        choices.focus()
+        self.shown = (question.id, progress)
+        return plain(progress), plain(question.text), options
+
+    def refresh_view(self) -> None:
+        """Show the current question and the path; called after every change."""
+        question = self.question
+        if question is None:
+            return
+        if self.shown != (question.id, self.case.session.progress().describe()):
+            view = self._view()
+            assert view is not None
+            progress, text, options = view
+            self.query_one("#progress", Static).update(progress)
+            self.query_one("#question-text", Static).update(text)
+            choices = self.query_one("#choices", OptionList)
+            choices.clear_options()
+            choices.add_options(options)  # at once: one layout, not one per answer
+            choices.highlighted = 0
+        self.query_one("#choices", OptionList).focus()
         if self.details_added:
             self._show_details(question, focus=True)
 
