@@ -142,3 +142,21 @@ def test_warm_diagnose_reads_no_yaml_and_imports_no_networkx(tmp_path: Path) -> 
     imported = [set(re.findall(r"\| +([\w.]+)$", run.stderr, re.M)) for run in (first, second)]
     assert {"networkx", "yaml"} <= imported[0]
     assert not {"networkx", "yaml", "wizard.kb.loader"} & imported[1]
+
+
+def test_an_edited_module_of_wizard_kb_changes_the_fingerprint(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "loader.py").write_text("x = 1\n")
+    (tmp_path / "notes.txt").write_text("not code")
+    monkeypatch.setattr(cache, "__file__", str(tmp_path / "cache.py"))
+    prints = []
+    for edit in ("x = 1\n", "x = 22\n"):
+        (tmp_path / "loader.py").write_text(edit)
+        cache.code_fingerprint.cache_clear()
+        prints.append(cache.code_fingerprint(ANALYZERS))
+        (tmp_path / "notes.txt").write_text("still not code, and ignored")
+        cache.code_fingerprint.cache_clear()
+        assert cache.code_fingerprint(ANALYZERS) == prints[-1]
+    cache.code_fingerprint.cache_clear()
+    assert prints[0] != prints[1]

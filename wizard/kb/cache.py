@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import io
+import os
 import pickle
 import sys
 from dataclasses import replace
@@ -47,12 +48,15 @@ class _PackUnpickler(pickle.Unpickler):
 @cache
 def code_fingerprint(analyzers: frozenset[str]) -> str:
     """What the checked Pack depends on besides the pack's bytes: this package's code
-    (every module of ``wizard.kb``), the version, the analyzers and the Python."""
+    (every module of ``wizard.kb``, by size and modification time, as Python checks its own
+    bytecode cache), the version, the analyzers and the Python."""
     digest = hashlib.sha256()
     digest.update(f"{__version__}|{CACHE_FORMAT}|{sys.version}|{sorted(analyzers)}".encode())
-    for source in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(source.name.encode())
-        digest.update(source.read_bytes())
+    with os.scandir(os.path.dirname(__file__)) as entries:
+        for entry in sorted(entries, key=lambda e: e.name):
+            if entry.name.endswith(".py"):
+                info = entry.stat()
+                digest.update(f"|{entry.name}:{info.st_size}:{info.st_mtime_ns}".encode())
     return digest.hexdigest()[:16]
 
 

@@ -57,6 +57,16 @@ def find_packs(extra: list[str] | None = None) -> list[PackFile]:
     return list(found.values())
 
 
+def find_pack(pack_id: str, extra: list[str] | None = None) -> PackFile | None:
+    """The file ``find_packs`` would give for ``pack_id``, found without listing every folder."""
+    for folder, origin in search_dirs(extra):
+        for suffix in (".yaml", ".yml"):
+            path = folder / f"{pack_id}{suffix}"
+            if path.exists():
+                return PackFile(pack_id, path, origin)
+    return None
+
+
 def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pack:
     """Load the pack ``pack_id`` (default: the reference pack), or a pack file given by path."""
     from wizard.kb.cache import load_checked
@@ -65,8 +75,8 @@ def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pac
     wanted = pack_id or DEFAULT_PACK
     if wanted.endswith((".yaml", ".yml")) or os.sep in wanted:
         return load_checked(Path(wanted), ANALYZERS, cache_dir())
-    for pack_file in find_packs(extra):
-        if pack_file.id == wanted:
-            return load_checked(pack_file.path, ANALYZERS, cache_dir())
+    pack_file = find_pack(wanted, extra)
+    if pack_file is not None:
+        return load_checked(pack_file.path, ANALYZERS, cache_dir())
     known = ", ".join(p.id for p in find_packs(extra)) or "none"
     raise PackError([Problem(wanted, 1, f"no pack named '{wanted}' (installed: {known})")])

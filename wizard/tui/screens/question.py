@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
 from wizard.kb.model import UNKNOWN, Question
 from wizard.kb.values import value_text
-from wizard.tui.safe import joined, plain
+from wizard.tui.safe import joined_content, plain_content
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.titlebar import TitleBar
 
@@ -145,7 +145,7 @@ class QuestionScreen(WizardScreen[None]):
         node = self.case.session.current
         return node if isinstance(node, Question) else None
 
-    def _view(self) -> tuple[Text, Text, list[Option]] | None:
+    def _view(self) -> tuple[Content, Content, list[Option]] | None:
         """The progress line, question and answers for the case's current question."""
         if self.wizard.case is None:
             return None
@@ -154,17 +154,17 @@ class QuestionScreen(WizardScreen[None]):
             return None
         progress = self.case.session.progress().describe()
         options = [
-            Option(joined((f"{number}  ", "bold"), choice.label), id=choice.value)
+            Option(joined_content((f"{number}  ", "bold"), choice.label), id=choice.value)
             for number, choice in enumerate(question.choices, 1)
         ]
         if question.other is not None:
-            label = joined((f"{len(options) + 1}  ", "bold"), question.other.label)
+            label = joined_content((f"{len(options) + 1}  ", "bold"), question.other.label)
             options.append(Option(label, id=TYPED))
         if question.unknown is not None:
-            label = joined(("0  ", "bold"), "Don't know / can't check now")
+            label = joined_content(("0  ", "bold"), "Don't know / can't check now")
             options.append(Option(label, id=UNKNOWN))
         self.shown = (question.id, progress)
-        return plain(progress), plain(question.text), options
+        return plain_content(progress), plain_content(question.text), options
 
     def refresh_view(self) -> None:
         """Show the current question and the path; called after every change."""
@@ -190,11 +190,12 @@ class QuestionScreen(WizardScreen[None]):
         session = self.case.session
         warnings = [c.text for c in self.case.pack.scope if c.when.holds(session.known_facts())]
         scope = self.query_one("#scope", Static)
-        scope.update(plain("Outside the article's scope: " + " ".join(warnings)))
+        scope.update(plain_content("Outside the article's scope: " + " ".join(warnings)))
         scope.display = bool(warnings)
-        self.query_one("#why", Static).update(joined(("Why we ask: ", "bold"), question.why))
+        why = joined_content(("Why we ask: ", "bold"), question.why)
+        self.query_one("#why", Static).update(why)
         self.query_one("#how", Static).update(
-            joined(("How to check: ", "bold"), question.how_to_check)
+            joined_content(("How to check: ", "bold"), question.how_to_check)
         )
         self._show_evidence_answer(question)
         typed = self.query_one("#typed", Input)
@@ -213,7 +214,7 @@ class QuestionScreen(WizardScreen[None]):
         item = known.get(question.fact)
         if session.revising == question.fact and item is not None:
             banner.update(
-                joined(
+                joined_content(
                     "Known from ",
                     (item.source, "bold"),
                     f": {value_text(item.value)}. Choose an answer to override it.",
@@ -228,7 +229,7 @@ class QuestionScreen(WizardScreen[None]):
         for index, step in enumerate(self.case.session.question_steps()):
             source = "" if step.source == "user" else f" [{step.source}]"
             note = " ✎" if step.note else ""
-            label = joined(
+            label = joined_content(
                 (f"{index + 1}. ", "bold"),
                 f"{step.fact}: ",
                 (value_text(step.value), "bold"),
@@ -237,7 +238,7 @@ class QuestionScreen(WizardScreen[None]):
             )
             options.append(Option(label, id=str(index)))
         if not options:
-            options.append(Option(plain("No answers yet."), disabled=True))
+            options.append(Option(plain_content("No answers yet."), disabled=True))
         path = self.query_one("#path", OptionList)
         path.clear_options()
         path.add_options(options)
@@ -251,7 +252,7 @@ class QuestionScreen(WizardScreen[None]):
             self.case.session.answer(value, note=note)
         except SessionError as exc:
             error = self.query_one("#error", Static)
-            error.update(plain(str(exc)))
+            error.update(plain_content(str(exc)))
             error.display = True
             return
         self.wizard.changed()
