@@ -128,14 +128,28 @@ def peak_rss(cmd: list[str], env: dict[str, str], cwd: Path) -> tuple[float, int
     return int(rss_kib) / 1024, int(code)
 
 
-def median_child(
-    cmd: list[str], env: dict[str, str], cwd: Path, runs: int
-) -> tuple[float, float, int]:
-    """(median seconds, peak RSS MiB, exit code) of ``cmd``."""
-    run_child(cmd, env, cwd)  # warm the page cache and the bytecode cache
-    results = [run_child(cmd, env, cwd) for _ in range(runs)]
-    rss, _ = peak_rss(cmd, env, cwd)
-    return statistics.median(r[0] for r in results), rss, results[-1][1]
+def median_children(
+    cmds: list[list[str]], env: dict[str, str], cwd: Path, runs: int
+) -> list[tuple[float, float, int]]:
+    """(median seconds, peak RSS MiB, exit code) of each command, their runs interleaved.
+
+    Round r runs every command once, starting at a different one each round, so a change
+    in the machine's load during the measurement falls on the baseline and the cases
+    alike instead of on whichever ran in that stretch.
+    """
+    for cmd in cmds:
+        run_child(cmd, env, cwd)  # warm the page cache and the bytecode cache
+    times: list[list[float]] = [[] for _ in cmds]
+    codes = [0] * len(cmds)
+    for round_ in range(runs):
+        for offset in range(len(cmds)):
+            index = (round_ + offset) % len(cmds)
+            seconds, codes[index] = run_child(cmds[index], env, cwd)
+            times[index].append(seconds)
+    return [
+        (statistics.median(t), peak_rss(cmd, env, cwd)[0], code)
+        for cmd, t, code in zip(cmds, times, codes, strict=True)
+    ]
 
 
 def child_rss(args: list[str], env: dict[str, str], cwd: Path) -> float:
@@ -164,7 +178,17 @@ def cli_cases(work: Path, env: dict[str, str], runs: int) -> list[Row]:
         f"set-parameters={evidence / 'set.txt'}",
     ]
     floor_cmd = [PYTHON, "-c", "import yaml, networkx"]
-    floor, floor_rss, _ = median_child(floor_cmd, env, work, runs)
+    cases = [
+        ("kbwizard --version", ["--version"], ""),
+        ("kbwizard diagnose (facts only)", ["diagnose", *FACTS], "<= 1.3x floor"),
+        (
+            "kbwizard diagnose (facts + 3 evidence files)",
+            ["diagnose", *FACTS, *all_evidence],
+            "<= 1.3x floor",
+        ),
+    ]
+    cmds = [floor_cmd] + [[PYTHON, "-m", "wizard", *args] for _, args, _ in cases]
+    (floor, floor_rss, _), *measured = median_children(cmds, env, work, runs)
     rows = [
         Row(
             "cli",
@@ -177,17 +201,7 @@ def cli_cases(work: Path, env: dict[str, str], runs: int) -> list[Row]:
             runs=runs,
         )
     ]
-    cases = [
-        ("kbwizard --version", ["--version"], ""),
-        ("kbwizard diagnose (facts only)", ["diagnose", *FACTS], "<= 1.3x floor"),
-        (
-            "kbwizard diagnose (facts + 3 evidence files)",
-            ["diagnose", *FACTS, *all_evidence],
-            "<= 1.3x floor",
-        ),
-    ]
-    for name, args, target in cases:
-        seconds, rss, code = median_child([PYTHON, "-m", "wizard", *args], env, work, runs)
+    for (name, _, target), (seconds, rss, code) in zip(cases, measured, strict=True):
         row = Row(
             "cli",
             name,
@@ -451,10 +465,9 @@ def tui_start_case(work: Path, env: dict[str, str], runs: int) -> list[Row]:
                 note="n/a: KBWizardApp(auto_exit_on_first_question=True) failed",
             )
         ]
-    base, _, _ = median_child([PYTHON, "-c", MINIMAL_APP], env, work, runs)
-    seconds, rss, _ = median_child([PYTHON, "-c", WIZARD_APP], env, work, runs)
-    whole, whole_rss, _ = median_child([PYTHON, "-c", WHOLE_SCREEN_APP], env, work, runs)
-    widgets, widgets_rss, _ = median_child([PYTHON, "-c", WIDGETS_APP], env, work, runs)
+    apps = [MINIMAL_APP, WIZARD_APP, WHOLE_SCREEN_APP, WIDGETS_APP]
+    measured = median_children([[PYTHON, "-c", app] for app in apps], env, work, runs)
+    (base, _, _), (seconds, rss, _), (whole, whole_rss, _), (widgets, widgets_rss, _) = measured
     wizard = Row(
         "tui",
         name,
