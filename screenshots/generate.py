@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -37,7 +38,11 @@ async def shoot(name: str, theme: str | None = None) -> Path:
 
 
 async def main() -> None:
-    os.environ["KBWIZARD_DATA_DIR"] = tempfile.mkdtemp(prefix="kbwizard-shots-")
+    # A fixed folder, emptied first: the export dialog shows this path, and a random one
+    # would change export.svg on every run.
+    data_dir = Path(tempfile.gettempdir()) / "kbwizard-screenshots"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    os.environ["KBWIZARD_DATA_DIR"] = str(data_dir)
     for name in SCREENS:
         print(await shoot(name))
     print(await shoot("question", theme="textual-light"))
