@@ -446,6 +446,29 @@ async def test_keys_that_need_the_rest_of_the_screen_work_before_it_is_mounted(
         )
 
 
+async def test_a_highlighted_answer_survives_a_trip_to_another_screen(pack: Pack) -> None:
+    """An unchanged question is not rebuilt when uncovered; a new one starts at its top."""
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        screen = app.screen
+        assert isinstance(screen, QuestionScreen)
+        choices = screen.query_one("#choices", OptionList)
+        first = choices.get_option_at_index(0)
+        await pilot.press("down")
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert choices.highlighted == 1 and choices.get_option_at_index(0) is first
+        await answer(pilot, "yes")
+        assert choices.highlighted == 0 and choices.get_option_at_index(0) is not first
+        assert "show its server" in str(screen.query_one("#question-text", Static).render())
+        assert "step 2" in str(screen.query_one("#progress", Static).render())
+
+
 async def test_a_choice_for_a_question_already_replaced_is_ignored(pack: Pack) -> None:
     """A fast "2, Esc" could let the choice arrive after the question changed: it must not
     open the address field (or answer) on the question now shown."""

@@ -221,19 +221,6 @@ class _Checker:
         return graph
 
 
-def _route_line(node: Question | Decision | Outcome, target: str) -> int:
-    """The line of the choice or rule that leads to ``target`` (else the node's)."""
-    if isinstance(node, Question):
-        for choice in (*node.choices, node.other):
-            if choice is not None and choice.next == target:
-                return choice.line
-    if isinstance(node, Decision):
-        for rule in node.rules:
-            if rule.next == target:
-                return rule.line
-    return node.line
-
-
 def _value_fits(fact: Fact, value: str) -> bool:
     try:
         parse_value(fact, value)

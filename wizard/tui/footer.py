@@ -14,13 +14,13 @@ class KeyFooter(Footer):
     binding change, so without this about 50 dead keys a case stayed alive.
     """
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        forget_closed_watchers(self)
-
     def __init__(self, *, mounted_late: bool = False) -> None:
         super().__init__()
         if mounted_late:
             # Footer shows no keys until its screen next reports a change of bindings (the
             # focus settling at start); on a screen already shown, show them at once.
             self.set_reactive(Footer._bindings_ready, True)
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        forget_closed_watchers(self)

@@ -6,7 +6,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.content import Content
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -63,12 +62,12 @@ class QuestionScreen(WizardScreen[None]):
     def compose(self) -> ComposeResult:
         # The first frame holds what the caller needs to hear: the question and its answers,
         # filled in here so that the very first frame drawn already shows them.
-        view = self._view()
-        progress, text, options = view if view is not None else (None, None, [])
+        question = self.question if self.wizard.case is not None else None
+        progress, text, options = self._view(question) if question else ("", "", [])
         yield TitleBar()
         with Horizontal(id="question-layout"), VerticalScroll(id="question-main"):
-            yield Static(progress or "", id="progress")
-            yield Static(text or "", id="question-text")
+            yield Static(plain_content(progress), id="progress")
+            yield Static(plain_content(text), id="question-text")
             yield OptionList(*options, id="choices")
 
     def on_mount(self) -> None:
@@ -145,13 +144,8 @@ class QuestionScreen(WizardScreen[None]):
         node = self.case.session.current
         return node if isinstance(node, Question) else None
 
-    def _view(self) -> tuple[Content, Content, list[Option]] | None:
-        """The progress line, question and answers for the case's current question."""
-        if self.wizard.case is None:
-            return None
-        question = self.question
-        if question is None:
-            return None
+    def _view(self, question: Question) -> tuple[str, str, list[Option]]:
+        """The progress line, text and answers of ``question``; remembered as ``shown``."""
         progress = self.case.session.progress().describe()
         options = [
             Option(joined_content((f"{number}  ", "bold"), choice.label), id=choice.value)
@@ -164,24 +158,26 @@ class QuestionScreen(WizardScreen[None]):
             label = joined_content(("0  ", "bold"), "Don't know / can't check now")
             options.append(Option(label, id=UNKNOWN))
         self.shown = (question.id, progress)
-        return plain_content(progress), plain_content(question.text), options
+        return progress, question.text, options
 
     def refresh_view(self) -> None:
-        """Show the current question and the path; called after every change."""
+        """Show the current question and the path; called after every change.
+
+        The question and its answers are rebuilt only when the question or the progress
+        line changed, so the answer the user highlighted survives a trip to another screen.
+        """
         question = self.question
         if question is None:
             return
+        choices = self.query_one("#choices", OptionList)
         if self.shown != (question.id, self.case.session.progress().describe()):
-            view = self._view()
-            assert view is not None
-            progress, text, options = view
-            self.query_one("#progress", Static).update(progress)
-            self.query_one("#question-text", Static).update(text)
-            choices = self.query_one("#choices", OptionList)
+            progress, text, options = self._view(question)
+            self.query_one("#progress", Static).update(plain_content(progress))
+            self.query_one("#question-text", Static).update(plain_content(text))
             choices.clear_options()
             choices.add_options(options)  # at once: one layout, not one per answer
             choices.highlighted = 0
-        self.query_one("#choices", OptionList).focus()
+        choices.focus()
         if self.details_added:
             self._show_details(question, focus=True)
 
