@@ -18,6 +18,7 @@ from wizard.report.formats import FORMATS
 
 if TYPE_CHECKING:
     from wizard.engine.intake import Intake
+    from wizard.kb.model import Pack
 
 EPILOG = """\
 exit codes:
@@ -76,17 +77,19 @@ def cmd_packs(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     from wizard.kb.loader import parse_pack
+    from wizard.kb.packfile import MAX_PACK_BYTES
     from wizard.kb.registry import ANALYZERS, find_packs
     from wizard.kb.validate import validate_pack
+    from wizard.safeio import ReadError, read_bounded
 
     paths = [Path(p) for p in args.paths] or [f.path for f in find_packs(args.pack_dir)]
     total = 0
     unreadable = False
     for path in paths:
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            _err(f"{path}: cannot read: {exc.strerror or exc}")
+            data = read_bounded(path, MAX_PACK_BYTES, "pack")
+        except ReadError as exc:
+            _err(str(exc))
             unreadable = True
             continue
         pack, problems = parse_pack(data, str(path))
@@ -192,15 +195,23 @@ def _clip(text: str, width: int) -> str:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from wizard.kb.registry import open_pack
     from wizard.report.formats import render
     from wizard.report.summary import summarize
-    from wizard.store import load_case, saved_pack
+    from wizard.store import load_case
 
-    pack = open_pack(saved_pack(args.session), args.pack_dir)
-    case = load_case(pack, args.session)
+    case = load_case(_saved_pack(args, args.session), args.session)
     _emit(render(summarize(case), args.format), args.output, args.force)
     return exit_codes.OK
+
+
+def _saved_pack(args: argparse.Namespace, session: str) -> Pack:
+    """The pack for a saved session: the one named with --pack, else the one it recorded."""
+    from wizard.kb.registry import open_pack
+    from wizard.store import open_saved_pack, saved_pack
+
+    if args.pack:
+        return open_pack(args.pack, args.pack_dir)
+    return open_saved_pack(saved_pack(session), args.pack_dir)
 
 
 # --- parser -------------------------------------------------------------------
@@ -324,6 +335,9 @@ def build_parser() -> argparse.ArgumentParser:
         "export", parents=[common], help="render a saved session's case summary"
     )
     export.add_argument("session", metavar="ID", help="session id (or a unique prefix, or 'last')")
+    export.add_argument(
+        "--pack", metavar="ID", help="pack id or file (default: the pack the session recorded)"
+    )
     _add_output_options(export, default="markdown")
     export.set_defaults(func=cmd_export)
     return parser
@@ -370,11 +384,11 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wizard.engine.case import Case
     from wizard.engine.intake import build_case
     from wizard.kb.registry import open_pack
-    from wizard.store import load_case, saved_pack
+    from wizard.store import load_case
 
     case: Case | None = None
     if getattr(args, "resume", None):
-        pack = open_pack(args.pack or saved_pack(args.resume), args.pack_dir)
+        pack = _saved_pack(args, args.resume)
         case = load_case(pack, args.resume)
     else:
         intake = _intake(args)

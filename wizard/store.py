@@ -7,6 +7,7 @@ foreign files in the folder are reported and skipped, never fatal.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -18,10 +19,15 @@ from wizard.atomic import WriteError, write_atomic
 from wizard.engine.case import Case
 from wizard.engine.session import SessionError
 from wizard.kb.model import Outcome, Pack
+from wizard.kb.problems import PackError
 from wizard.kb.values import shown
 from wizard.paths import sessions_dir
+from wizard.safeio import ReadError, is_regular, read_bounded
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+
+MAX_SESSION_BYTES = 64 * 1024 * 1024
+"""Larger session files are skipped: a case holds a few artifacts of at most 10 MiB each."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +68,8 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
         "reference": case.header.reference,
         "pack": case.pack.id,
         "pack_version": case.pack.version,
+        "pack_sha256": case.pack.sha256,
+        "pack_path": case.pack.path,
         "status": "decided" if isinstance(node, Outcome) else "in-progress",
         "diagnosis": node.diagnosis if isinstance(node, Outcome) else "",
         "at": node.id,
@@ -72,14 +80,28 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
 
 
 def _read(path: Path) -> dict[str, Any]:
+    """A saved session's JSON, checked for the shape the list needs; SessionError otherwise."""
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        data = read_bounded(path, MAX_SESSION_BYTES, "session")
+    except ReadError as exc:
+        raise SessionError(str(exc)) from None
+    try:
+        raw = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
         raise SessionError(f"{path}: not a saved session ({type(exc).__name__})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("index"), dict) or "id" not in raw:
+    except RecursionError:
+        raise SessionError(f"{path}: not a saved session (nested too deeply)") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("index"), dict):
         raise SessionError(f"{path}: not a saved session (no index)")
+    if not isinstance(raw.get("id"), str) or not _ID.match(raw["id"]):
+        raise SessionError(f"{path}: not a saved session (no valid id)")
+    index = raw["index"]
+    for key in ("reference", "pack", "pack_version", "status", "diagnosis", "at"):
+        if not isinstance(index.get(key, ""), str):
+            raise SessionError(f"{path}: not a saved session (index '{key}' is not text)")
+    for key in ("created", "updated"):
+        if not isinstance(raw.get(key, ""), str):
+            raise SessionError(f"{path}: not a saved session ('{key}' is not text)")
     return raw
 
 
@@ -100,7 +122,7 @@ def list_sessions(folder: Path | None = None) -> tuple[list[SessionInfo], list[S
             index = raw["index"]
             infos.append(
                 SessionInfo(
-                    id=str(raw["id"]),
+                    id=raw["id"],
                     reference=str(index.get("reference", "")),
                     pack=str(index.get("pack", "")),
                     pack_version=str(index.get("pack_version", "")),
@@ -135,9 +157,61 @@ def resolve_id(session_id: str, folder: Path | None = None) -> str:
     raise SessionError(f"no saved session '{shown(session_id)}' (see 'kbwizard sessions')")
 
 
-def saved_pack(session_id: str, folder: Path | None = None) -> str:
-    """The pack id a saved session was made with."""
-    return str(_read(_file(resolve_id(session_id, folder), folder))["index"].get("pack", ""))
+@dataclass(frozen=True)
+class SavedPack:
+    """The pack a saved session was made with, as its index records it."""
+
+    id: str
+    path: str = ""
+    sha256: str = ""
+    """The pack file's content hash (empty in sessions saved before it was recorded)."""
+
+
+def saved_pack(session_id: str, folder: Path | None = None) -> SavedPack:
+    """The pack a saved session was made with: its id, file and content hash."""
+    index = _read(_file(resolve_id(session_id, folder), folder))["index"]
+
+    def text(key: str) -> str:
+        value = index.get(key, "")
+        return value if isinstance(value, str) else ""
+
+    return SavedPack(text("pack"), text("pack_path"), text("pack_sha256"))
+
+
+_PACK_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$")
+
+
+def open_saved_pack(saved: SavedPack, extra: list[str] | None = None) -> Pack:
+    """The pack a saved session recorded, found only where a pack may come from.
+
+    That is the recorded file when it still has the recorded content hash (the
+    very pack the session was made with), else the pack of that id on the pack
+    search path. A recorded path is never trusted by itself: a session naming
+    some other file never loads it. SessionError (one line) when neither is there.
+    """
+    from wizard.kb.cache import load_checked
+    from wizard.kb.packfile import read_pack_file
+    from wizard.kb.registry import ANALYZERS, find_pack
+    from wizard.paths import cache_dir
+
+    if saved.path and re.fullmatch(r"[0-9a-f]{64}", saved.sha256) and is_regular(saved.path):
+        try:
+            same = hashlib.sha256(read_pack_file(saved.path)).hexdigest() == saved.sha256
+        except PackError:
+            same = False
+        if same:
+            pack = load_checked(Path(saved.path), ANALYZERS, cache_dir())
+            if pack.sha256 == saved.sha256:
+                return pack
+    valid_id = bool(_PACK_ID.match(saved.id)) and not saved.id.endswith((".yaml", ".yml"))
+    pack_file = find_pack(saved.id, extra) if valid_id else None
+    if pack_file is not None:
+        return load_checked(pack_file.path, ANALYZERS, cache_dir())
+    where = f" (file {shown(saved.path, 200)})" if saved.path else ""
+    raise SessionError(
+        f"the session's pack '{shown(saved.id)}'{where} is not installed, and its file is gone "
+        "or has changed; name the pack file with --pack FILE"
+    )
 
 
 def load_case(pack: Pack, session_id: str, folder: Path | None = None) -> Case:

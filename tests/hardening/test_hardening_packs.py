@@ -153,10 +153,10 @@ def test_oversized_pack_is_refused_with_a_clear_message(tmp_path: Path) -> None:
         handle.write(b"id: huge\n")
         handle.write(chunk * (size // len(chunk)))
     assert path.stat().st_size > MAX_PACK_BYTES
-    lines = validate_cli(path)
-    assert len(lines) == 1, lines
-    assert lines[0].startswith(f"{path}:1:")
-    assert "limited to" in lines[0] and "bytes" in lines[0]
+    result = kbwizard("validate", str(path), timeout=30)
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    line = assert_one_line_error(result)
+    assert line.startswith(f"{path}:") and "over the 5 MiB limit" in line
 
 
 @pytest.mark.parametrize(

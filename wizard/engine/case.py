@@ -13,6 +13,7 @@ import base64
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.engine.session import Given, Session, SessionError, now
@@ -260,37 +261,100 @@ class Case:
 
     @classmethod
     def from_dict(cls, pack: Pack, data: Mapping[str, Any]) -> Case:
-        """Rebuild a saved case; SessionError (one line) when it cannot be used."""
+        """Rebuild a saved case; SessionError (one line) when it cannot be used.
+
+        Every field is checked for its type (and artifacts, roles and verdicts
+        against what they may be), so a damaged file fails here, not in a report.
+        """
         if data.get("format") != FORMAT_VERSION:
-            raise SessionError(f"saved case has unknown format {data.get('format')!r}")
+            raise SessionError(f"saved case has unknown format {shown(repr(data.get('format')))}")
         try:
-            session = Session.from_dict(pack, data["session"])
-            header = data.get("header", {})
+            session = Session.from_dict(pack, _mapping(data, "session"))
+            header = _mapping(data, "header")
+            created = _text(data, "created")
             case = cls(
                 pack,
                 session,
-                id=str(data["id"]),
-                created=str(data["created"]),
-                updated=str(data.get("updated", data["created"])),
+                id=_text(data, "id"),
+                created=created,
+                updated=_text(data, "updated", created),
                 header=CaseHeader(
-                    str(header.get("reference", "")),
-                    str(header.get("agent", "")),
-                    str(header.get("contact", "")),
+                    _text(header, "reference", ""),
+                    _text(header, "agent", ""),
+                    _text(header, "contact", ""),
                 ),
                 artifacts={
-                    a["kind"]: Artifact(
-                        a["kind"], base64.b64decode(a["data"]), a["name"], a["added"]
-                    )
-                    for a in data.get("artifacts", [])
+                    a.kind: a for a in map(partial(_artifact, pack), _items(data, "artifacts"))
                 },
-                role_overrides=dict(data.get("role_overrides", {})),
-                verifications=[
-                    Verification(v["fix"], v["verdict"], v.get("note"), v["time"])
-                    for v in data.get("verifications", [])
-                ],
+                role_overrides=_roles(_mapping(data, "role_overrides")),
+                verifications=[_verification(pack, v) for v in _items(data, "verifications")],
             )
+        except SessionError:
+            raise
         except (KeyError, TypeError, ValueError) as exc:
-            if isinstance(exc, SessionError):
-                raise
-            raise SessionError(f"saved case is damaged ({type(exc).__name__}: {exc})") from None
+            raise SessionError(f"saved case is damaged ({_reason(exc)})") from None
         return case
+
+
+# --- reading a saved case -----------------------------------------------------------
+
+
+def _mapping(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
+    value = raw.get(key, {})
+    if not isinstance(value, dict):
+        raise TypeError(f"'{key}' is not a mapping")
+    return value
+
+
+def _items(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        raise TypeError(f"'{key}' is not a list of mappings")
+    return value
+
+
+def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    value = raw[key] if default is None else raw.get(key, default)
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' is not text")
+    return value
+
+
+def _artifact(pack: Pack, raw: Mapping[str, Any]) -> Artifact:
+    kind = _text(raw, "kind")
+    if kind not in pack.evidence:
+        raise ValueError(f"'{shown(kind)}' is not an evidence kind of the pack")
+    encoded = _text(raw, "data")
+    if len(encoded) > (MAX_EVIDENCE_BYTES // 3 + 1) * 4:
+        raise ValueError(f"the {kind} artifact is over the size limit")
+    data = base64.b64decode(encoded, validate=True)
+    return Artifact(kind, data, _text(raw, "name"), _text(raw, "added"))
+
+
+def _roles(raw: Mapping[str, Any]) -> dict[str, Role]:
+    from wizard.evidence.model import ROLES
+
+    roles: dict[str, Role] = {}
+    for server, role in raw.items():
+        if role not in ROLES:
+            raise ValueError(f"'{shown(str(role))}' is not a role")
+        roles[server] = role
+    return roles
+
+
+def _verification(pack: Pack, raw: Mapping[str, Any]) -> Verification:
+    fix = _text(raw, "fix")
+    if fix not in pack.fixes:
+        raise ValueError(f"'{shown(fix)}' is not a fix of the pack")
+    verdict = raw.get("verdict")
+    if verdict not in VERDICTS:
+        raise ValueError(f"'{shown(str(verdict))}' is not a verdict")
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise TypeError("'note' is not text")
+    return Verification(fix, verdict, note, _text(raw, "time"))
+
+
+def _reason(exc: Exception) -> str:
+    """An exception as one short line for the user."""
+    return " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -21,13 +21,17 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from wizard.engine.case import Case, CaseHeader
 from wizard.engine.session import Given, SessionError
 from wizard.evidence import MAX_EVIDENCE_BYTES
 from wizard.kb.model import UNKNOWN, Pack
 from wizard.kb.values import parse_value, shown
+from wizard.safeio import ReadError, read_bounded
+
+if TYPE_CHECKING:  # yamlsrc imports yaml, which only an answers file needs
+    from wizard.kb.yamlsrc import LinedList, LinedMap, Located
 
 ANSWERS_KEYS = {"pack", "case", "facts", "evidence", "notes"}
 
@@ -52,70 +56,142 @@ def split_pair(text: str, what: str) -> tuple[str, str]:
     return name.strip(), value.strip()
 
 
+MAX_ANSWERS_BYTES = 1024 * 1024
+"""Answers files larger than this are refused: a real one is a few hundred bytes."""
+
+MAX_LIST_ITEMS = 4096
+"""Items a list fact may have in an answers file (a site has a few dozen servers)."""
+
+
 def read_answers_file(path: Path) -> Intake:
-    """Read an answers file (YAML or JSON); SessionError with file and line on bad input."""
+    """Read an answers file (YAML or JSON); SessionError with file and line on bad input.
+
+    It is read as packs are (``wizard.kb.yamlsrc``): from parser events, with no
+    alias, no tag and no deep nesting, so no file can expand or recurse; every
+    value keeps its line for the message that refuses it.
+    """
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot read: {exc.strerror or exc}") from None
-    import yaml  # only with an answers file: a warm diagnose reads no YAML at all
+        data = read_bounded(path, MAX_ANSWERS_BYTES, "answers file")
+    except ReadError as exc:
+        raise SessionError(str(exc)) from None
+    from wizard.kb.yamlsrc import read_yaml  # only with an answers file: a warm start reads no YAML
 
-    try:
-        # BaseLoader: every scalar stays text ("yes" is the word yes), nothing is constructed.
-        raw = yaml.load(data.decode("utf-8-sig"), Loader=yaml.BaseLoader)
-    except UnicodeDecodeError:
-        raise SessionError(f"{path}: not UTF-8 text") from None
-    except yaml.MarkedYAMLError as exc:
-        line = exc.problem_mark.line + 1 if exc.problem_mark else 1
-        raise SessionError(f"{path}:{line}: {exc.problem or 'invalid YAML'}") from None
-    except yaml.YAMLError as exc:
-        raise SessionError(f"{path}: invalid YAML/JSON ({' '.join(str(exc).split())})") from None
-    if not isinstance(raw, dict):
-        raise SessionError(
-            f"{path}: expected a mapping with keys {', '.join(sorted(ANSWERS_KEYS))}"
-        )
-    unknown = set(raw) - ANSWERS_KEYS
-    if unknown:
-        raise SessionError(
-            f"{path}: unknown key '{sorted(unknown)[0]}' "
-            f"(allowed: {', '.join(sorted(ANSWERS_KEYS))})"
-        )
-    intake = Intake(pack=raw.get("pack") or None)
-    facts = _mapping(raw.get("facts", {}), path, "facts")
-    intake.facts = [(name, value, "answers") for name, value in facts.items()]
-    for kind, rel in _mapping(raw.get("evidence", {}), path, "evidence").items():
-        if not isinstance(rel, str):
-            raise SessionError(f"{path}: evidence '{kind}' must be a file path")
-        intake.evidence.append((kind, (path.parent / rel)))
-    intake.notes = {k: str(v) for k, v in _mapping(raw.get("notes", {}), path, "notes").items()}
-    header = _mapping(raw.get("case", {}), path, "case")
-    intake.header = CaseHeader(
-        str(header.get("reference", "")),
-        str(header.get("agent", "")),
-        str(header.get("contact", "")),
-    )
-    return intake
+    located, problems = read_yaml(data, str(path), "answers file", MAX_ANSWERS_BYTES)
+    if problems:
+        raise SessionError(str(min(problems, key=lambda p: p.line)))
+    return _Answers(located, path).intake()
 
 
-def _mapping(value: Any, path: Path, key: str) -> dict[str, Any]:
-    if value in ("", None):
-        return {}
-    if not isinstance(value, dict):
-        raise SessionError(f"{path}: '{key}' must be a mapping")
-    return value
+class _Answers:
+    """Turns the located data of an answers file into an Intake, refusing wrong shapes."""
+
+    def __init__(self, located: Located, path: Path) -> None:
+        self.located = located
+        self.path = path
+
+    def fail(self, line: int, message: str) -> NoReturn:
+        raise SessionError(f"{self.path}:{line}: {message}")
+
+    def text(self, container: LinedMap | LinedList, key: str | int, line: int, what: str) -> str:
+        """A scalar as the text written (``yes`` stays the word yes, as for packs)."""
+        value = container[key]  # type: ignore[index]
+        if isinstance(value, str):
+            return value
+        if isinstance(value, (dict, list)):
+            self.fail(line, f"{what} must be a single value, not a {_shape(value)}")
+        raw = self.located.raw_text(container, key)
+        return raw if raw is not None else ("" if value is None else str(value))
+
+    def mapping(self, top: LinedMap, key: str) -> LinedMap | None:
+        if key not in top:
+            return None
+        value = top[key]
+        if value is None or value == "":
+            return None
+        if not isinstance(value, dict):
+            self.fail(top.line_of(key), f"'{key}' must be a mapping, not a {_shape(value)}")
+        return cast("LinedMap", value)
+
+    def intake(self) -> Intake:
+        data = self.located.data
+        if not isinstance(data, dict):
+            self.fail(
+                self.located.root_line,
+                f"expected a mapping with keys {', '.join(sorted(ANSWERS_KEYS))}",
+            )
+        top = cast("LinedMap", data)
+        for key, line in zip(top, top.lines, strict=True):
+            if key not in ANSWERS_KEYS:
+                self.fail(
+                    line,
+                    f"unknown key '{shown(key)}' (allowed: {', '.join(sorted(ANSWERS_KEYS))})",
+                )
+        intake = Intake()
+        if "pack" in top:
+            intake.pack = self.text(top, "pack", top.line_of("pack"), "'pack'") or None
+        facts = self.mapping(top, "facts")
+        if facts is not None:
+            for name, line in zip(facts, facts.lines, strict=True):
+                intake.facts.append((name, self.fact(facts, name, line), "answers"))
+        evidence = self.mapping(top, "evidence")
+        if evidence is not None:
+            for kind, line in zip(evidence, evidence.lines, strict=True):
+                rel = self.text(evidence, kind, line, f"evidence '{shown(kind)}'")
+                if not rel:
+                    self.fail(line, f"evidence '{shown(kind)}' must be a file path")
+                intake.evidence.append((kind, self.path.parent / rel))
+        notes = self.mapping(top, "notes")
+        if notes is not None:
+            intake.notes = {
+                name: self.text(notes, name, line, f"note '{shown(name)}'")
+                for name, line in zip(notes, notes.lines, strict=True)
+            }
+        header = self.mapping(top, "case")
+        if header is not None:
+            fields = {"reference", "agent", "contact"}
+            values: dict[str, str] = {}
+            for key, line in zip(header, header.lines, strict=True):
+                if key not in fields:
+                    self.fail(
+                        line,
+                        f"unknown key '{shown(key)}' in 'case' (allowed: agent, contact, "
+                        "reference)",
+                    )
+                values[key] = self.text(header, key, line, f"case '{key}'")
+            intake.header = CaseHeader(
+                values.get("reference", ""), values.get("agent", ""), values.get("contact", "")
+            )
+        return intake
+
+    def fact(self, facts: LinedMap, name: str, line: int) -> str | list[str]:
+        found = facts[name]
+        if not isinstance(found, list):
+            return self.text(facts, name, line, f"fact '{shown(name)}'")
+        value = cast("LinedList", found)
+        if len(value) > MAX_LIST_ITEMS:
+            self.fail(
+                line, f"fact '{shown(name)}' has {len(value)} items; the limit is {MAX_LIST_ITEMS}"
+            )
+        return [
+            self.text(value, i, item_line, f"an item of fact '{shown(name)}'")
+            for i, item_line in enumerate(value.lines)
+        ]
+
+
+def _shape(value: Any) -> str:
+    if isinstance(value, dict):
+        return "mapping"
+    if isinstance(value, list):
+        return "list"
+    return "single value"
 
 
 def read_evidence_file(kind: str, path: Path) -> bytes:
+    """The bytes of an evidence file; SessionError (one line) for anything but a small file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_EVIDENCE_BYTES:
-            raise SessionError(
-                f"{path}: {size} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
-                f"limit for {kind} evidence"
-            )
-        return path.read_bytes()
-    except OSError as exc:
-        raise SessionError(f"{path}: cannot read {kind} evidence: {exc.strerror or exc}") from None
+        return read_bounded(path, MAX_EVIDENCE_BYTES, f"{kind} evidence")
+    except ReadError as exc:
+        raise SessionError(str(exc)) from None
 
 
 def given_facts(

@@ -14,7 +14,7 @@ from datetime import datetime, timezone
 from typing import Any, Literal
 
 from wizard.kb.model import UNKNOWN, Decision, FactValue, Outcome, Pack, Question
-from wizard.kb.values import parse_value
+from wizard.kb.values import parse_value, shown
 
 Answerable = str | list[str] | tuple[str, ...]
 
@@ -392,31 +392,42 @@ class Session:
 
     @classmethod
     def from_dict(cls, pack: Pack, data: Mapping[str, Any]) -> Session:
-        """Rebuild a saved session; refuses a pack whose major version changed."""
+        """Rebuild a saved session; refuses a pack whose major version changed.
+
+        Everything read is checked for its type, and every fact and value against
+        the pack: a damaged or foreign file is a SessionError, never a crash later.
+        """
         saved = data.get("pack", {})
+        if not isinstance(saved, dict):
+            raise SessionError("saved session is damaged ('pack' is not a mapping)")
         if saved.get("id") != pack.id:
             raise SessionError(
-                f"this session was made with pack '{saved.get('id')}', not '{pack.id}'"
+                f"this session was made with pack '{shown(str(saved.get('id')))}', not '{pack.id}'"
             )
         if _major(str(saved.get("version", ""))) != _major(pack.version):
             raise SessionError(
-                f"this session was made with {pack.id} {saved.get('version')}; the installed "
-                f"pack is {pack.version}, which is not compatible (its major version changed)"
+                f"this session was made with {pack.id} {shown(str(saved.get('version')))}; the "
+                f"installed pack is {pack.version}, which is not compatible (its major version "
+                "changed)"
             )
 
-        def state(raw: Mapping[str, Any]) -> _State:
+        def state(raw: Any) -> _State:
+            raw = _mapping(raw, "state")
+            revising = raw.get("revising")
+            if revising is not None and revising not in pack.facts:
+                raise ValueError("'revising' names no fact of the pack")
             return _State(
-                tuple(_given_from(g) for g in raw.get("given", [])),
-                tuple(_answer_from(a) for a in raw.get("answers", [])),
-                raw.get("revising"),
+                tuple(_given_from(pack, g) for g in _list(raw.get("given", []), "given")),
+                tuple(_answer_from(pack, a) for a in _list(raw.get("answers", []), "answers")),
+                revising,
             )
 
         session = cls(pack)
         try:
             session._state = state(data["state"])
-            session._undo = [state(s) for s in data.get("undo", [])]
-        except (KeyError, TypeError) as exc:
-            raise SessionError(f"saved session is damaged ({exc})") from None
+            session._undo = [state(s) for s in _list(data.get("undo", []), "undo")]
+        except (KeyError, TypeError, ValueError) as exc:
+            raise SessionError(f"saved session is damaged ({_reason(exc)})") from None
         return session
 
 
@@ -464,8 +475,54 @@ def _value_json(value: FactValue) -> str | list[str]:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _value_from(raw: Any) -> FactValue:
-    return tuple(str(v) for v in raw) if isinstance(raw, list) else str(raw)
+def _value_from(pack: Pack, fact: str, raw: Any) -> FactValue:
+    """A saved value, checked against its fact as a typed answer would be."""
+    if raw == UNKNOWN:
+        return UNKNOWN
+    if isinstance(raw, list) and all(isinstance(v, str) for v in raw):
+        return parse_value(pack.facts[fact], raw)
+    if isinstance(raw, str):
+        return parse_value(pack.facts[fact], raw)
+    raise TypeError(f"the value of '{fact}' is not text or a list of text")
+
+
+def _mapping(raw: Any, what: str) -> Mapping[str, Any]:
+    if not isinstance(raw, dict):
+        raise TypeError(f"'{what}' is not a mapping")
+    return raw
+
+
+def _list(raw: Any, what: str) -> list[Any]:
+    if not isinstance(raw, list):
+        raise TypeError(f"'{what}' is not a list")
+    return raw
+
+
+def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:
+    value = raw.get(key, default) if default is not None else raw[key]
+    if not isinstance(value, str):
+        raise TypeError(f"'{key}' is not text")
+    return value
+
+
+def _note(raw: Mapping[str, Any]) -> str | None:
+    note = raw.get("note")
+    if note is not None and not isinstance(note, str):
+        raise TypeError("'note' is not text")
+    return note
+
+
+def _fact_name(pack: Pack, raw: Mapping[str, Any]) -> str:
+    name = _text(raw, "fact")
+    if name not in pack.facts:
+        raise ValueError(f"'{shown(name)}' is not a fact of the pack")
+    return name
+
+
+def _reason(exc: Exception) -> str:
+    """An exception as one short line for the user."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return shown(text, 120) if isinstance(exc, KeyError) else text[:200]
 
 
 def _given_dict(g: Given) -> dict[str, Any]:
@@ -478,13 +535,15 @@ def _given_dict(g: Given) -> dict[str, Any]:
     }
 
 
-def _given_from(raw: Mapping[str, Any]) -> Given:
+def _given_from(pack: Pack, raw: Any) -> Given:
+    raw = _mapping(raw, "given")
+    fact = _fact_name(pack, raw)
     return Given(
-        raw["fact"],
-        _value_from(raw["value"]),
-        raw["source"],
-        raw.get("detail", ""),
-        raw.get("note"),
+        fact,
+        _value_from(pack, fact, raw["value"]),
+        _text(raw, "source"),
+        _text(raw, "detail", ""),
+        _note(raw),
     )
 
 
@@ -498,11 +557,13 @@ def _answer_dict(a: Answer) -> dict[str, Any]:
     }
 
 
-def _answer_from(raw: Mapping[str, Any]) -> Answer:
+def _answer_from(pack: Pack, raw: Any) -> Answer:
+    raw = _mapping(raw, "answers")
+    fact = _fact_name(pack, raw)
     return Answer(
-        raw["fact"],
-        _value_from(raw["value"]),
-        raw.get("note"),
-        raw["time"],
-        raw.get("source", "user"),
+        fact,
+        _value_from(pack, fact, raw["value"]),
+        _note(raw),
+        _text(raw, "time"),
+        _text(raw, "source", "user"),
     )

@@ -24,7 +24,8 @@ from pathlib import Path
 from wizard import __version__
 from wizard.kb import model
 from wizard.kb.model import Pack
-from wizard.kb.problems import PackError, Problem
+from wizard.kb.packfile import read_pack_file
+from wizard.kb.problems import PackError
 
 CACHE_FORMAT = 2
 
@@ -72,10 +73,7 @@ def entry_path(cache_dir: Path, sha256: str, analyzers: frozenset[str]) -> Path 
 def load_checked(path: Path, analyzers: frozenset[str], cache_dir: Path | None) -> Pack:
     """Load ``path`` fully checked; PackError listing every problem, as ``load_pack`` does."""
     name = str(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PackError([Problem(name, 1, f"cannot read pack: {exc.strerror or exc}")]) from None
+    data = read_pack_file(path)
     sha256 = hashlib.sha256(data).hexdigest()
     entry = entry_path(cache_dir, sha256, analyzers) if cache_dir is not None else None
     if entry is not None:

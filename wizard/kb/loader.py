@@ -29,6 +29,7 @@ from wizard.kb.model import (
     Source,
     Symptom,
 )
+from wizard.kb.packfile import read_pack_file
 from wizard.kb.problems import PackError, Problem
 from wizard.kb.yamlsrc import LinedList, LinedMap, Located, Path, read_yaml
 
@@ -567,12 +568,8 @@ def load_pack(path: str | FsPath, analyzers: frozenset[str] | None = None) -> Pa
     """Load and fully validate a pack; raises PackError listing every problem."""
     from wizard.kb.validate import validate_pack
 
-    name = str(path)
-    try:
-        data = FsPath(path).read_bytes()
-    except OSError as exc:
-        raise PackError([Problem(name, 1, f"cannot read pack: {exc.strerror or exc}")]) from None
-    pack, problems = parse_pack(data, name)
+    data = read_pack_file(path)
+    pack, problems = parse_pack(data, str(path))
     if pack is not None:
         problems += validate_pack(pack, analyzers)
     if problems or pack is None:

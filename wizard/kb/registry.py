@@ -8,6 +8,7 @@ from pathlib import Path
 
 from wizard.kb.model import Pack
 from wizard.kb.problems import PackError, Problem
+from wizard.safeio import is_regular
 
 PACK_PATH_ENV = "KBWIZARD_PACK_PATH"
 """Extra pack folders, separated like PATH."""
@@ -50,11 +51,30 @@ def find_packs(extra: list[str] | None = None) -> list[PackFile]:
     """Every pack file, first occurrence of an id wins (so a folder can override a bundled pack)."""
     found: dict[str, PackFile] = {}
     for folder, origin in search_dirs(extra):
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.yaml")) + sorted(folder.glob("*.yml")):
+        for path in _pack_files(folder):
             found.setdefault(path.stem, PackFile(path.stem, path, origin))
     return list(found.values())
+
+
+def _pack_files(folder: Path) -> list[Path]:
+    """The ``*.yaml`` then ``*.yml`` regular files of ``folder``, each sorted by name.
+
+    Only the folder is listed and each entry stat'ed, never opened: a FIFO, a
+    device or a folder named like a pack is passed over without blocking.
+    """
+    try:
+        with os.scandir(folder) as entries:
+            names = [e.name for e in entries if e.name.endswith((".yaml", ".yml")) and _regular(e)]
+    except OSError:
+        return []
+    return [folder / n for n in sorted(names, key=lambda n: (n.endswith(".yml"), n))]
+
+
+def _regular(entry: os.DirEntry[str]) -> bool:
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def find_pack(pack_id: str, extra: list[str] | None = None) -> PackFile | None:
@@ -62,7 +82,7 @@ def find_pack(pack_id: str, extra: list[str] | None = None) -> PackFile | None:
     for folder, origin in search_dirs(extra):
         for suffix in (".yaml", ".yml"):
             path = folder / f"{pack_id}{suffix}"
-            if path.exists():
+            if is_regular(path):
                 return PackFile(pack_id, path, origin)
     return None
 

@@ -15,10 +15,8 @@ from typing import Any
 import yaml
 
 from wizard.gcpause import paused_gc
+from wizard.kb.packfile import MAX_PACK_BYTES
 from wizard.kb.problems import Problem
-
-MAX_PACK_BYTES = 5 * 1024 * 1024
-"""Larger pack files are refused outright: no real pack comes near this."""
 
 MAX_DEPTH = 40
 """Deeper nesting than any pack needs; refusing it bounds recursion."""
@@ -105,8 +103,10 @@ class _Reader:
     everything, because it runs once per event: some 20 times per pack node.
     """
 
-    def __init__(self, filename: str) -> None:
+    def __init__(self, filename: str, kind: str = "pack") -> None:
         self.filename = filename
+        self.kind = kind
+        """What the file is, as messages name it ("pack", "answers file")."""
         self.problems: list[Problem] = []
         self.out = Located(None)
         self._resolved: dict[str, tuple[str, Any]] = {}
@@ -174,7 +174,7 @@ class _Reader:
                         if kind != "str" and current is not None:
                             raw[(id(current), key if is_map else len(current))] = text
                 elif tag is not None and tag != "!" and not tag.startswith(_CORE):
-                    problem(event.start_mark.line + 1, f"tag {tag} is not allowed in packs")
+                    problem(event.start_mark.line + 1, f"tag {tag} is not allowed in {self.kind}s")
                     value = None
                 elif not event.implicit[0] or event.style or tag == _STR or tag == "!":
                     value = text
@@ -199,7 +199,7 @@ class _Reader:
                 line = event.start_mark.line + 1
                 mapping = cls is map_start
                 if event.tag not in (None, "!", _MAP if mapping else _SEQ):
-                    problem(line, f"tag {event.tag} is not allowed in packs")
+                    problem(line, f"tag {event.tag} is not allowed in {self.kind}s")
                 if len(stack) >= MAX_DEPTH:
                     problem(line, f"nesting deeper than {MAX_DEPTH} levels")
                     return
@@ -228,13 +228,15 @@ class _Reader:
             elif cls is yaml.AliasEvent:
                 problem(
                     _line(event),
-                    "YAML aliases (*name) are not allowed in packs; write the value out",
+                    f"YAML aliases (*name) are not allowed in {self.kind}s; write the value out",
                 )
                 value = None
             elif cls is yaml.DocumentStartEvent:
                 documents += 1
                 if documents > 1:
-                    problem(_line(event), "a pack is one YAML document; remove the extra '---'")
+                    problem(
+                        _line(event), f"a {self.kind} is one YAML document; remove the extra '---'"
+                    )
                     return
                 continue
             elif cls is yaml.StreamEndEvent or event is None:
@@ -302,18 +304,26 @@ def _typed(kind: str, text: str) -> Any:
     return text  # timestamps and the like stay text
 
 
-def read_yaml(data: bytes, filename: str) -> tuple[Located, list[Problem]]:
-    """Read ``data`` as one YAML document; never raises, returns every problem."""
-    reader = _Reader(filename)
-    if len(data) > MAX_PACK_BYTES:
-        reader.problem(1, f"file is {len(data)} bytes; packs are limited to {MAX_PACK_BYTES} bytes")
+def read_yaml(
+    data: bytes, filename: str, kind: str = "pack", limit: int | None = None
+) -> tuple[Located, list[Problem]]:
+    """Read ``data`` as one YAML document; never raises, returns every problem.
+
+    ``kind`` names the file in messages ("pack", "answers file"); ``limit`` bounds its
+    size (default ``MAX_PACK_BYTES``).
+    """
+    reader = _Reader(filename, kind)
+    if limit is None:
+        limit = MAX_PACK_BYTES
+    if len(data) > limit:
+        reader.problem(1, f"file is {len(data)} bytes; {kind}s are limited to {limit} bytes")
         return reader.out, reader.problems
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         reader.problem(
-            line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the pack as UTF-8"
+            line, f"not UTF-8 text (byte 0x{data[exc.start]:02x}); save the {kind} as UTF-8"
         )
         return reader.out, reader.problems
     try:

@@ -41,6 +41,8 @@ from wizard.evidence import (
 )
 from wizard.evidence.model import ROLES, EvidenceReport
 from wizard.kb.values import value_text
+from wizard.report.sanitize import visible
+from wizard.safeio import ReadError, read_bounded
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
@@ -150,12 +152,9 @@ class EvidenceScreen(WizardScreen[None]):
             return
         path = Path(raw).expanduser()
         try:
-            if path.stat().st_size > MAX_EVIDENCE_BYTES:
-                self.notify(f"{path} is over the 10 MiB limit.", severity="error")
-                return
-            data = path.read_bytes()
-        except OSError as exc:
-            self.notify(f"Cannot read {path}: {exc.strerror or exc}", severity="error")
+            data = read_bounded(path, MAX_EVIDENCE_BYTES, "evidence")
+        except ReadError as exc:
+            self.notify(visible(str(exc)), severity="error", markup=False)
             return
         text = _decoded_text(data)
         self.loaded[kind] = (data, text, str(path))
