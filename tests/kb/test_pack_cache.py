@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import re
@@ -160,3 +161,108 @@ def test_an_edited_module_of_wizard_kb_changes_the_fingerprint(
         assert cache.code_fingerprint(ANALYZERS) == prints[-1]
     cache.code_fingerprint.cache_clear()
     assert prints[0] != prints[1]
+
+
+CONFIRMED = [
+    "--fact", "reconnect_fails=yes", "--fact", "vip_method=bind", "--fact", "ncp_include_ip=all",
+    "--fact", "login_order=node-first", "--fact", "primary_ip=10.1.1.11",
+]  # fmt: skip
+
+INJECTED = "FORMAT C: /INJECTED-BY-A-PLANTED-CACHE-ENTRY"
+
+
+def _planted_pack(good: Pack) -> Pack:
+    """The reference pack with every fix's commands replaced: what an attacker would plant."""
+    from dataclasses import replace
+
+    fixes = {k: replace(f, commands=(INJECTED,)) for k, f in good.fixes.items()}
+    return replace(good, fixes=fixes)
+
+
+def _diagnose(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "wizard", "diagnose", *CONFIRMED],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("layout", ["bare-pickle", "entry-layout-without-key"])
+def test_a_planted_valid_pack_pickle_under_the_right_name_is_never_trusted(
+    tmp_path: Path, layout: str
+) -> None:
+    env = {**os.environ, "KBWIZARD_CACHE_DIR": str(tmp_path)}
+    first = _diagnose(env)
+    assert first.returncode == 0, first.stderr
+    entry = _entry(tmp_path)
+    good = load_pack(PACK_FILE, ANALYZERS)
+    good = replace_remaining(good)
+    payload = pickle.dumps(_planted_pack(good), protocol=pickle.HIGHEST_PROTOCOL)
+    if layout == "bare-pickle":
+        planted = payload
+    else:
+        # The real layout and header, with a MAC made under a key the attacker guessed.
+        header = cache._header(good.sha256, ANALYZERS)
+        planted = cache.MAGIC + header + payload + cache._mac(b"k" * 32, header, payload)
+    entry.write_bytes(planted)
+    result = _diagnose(env)
+    assert result.returncode == 0, result.stderr
+    assert INJECTED not in result.stdout
+    assert _fixes(first) == _fixes(result)
+    assert entry.read_bytes() != planted  # re-validated from the YAML and rewritten
+
+
+def _fixes(result: subprocess.CompletedProcess[str]) -> object:
+    fixes = json.loads(result.stdout)["fixes"]
+    assert any(f["commands"] for f in fixes)
+    return fixes
+
+
+def replace_remaining(pack: Pack) -> Pack:
+    from dataclasses import replace
+
+    return replace(pack, remaining=remaining_questions(graph_of(pack)))
+
+
+def test_an_entry_is_bound_to_the_pack_hash_and_the_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    good = load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    entry = _entry(tmp_path)
+    key = cache.cache_key()
+    assert key is not None
+    payload = pickle.dumps(_planted_pack(good), protocol=pickle.HIGHEST_PROTOCOL)
+    # A correctly signed entry, but made for other pack bytes or another version.
+    for header in (
+        cache._header("0" * 64, ANALYZERS),
+        cache._header(good.sha256, ANALYZERS).replace(cache.__version__.encode(), b"0.0.0"),
+    ):
+        entry.write_bytes(cache.MAGIC + header + payload + cache._mac(key, header, payload))
+        assert load_checked(PACK_FILE, ANALYZERS, tmp_path).fixes == good.fixes
+    # The same entry signed for this pack and version is what a warm start trusts.
+    header = cache._header(good.sha256, ANALYZERS)
+    entry.write_bytes(cache.MAGIC + header + payload + cache._mac(key, header, payload))
+    trusted = load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    assert next(iter(trusted.fixes.values())).commands == (INJECTED,)
+
+
+def test_the_key_is_private_and_outside_the_cache(tmp_path: Path) -> None:
+    load_checked(PACK_FILE, ANALYZERS, tmp_path)
+    from wizard.paths import data_dir
+
+    key_file = data_dir() / cache.KEY_FILE
+    assert key_file.stat().st_mode & 0o777 == 0o600
+    assert tmp_path not in key_file.parents
+
+
+def test_a_fifo_planted_in_the_cache_is_a_miss_not_a_hang(tmp_path: Path) -> None:
+    env = {**os.environ, "KBWIZARD_CACHE_DIR": str(tmp_path)}
+    first = _diagnose(env)
+    entry = _entry(tmp_path)
+    entry.unlink()
+    os.mkfifo(entry)
+    result = _diagnose(env)  # the timeout fails the test if the FIFO blocks
+    assert result.returncode == 0, result.stderr
+    assert _fixes(result) == _fixes(first)
