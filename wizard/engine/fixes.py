@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from wizard.kb.model import FactValue, Fix, Outcome, Pack
-from wizard.kb.templates import template_fields
+from wizard.kb.templates import fill, template_fields
 
 
 @dataclass(frozen=True)
@@ -31,8 +31,16 @@ class RenderedFix:
 
 
 def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[list[str], set[str]]:
-    """Render one template; a list fact repeats the line once per item."""
-    names = template_fields(template)
+    """Render one template; a list fact repeats the line once per item.
+
+    Only plain ``{fact}`` fields are filled (``validate`` refuses anything else);
+    a template that is not one is never interpreted: a command is left out, prose
+    is shown as written.
+    """
+    try:
+        names = template_fields(template)
+    except ValueError:
+        return ([template] if prose else []), set()
     missing = {n for n in names if n not in facts or facts[n] in ("", ())}
     if missing and not prose:
         return [], missing
@@ -52,8 +60,8 @@ def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[l
         else:
             values[name] = value
     if repeat:
-        return [template.format_map({**values, repeat_name: item}) for item in repeat], missing
-    return [template.format_map(values)], missing
+        return [fill(template, {**values, repeat_name: item}) for item in repeat], missing
+    return [fill(template, values)], missing
 
 
 def render_fix(fix: Fix, facts: Mapping[str, FactValue]) -> RenderedFix:
