@@ -1,35 +1,92 @@
-"""Provides atomic file writes: a reader sees the old file or the new one, never half of one."""
+"""Provides atomic file writes: a reader sees the old file or the new one, never half of one.
+
+Only a regular file (or a path where nothing is yet) is ever written: a folder,
+a FIFO or a device node is refused, never replaced (as root, ``-o /dev/null
+--force`` leaves ``/dev/null`` alone). A replaced file keeps its permission bits.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from pathlib import Path
+
+NAME_MAX = 255
+"""Bytes in one file name on the usual file systems."""
+
+_TEMP_EXTRA = len(".") + 8 + len(".tmp")
+"""What the temporary file's name adds to the target's (dot, random part, suffix)."""
 
 
 class WriteError(OSError):
     """A write that could not be done; the message is one line for the user."""
 
 
-def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
+def clip_name(name: str, max_bytes: int) -> str:
+    """``name`` cut to at most ``max_bytes`` UTF-8 bytes, never inside a character."""
+    return name.encode("utf-8", "surrogateescape")[:max_bytes].decode("utf-8", "ignore")
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _existing_mode(path: Path) -> int | None:
+    """The permission bits of the regular file at ``path``; None if nothing is there.
+
+    WriteError for anything else that is there (folder, FIFO, device, socket).
+    """
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        return None  # nothing there (or a dangling link, which the rename replaces)
+    except OSError as exc:
+        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise WriteError(f"cannot write {path}: it is {_kind(info.st_mode)}, not a file")
+    return stat.S_IMODE(info.st_mode)
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes, overwrite: bool = True) -> None:
     """Write ``data`` to ``path`` via a temporary file in the same folder and a rename.
 
     With ``overwrite=False`` an existing file is never replaced (checked at the
-    moment of the rename, so two writers cannot both win).
+    moment of the rename, so two writers cannot both win). A path ending in a
+    slash names a folder and is refused; so is anything there but a regular file.
     """
+    text = os.fspath(path)
+    if text.endswith("/") or text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)):
+        raise WriteError(f"cannot write {text}: it names a folder; give a file name")
+    path = Path(text)
+    mode = _existing_mode(path)
+    if mode is not None and not overwrite:
+        raise WriteError(f"{path} exists; use --force to replace it")
     folder = path.parent
+    prefix = clip_name(f".{path.name}", NAME_MAX - _TEMP_EXTRA) + "."
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as exc:
         raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
+            if mode is not None:
+                os.fchmod(handle.fileno(), mode)  # the replaced file's permissions
             os.fsync(handle.fileno())
         if overwrite:
+            _existing_mode(path)  # still a regular file or nothing: check again at the rename
             os.replace(tmp, path)
         else:
             try:
@@ -38,7 +95,7 @@ def write_atomic(path: Path, data: bytes, overwrite: bool = True) -> None:
                 raise WriteError(f"{path} exists; use --force to replace it") from None
             except OSError:
                 # No hard links on this file system: check, then rename.
-                if path.exists():
+                if os.path.lexists(path):
                     raise WriteError(f"{path} exists; use --force to replace it") from None
                 os.replace(tmp, path)
                 return

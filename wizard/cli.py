@@ -140,7 +140,7 @@ def _emit(text: str, output: str | None, force: bool) -> None:
     from wizard.atomic import WriteError, write_atomic
 
     try:
-        write_atomic(Path(output), text.encode("utf-8"), overwrite=force)
+        write_atomic(output, text.encode("utf-8"), overwrite=force)
     except WriteError as exc:
         raise UsageError(str(exc)) from None
     _err(f"wrote {output}")

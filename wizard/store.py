@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import time
 from dataclasses import dataclass
@@ -69,7 +70,7 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
         "pack": case.pack.id,
         "pack_version": case.pack.version,
         "pack_sha256": case.pack.sha256,
-        "pack_path": case.pack.path,
+        "pack_path": os.path.abspath(case.pack.path) if case.pack.path else "",
         "status": "decided" if isinstance(node, Outcome) else "in-progress",
         "diagnosis": node.diagnosis if isinstance(node, Outcome) else "",
         "at": node.id,

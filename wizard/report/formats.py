@@ -21,6 +21,19 @@ FORMATS: dict[str, str] = {
 
 EXTENSIONS = {"json": ".json", "markdown": ".md", "html": ".html", "text": ".txt"}
 
+MAX_STEM_CHARS = 60
+MAX_STEM_BYTES = 120
+"""Characters and bytes of a case reference kept in a default export name (a file name
+is limited to 255 bytes, and the temporary file of an atomic write adds a few)."""
+
+
+def export_name(reference: str, fmt: str) -> str:
+    """A file name for an export of the case ``reference``: letters, digits, ``-_.`` only
+    (anything else becomes ``_``), cut on a character boundary to ``MAX_STEM_BYTES``."""
+    safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in reference[:MAX_STEM_CHARS])
+    stem = safe.encode("utf-8")[:MAX_STEM_BYTES].decode("utf-8", "ignore").lstrip(".") or "case"
+    return stem + EXTENSIONS[fmt]
+
 
 def canonical(name: str) -> str:
     """The canonical format for ``name``; ValueError listing the choices otherwise."""

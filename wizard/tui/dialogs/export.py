@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from textual import on
@@ -14,7 +15,7 @@ from textual.widgets import Button, Input, Label, RadioButton, RadioSet, Static
 from wizard.atomic import WriteError, write_atomic
 from wizard.engine.case import Case
 from wizard.paths import exports_dir
-from wizard.report.formats import EXTENSIONS, render
+from wizard.report.formats import export_name, render
 from wizard.report.summary import summarize
 from wizard.tui.safe import plain
 
@@ -33,8 +34,7 @@ class ExportDialog(ModalScreen[Path | None]):
 
     def default_path(self) -> Path:
         stem = self.case.header.reference or f"case-{self.case.id}"
-        safe = "".join(ch if ch.isalnum() or ch in "-_." else "_" for ch in stem)[:60]
-        return exports_dir() / f"{safe}{EXTENSIONS[self.fmt]}"
+        return exports_dir() / export_name(stem, self.fmt)
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog", id="export-dialog"):
@@ -83,7 +83,7 @@ class ExportDialog(ModalScreen[Path | None]):
         raw = self.query_one("#export-path", Input).value.strip()
         if not raw:
             return self._error("Give a file path.")
-        path = Path(raw).expanduser()
+        path = os.path.expanduser(raw)  # a str: a trailing "/" still names a folder
         try:
             write_atomic(path, self._text().encode("utf-8"), overwrite=overwrite)
         except WriteError as exc:
@@ -98,7 +98,7 @@ class ExportDialog(ModalScreen[Path | None]):
                 return None
             return self._error(str(exc))
         self.notify(f"Saved {path}")
-        self.dismiss(path)
+        self.dismiss(Path(path))
         return None
 
     def action_copy(self) -> None:
