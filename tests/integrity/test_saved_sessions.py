@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tests.conftest import PACK_FILE
@@ -247,12 +247,15 @@ def test_any_damaged_session_is_skipped_refused_or_loaded(
     for item in skipped:
         assert "\n" not in item.reason
     if not infos:
+        event("skipped")
         return
     try:
         case = load_case(pack, infos[0].id, folder)
     except SessionError as exc:
         assert "\n" not in str(exc)
+        event("refused")
         return
+    event("loaded")
     summary = summarize(case)
     for fmt in ("json", "markdown", "html", "text"):
         assert render(summary, fmt)
