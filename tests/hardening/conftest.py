@@ -1,6 +1,6 @@
 """Hypothesis profiles for the hardening fuzzers.
 
-``HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/hardening -k fuzz`` runs the
+``HYPOTHESIS_PROFILE=long .venv/bin/pytest tests/hardening tests/integrity -k fuzz`` runs the
 fuzzers with many more examples (minutes, not seconds); the default profile
 keeps the whole folder well under a minute.
 """

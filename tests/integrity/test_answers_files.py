@@ -157,7 +157,7 @@ def _yaml(value: object, indent: int = 0) -> str:
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(doc=_answers, anchor=st.booleans(), raw=st.binary(max_size=40))
-def test_any_answers_file_is_read_or_refused_in_one_line(
+def test_fuzz_any_answers_file_is_read_or_refused_in_one_line(
     pack: Pack, tmp_path: Path, doc: dict[str, object], anchor: bool, raw: bytes
 ) -> None:
     path = tmp_path / "answers.yaml"

@@ -232,7 +232,7 @@ def good_session(pack: Pack, tmp_path_factory: pytest.TempPathFactory) -> dict[s
 
 @settings(suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_any_damaged_session_is_skipped_refused_or_loaded(
+def test_fuzz_any_damaged_session_is_skipped_refused_or_loaded(
     pack: Pack, tmp_path: Path, good_session: dict[str, Any], data: st.DataObject
 ) -> None:
     damaged = data.draw(_damaged(good_session))
