@@ -348,6 +348,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from wizard.atomic import WriteError
     from wizard.engine.session import SessionError
     from wizard.kb.problems import PackError
+    from wizard.safeio import ReadError
 
     parser = build_parser()
     try:
@@ -359,7 +360,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         _err(f"kbwizard: error: {exc}")
         return exit_codes.BAD_INPUT
-    except (PackError, SessionError, WriteError) as exc:
+    except (PackError, SessionError, WriteError, ReadError) as exc:
         _err("kbwizard: error: " + " ".join(str(exc).split()))
         return exit_codes.BAD_INPUT
     except KeyboardInterrupt:
