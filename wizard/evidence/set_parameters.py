@@ -24,7 +24,7 @@ _INCLUDE = re.compile(r"NCP INCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
 _EXCLUDE = re.compile(r"NCP EXCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
 _NAME_ONLY = re.compile(r"NCP (?:IN|EX)CLUDE IP ADDRESS(?:ES)?")
 _NCP_ADDRESSES = re.compile(r"(?:[A-Z0-9_.-]+: ?)?NCP ADDRESSES")
-_SPACING = re.compile(r"[ \t]*=[ \t]*")
+_SPACING = re.compile(r"(?<![ \t])[ \t]*=[ \t]*")  # linear, as in load_script
 _PROMPT = re.compile(r"[A-Z0-9_.-]+:")
 _SETTING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _/().,'+-]*")
 _COMMAND_WORDS = frozenset(
@@ -57,11 +57,11 @@ class _Include:
 class _Reader:
     def __init__(self) -> None:
         self.includes: list[_Include] = []
-        self.excludes: list[str] = []
+        self.excludes: dict[str, None] = {}  # distinct, in order
         self.exclude_lines: list[int] = []
         self.binds: list[tuple[int, str, str]] = []
         self.skipped_binds: list[tuple[int, str]] = []
-        self.ncp_addresses: list[str] = []
+        self.ncp_addresses: dict[str, None] = {}  # distinct, in order
         self.ncp_addresses_line: int | None = None
         self.in_ncp_addresses = False
         self.in_setting = False
@@ -102,7 +102,7 @@ class _Reader:
         if self.in_ncp_addresses:
             addresses = find_ipv4s(upper)
             if addresses:
-                self.ncp_addresses.extend(a for a in addresses if a not in self.ncp_addresses)
+                self.ncp_addresses.update(dict.fromkeys(addresses))
                 self.recognised += 1
                 return
             self.in_ncp_addresses = False
@@ -121,9 +121,7 @@ class _Reader:
         if exclude is not None:
             addresses = find_ipv4s(exclude.group(1))
             self.exclude_lines.append(number)
-            for address in addresses:
-                if address not in self.excludes:
-                    self.excludes.append(address)
+            self.excludes.update(dict.fromkeys(addresses))
             return True
         # "set NCP Include IP Address" typed without a value just displays it.
         return _NAME_ONLY.search(upper) is not None
@@ -194,8 +192,12 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
     """Read SET output / AUTOEXEC.NCF lines: NCP Include IP Address, exclusions, primary IP."""
     decoded = decode(data)
     reader = _Reader()
-    for source in decoded.lines:
-        reader.line(source.number, source.text)
+    previous = 0
+    for number, text in decoded.numbered():
+        if number != previous + 1:  # empty lines came between: they end a block
+            reader.in_ncp_addresses = reader.in_setting = False
+        reader.line(number, text)
+        previous = number
     findings: list[Finding] = []
     remarks = list(reader.remarks)
     include: str | None = None
