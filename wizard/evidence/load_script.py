@@ -18,6 +18,7 @@ from .model import EvidenceReport, Finding, Remark, SiteContext
 from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
 
 KIND = "load-script"
+_SETTLED_LINES = 65_536
 
 # Never starts inside a run of blanks: a run not followed by "=" is then scanned once, not
 # once from each of its characters (quadratic on a line of blanks).
@@ -102,6 +103,15 @@ class _Reader:
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.commands = 0
+
+    def state(self) -> tuple[int, ...]:
+        """Changes whenever a line records anything but a command or unrecognised text."""
+        return (
+            len(self.virtual_ips), len(self.virtual_servers), len(self.server_lines),
+            len(self.ip_lines), len(self.pools), len(self.volumes), len(self.bind_lines),
+            len(self.secondary_lines), len(self.unbind_lines), len(self.del_secondary_lines),
+            len(self.remarks),
+        )  # fmt: skip
 
     def ip(self, value: str, number: int) -> None:
         if value not in self.ip_lines:
@@ -207,8 +217,23 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
     """Read a cluster load (or unload) script: vip_method, virtual IPs, virtual servers."""
     decoded = decode(data)
     reader = _Reader()
+    # What a line that changed nothing else did (0 nothing, 1 a command, 2 unrecognised), by
+    # its text: a repeated line costs one lookup. Bounded in size.
+    settled: dict[str, int] = {}
     for number, text in decoded.numbered():  # an empty line says nothing
-        reader.line(number, text)
+        outcome = settled.get(text)
+        if outcome is None:
+            before = reader.state()
+            commands, unrecognised = reader.commands, len(reader.unrecognised)
+            reader.line(number, text)
+            if len(settled) < _SETTLED_LINES and reader.state() == before:
+                settled[text] = (reader.commands - commands) + 2 * (
+                    len(reader.unrecognised) - unrecognised
+                )
+        elif outcome == 1:
+            reader.commands += 1
+        elif outcome == 2:
+            reader.unrecognised.append((number, text))
     findings: list[Finding] = []
     remarks = list(reader.remarks)
     bind, secondary = reader.bind_lines, reader.secondary_lines

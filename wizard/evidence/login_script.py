@@ -203,6 +203,7 @@ _Part = tuple[str, str, str, str, str, tuple[str, ...], str, str, int | None]
 """A RawMapping without its line, condition and block path (see ``_Scanner.remember``)."""
 _KnownMap = tuple[str, tuple[_Part, ...], tuple[tuple[Literal["info", "warning"], str], ...]]
 _CACHED_PARTS = 65_536
+_SETTLED_LINES = 65_536
 
 
 @dataclass
@@ -226,6 +227,7 @@ class _Scanner:
         self.commands = 0
         self.overflow = 0
         self.cached: tuple[str | None, BlockPath] | None = None
+        self.branches = 0  # ELSE lines seen (each changes the block path)
         self.map_cache: dict[str, _KnownMap] = {}
         self.cached_parts = 0
 
@@ -293,10 +295,17 @@ class _Scanner:
         unrecognised = self.unrecognised.append
         keep = self.lines.append if keep_lines else None
         commands = 0
+        # Kinds of lines that changed nothing (comments, commands, labels, unrecognised
+        # text), by their text: a repeat costs one lookup. Bounded in size.
+        settled: dict[str, str] = {}
         for number, text in decoded.numbered():  # empty lines are blank: skipped
-            if len(text) > MAX_PATTERN_LINE:
+            kind = settled.get(text)
+            if kind is not None:
+                pass
+            elif len(text) > MAX_PATTERN_LINE:
                 kind = self.too_long(number)
             else:
+                before = self.state()
                 stripped = text.strip()
                 decoration = False
                 if stripped and stripped[0] in _PASTE_MARKS:
@@ -308,6 +317,8 @@ class _Scanner:
                     kind = statement(number, stripped, None)
                 else:
                     kind = "blank"
+                if kind != "map" and len(settled) < _SETTLED_LINES and self.state() == before:
+                    settled[text] = kind
             if kind == "unrecognised":
                 unrecognised((number, text))
             elif kind != "comment" and kind != "blank":
@@ -328,6 +339,13 @@ class _Scanner:
             tuple(self.remarks),
             self.commands,
         )
+
+    def state(self) -> tuple[int, int, int, int, int, int]:
+        """Changes whenever a statement records or changes anything (see ``run``)."""
+        return (
+            len(self.mappings), len(self.remarks), self.next_block, len(self.stack),
+            self.overflow, self.branches,
+        )  # fmt: skip
 
     def too_long(self, number: int) -> str:
         """A line too long to match: reported as unrecognised, with a remark."""
@@ -491,6 +509,7 @@ class _Scanner:
         if not self.overflow:
             self.stack[-1].branch = 1
             self.cached = None
+            self.branches += 1
         rest = stripped[4:].strip()
         if rest and not rest.upper().startswith("ELSE"):
             # "ELSE <command>" on one line; never recurse into another ELSE (bounded depth).
@@ -726,10 +745,13 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
     return "", head, "bare-volume", ""
 
 
-def scan_login_script(decoded: DecodedText) -> ScriptScan:
-    """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge."""
+def scan_login_script(decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
+    """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge.
+
+    Without ``keep_lines`` the statement kinds (``lines``) are not kept.
+    """
     with paused_gc():
-        return _Scanner().run(decoded)
+        return _Scanner().run(decoded, keep_lines)
 
 
 def _cluster_names(context: SiteContext) -> frozenset[str]:
@@ -889,6 +911,8 @@ def _describe(mapping: Mapping) -> str:
 
 def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
     """True when a virtual mapping already ran on every route that reaches ``path``."""
+    if not path:  # top level, most mappings: only a top-level virtual mapping dominates
+        return () in virtual_paths
     return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
 
 
@@ -1064,11 +1088,11 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     classified: dict[tuple[str, str, str], Classified] = {}
     while raws:
         raw = raws.pop()
-        line, drive, target, server, volume, form, options, condition, path, letter, _, _ = raw
-        if form == "drive":
+        line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
+        if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
         else:
-            key = (form, server, volume)
+            key = (form, server, ref if form == "drive" else volume)
             classification = classified.get(key)
             if classification is None:
                 classification = classified[key] = _classify(raw, known, drives)

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from wizard.gcpause import paused_gc
+
 from .login_script import LoginScriptAnalysis, Mapping, RawMapping, scan_login_script
 from .text import SourceLine
 
@@ -36,11 +38,22 @@ class Reordering:
     changed: bool
 
 
+MAX_LINE_WARNINGS = 20
+"""At most this many warnings about single lines; the rest are counted in one more."""
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    """The warnings as shown: the first ``MAX_LINE_WARNINGS``, then how many more."""
+    if len(warnings) <= MAX_LINE_WARNINGS:
+        return warnings
+    more = len(warnings) - MAX_LINE_WARNINGS
+    return [*warnings[:MAX_LINE_WARNINGS], f"and {more} more lines like these were not moved"]
+
+
 def _unchanged(analysis: LoginScriptAnalysis, warnings: list[str]) -> Reordering:
-    lines = analysis.decoded.lines
-    text = "".join(line.text + line.ending for line in lines)
-    warnings.append(LOGIN_THROUGH_NODE_CAVEAT)
-    return Reordering(text, analysis.decoded.encode_lines(lines), "", (), tuple(warnings), False)
+    decoded = analysis.decoded
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    return Reordering(decoded.text, decoded.encode(decoded.text), "", (), tuple(shown), False)
 
 
 class _Between:
@@ -248,12 +261,19 @@ def _range(start: int, stop: int) -> str:
 
 def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
     """Produce the corrected script with node mappings after the virtual-server ones."""
+    # The bulk work builds no cycles: the collector's passes over a large script's
+    # objects would cost more than the work (as in the analyzers).
+    with paused_gc():
+        return _reorder(analysis)
+
+
+def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
-    scan = scan_login_script(analysis.decoded)
+    scan = scan_login_script(analysis.decoded, keep_lines=False)
     if len(scan.mappings) != len(analysis.mappings):
         warnings.append("the analysis does not match its script; nothing was moved")
         return _unchanged(analysis, warnings)
@@ -318,6 +338,6 @@ def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
     new_lines = _moved_lines(lines, moved, anchor)
     text = "".join(line.text + line.ending for line in new_lines)
     diff = _move_diff(lines, new_lines, moved, anchor)
-    warnings.append(LOGIN_THROUGH_NODE_CAVEAT)
-    data = analysis.decoded.encode_lines(new_lines)
-    return Reordering(text, data, diff, tuple(moved), tuple(warnings), True)
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    return Reordering(text, data, diff, tuple(moved), tuple(shown), True)

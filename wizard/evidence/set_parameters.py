@@ -19,6 +19,7 @@ from .model import EvidenceReport, Finding, Remark
 from .text import MAX_PATTERN_LINE, DecodedText, decode, find_ipv4s, is_ipv4, paste_content
 
 KIND = "set-parameters"
+_SETTLED_LINES = 65_536
 
 _INCLUDE = re.compile(r"NCP INCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
 _EXCLUDE = re.compile(r"NCP EXCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
@@ -68,6 +69,14 @@ class _Reader:
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.recognised = 0
+
+    def state(self) -> tuple[int | None, ...]:
+        """Changes whenever a line records anything but a count or unrecognised text."""
+        return (
+            len(self.includes), len(self.excludes), len(self.exclude_lines), len(self.binds),
+            len(self.skipped_binds), len(self.ncp_addresses), len(self.remarks),
+            self.ncp_addresses_line,
+        )  # fmt: skip
 
     def line(self, number: int, text: str) -> None:
         if len(text) > MAX_PATTERN_LINE:
@@ -193,11 +202,32 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
     decoded = decode(data)
     reader = _Reader()
     previous = 0
+    # What a line that changed nothing else did, by its text and the reader's mode: the
+    # recognised and unrecognised counts it added and the mode after it. A repeated line
+    # costs one lookup. Bounded in size.
+    settled: dict[tuple[str, bool, bool], tuple[int, int, bool, bool]] = {}
     for number, text in decoded.numbered():
         if number != previous + 1:  # empty lines came between: they end a block
             reader.in_ncp_addresses = reader.in_setting = False
-        reader.line(number, text)
         previous = number
+        key = (text, reader.in_ncp_addresses, reader.in_setting)
+        outcome = settled.get(key)
+        if outcome is not None:
+            recognised, unrecognised, reader.in_ncp_addresses, reader.in_setting = outcome
+            reader.recognised += recognised
+            if unrecognised:
+                reader.unrecognised.append((number, text))
+            continue
+        before = reader.state()
+        recognised, unrecognised = reader.recognised, len(reader.unrecognised)
+        reader.line(number, text)
+        if len(settled) < _SETTLED_LINES and reader.state() == before:
+            settled[key] = (
+                reader.recognised - recognised,
+                len(reader.unrecognised) - unrecognised,
+                reader.in_ncp_addresses,
+                reader.in_setting,
+            )
     findings: list[Finding] = []
     remarks = list(reader.remarks)
     include: str | None = None

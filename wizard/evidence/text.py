@@ -139,6 +139,10 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
         if start != position:
             if per_line:
                 number += (start - position) // per_line
+            elif start - position == 1 or (  # one CR or LF, or one CRLF
+                start - position == 2 and text.startswith("\r\n", position)
+            ):
+                number += 1
             else:
                 number += (
                     count("\r", position, start)
