@@ -18,8 +18,11 @@ from .model import EvidenceReport, Finding, Remark, SiteContext
 from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
 
 KIND = "load-script"
+_SETTLED_LINES = 65_536
 
-_KEY_VALUE_SPACING = re.compile(r"[ \t]*=[ \t]*")
+# Never starts inside a run of blanks: a run not followed by "=" is then scanned once, not
+# once from each of its characters (quadratic on a line of blanks).
+_KEY_VALUE_SPACING = re.compile(r"(?<![ \t])[ \t]*=[ \t]*")
 _SECONDARY = re.compile(r"(ADD|DEL|DELETE)[ \t]+SECONDARY[ \t]+IP[ \t]*ADDRESS[ \t]+(\S+)")
 _ADVERTISE = re.compile(r"(?:CLUSTER[ \t]+)?(CVSBIND|NUDP)[ \t]+(ADD|DEL|DELETE)\b(.*)")
 _POOL = re.compile(r"NSS\b.*?/POOL(DE)?ACTIVATE[ \t]*=[ \t]*([^\s/]+)")
@@ -47,11 +50,6 @@ class LoadScriptAnalysis:
     bind_lines: tuple[int, ...]
     secondary_lines: tuple[int, ...]
     decoded: DecodedText
-
-
-def _add_unique(items: list[str], value: str) -> None:
-    if value not in items:
-        items.append(value)
 
 
 def bind_address(command: str) -> tuple[str, str] | None:
@@ -92,12 +90,12 @@ class _Reader:
     """Collects facts from the script lines in one pass."""
 
     def __init__(self) -> None:
-        self.virtual_ips: list[str] = []
-        self.virtual_servers: list[str] = []
+        self.virtual_ips: dict[str, None] = {}  # distinct, in order (a set in order)
+        self.virtual_servers: dict[str, None] = {}  # distinct, in order (a set in order)
         self.server_lines: dict[str, int] = {}
         self.ip_lines: dict[str, int] = {}
-        self.pools: list[str] = []
-        self.volumes: list[str] = []
+        self.pools: dict[str, None] = {}  # distinct, in order (a set in order)
+        self.volumes: dict[str, None] = {}  # distinct, in order (a set in order)
         self.bind_lines: list[int] = []
         self.secondary_lines: list[int] = []
         self.unbind_lines: list[int] = []
@@ -106,10 +104,19 @@ class _Reader:
         self.remarks: list[Remark] = []
         self.commands = 0
 
+    def state(self) -> tuple[int, ...]:
+        """Changes whenever a line records anything but a command or unrecognised text."""
+        return (
+            len(self.virtual_ips), len(self.virtual_servers), len(self.server_lines),
+            len(self.ip_lines), len(self.pools), len(self.volumes), len(self.bind_lines),
+            len(self.secondary_lines), len(self.unbind_lines), len(self.del_secondary_lines),
+            len(self.remarks),
+        )  # fmt: skip
+
     def ip(self, value: str, number: int) -> None:
         if value not in self.ip_lines:
             self.ip_lines[value] = number
-        _add_unique(self.virtual_ips, value)
+        self.virtual_ips[value] = None
 
     def line(self, number: int, text: str) -> None:
         if len(text) > MAX_PATTERN_LINE:
@@ -159,7 +166,7 @@ class _Reader:
                     name = args[0]
                     if name not in self.server_lines:
                         self.server_lines[name] = number
-                    _add_unique(self.virtual_servers, name)
+                    self.virtual_servers[name] = None
                 if len(args) > 1 and is_ipv4(args[1]):
                     self.ip(args[1], number)
             return True
@@ -168,12 +175,12 @@ class _Reader:
         pool = _POOL.match(upper)
         if pool is not None:
             if pool.group(1) is None:
-                _add_unique(self.pools, pool.group(2))
+                self.pools[pool.group(2)] = None
             return True
         mount = _MOUNT.match(upper)
         if mount is not None:
             if mount.group(1) != "ALL":
-                _add_unique(self.volumes, mount.group(1))
+                self.volumes[mount.group(1)] = None
             return True
         word = _WORD.match(upper)
         return word is not None and word.group() in _KNOWN_COMMANDS
@@ -210,8 +217,23 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
     """Read a cluster load (or unload) script: vip_method, virtual IPs, virtual servers."""
     decoded = decode(data)
     reader = _Reader()
-    for source in decoded.lines:
-        reader.line(source.number, source.text)
+    # What a line that changed nothing else did (0 nothing, 1 a command, 2 unrecognised), by
+    # its text: a repeated line costs one lookup. Bounded in size.
+    settled: dict[str, int] = {}
+    for number, text in decoded.numbered():  # an empty line says nothing
+        outcome = settled.get(text)
+        if outcome is None:
+            before = reader.state()
+            commands, unrecognised = reader.commands, len(reader.unrecognised)
+            reader.line(number, text)
+            if len(settled) < _SETTLED_LINES and reader.state() == before:
+                settled[text] = (reader.commands - commands) + 2 * (
+                    len(reader.unrecognised) - unrecognised
+                )
+        elif outcome == 1:
+            reader.commands += 1
+        elif outcome == 2:
+            reader.unrecognised.append((number, text))
     findings: list[Finding] = []
     remarks = list(reader.remarks)
     bind, secondary = reader.bind_lines, reader.secondary_lines
@@ -231,7 +253,7 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
                 "vip_method",
                 "bind",
                 bind[0],
-                f"line {bind[0]} assigns {reader.virtual_ips[0] if reader.virtual_ips else 'an IP'}"
+                f"line {bind[0]} assigns {next(iter(reader.virtual_ips), 'an IP')}"
                 " with BIND IP … ADDRESS=, a real binding that NCP registers",
             )
         )
@@ -300,7 +322,7 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
                 ),
             )
         )
-    if reader.commands == 0 and decoded.lines:
+    if reader.commands == 0 and decoded.body:
         remarks.append(Remark(None, "info", "no cluster load-script commands found"))
     report = EvidenceReport(
         KIND, tuple(findings), tuple(reader.unrecognised), tuple(remarks), decoded.encoding
@@ -317,17 +339,31 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
     )
 
 
-def _cluster_of(server: str, pools: tuple[str, ...]) -> str | None:
-    """The <CLUSTER> part of a <CLUSTER>_<POOL>_SERVER name, preferring known pool names."""
-    for pool in pools:
-        suffix = f"_{pool}_SERVER"
-        if server.endswith(suffix) and len(server) > len(suffix):
-            return server[: -len(suffix)]
+def _cluster_of(server: str, pools: dict[str, int]) -> str | None:
+    """The <CLUSTER> part of a <CLUSTER>_<POOL>_SERVER name, preferring known pool names.
+
+    ``pools`` maps each pool name to its position in the script: the earliest known pool
+    that ends the name wins. Looks only at the name's own underscores, never at every pool.
+    """
     if not server.endswith("_SERVER"):
         return None
     stem = server[: -len("_SERVER")]
+    best: tuple[int, str] | None = None
+    index = stem.find("_", 1)  # a cluster part of at least one character
+    while index >= 0:
+        rank = pools.get(stem[index + 1 :])
+        if rank is not None and (best is None or rank < best[0]):
+            best = rank, stem[:index]
+        index = stem.find("_", index + 1)
+    if best is not None:
+        return best[1]
     cluster, underscore, pool = stem.rpartition("_")
     return cluster if underscore and cluster and pool else None
+
+
+MAX_VOLUME_OBJECTS = 100_000
+"""At most this many <CLUSTER>_<VOLUME> names are derived (clusters times volumes grows
+as a product; a real load script names one cluster and a few volumes)."""
 
 
 def context_from(load: LoadScriptAnalysis) -> SiteContext:
@@ -337,11 +373,17 @@ def context_from(load: LoadScriptAnalysis) -> SiteContext:
     is named ``<CLUSTER>_<POOL>_SERVER`` (NCS's own naming); the volume-to-resource
     link through ``mount`` is evidence, not a guess.
     """
-    objects: set[str] = set()
+    pools = {pool: rank for rank, pool in reversed(list(enumerate(load.pools)))}
+    clusters: dict[str, None] = {}
     for server in load.virtual_servers:
-        cluster = _cluster_of(server, load.pools)
+        cluster = _cluster_of(server, pools)
         if cluster:
-            objects.update(f"{cluster}_{volume}" for volume in load.volumes)
+            clusters[cluster] = None
+    objects: set[str] = set()
+    for cluster in clusters:
+        if len(objects) >= MAX_VOLUME_OBJECTS:
+            break
+        objects.update(f"{cluster}_{volume}" for volume in load.volumes[:MAX_VOLUME_OBJECTS])
     return SiteContext(
         virtual_servers=frozenset(load.virtual_servers),
         virtual_ips=frozenset(load.virtual_ips),

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from wizard.gcpause import paused_gc
 
@@ -40,7 +40,9 @@ _SERVER_VOLUME = re.compile(r"([^\\/]*)[\\/]([^\\/]*)")
 # between the words and a target of printable ASCII without blank, '"' or ";" (so one MAP
 # part). On such a line every step of the general path is a no-op or gives what the groups
 # say, and the commonest target forms are split here too. Classes made of ASCII ranges
-# only keep the regex fast (sre tests them with a bitmap).
+# only keep the regex fast (sre tests them with a bitmap). Linear: no two quantified parts
+# that follow each other can match the same character (a "." ends <volume> before the dot
+# of a volume object; ":" ends every name), so a failed line is never re-split two ways.
 _PLAIN = r"!#-:<-~"  # printable ASCII except blank, '"' and ";"
 _NAME = r"!#-.0-9<-\[\]-~"  # the same except "/", ":" and "\" as well
 _VOLUME = r"!#-\-0-9<-\[\]-~"  # the same except "." as well
@@ -49,7 +51,7 @@ _SIMPLE_MAP = re.compile(
     rf"(?P<drive>[A-Za-z]|[Ss][0-9]{{1,2}}):=[ \t]*(?P<target>"
     rf"(?P<server>[{_NAME}]+)[\\/](?P<volume>[{_NAME}]*):[{_PLAIN}]*"  # <server>/<volume>:path
     rf"|(?P<bare>[{_VOLUME}]{{2,}}):[{_PLAIN}]*"  # <volume>:path, two or more characters
-    rf"|(?P<object>[{_NAME}]*\.[{_NAME}]*):[{_PLAIN}]*"  # <.volume.object>:path
+    rf"|(?P<object>[{_VOLUME}]*\.[{_NAME}]*):[{_PLAIN}]*"  # <.volume.object>:path
     rf"|(?:\\\\|//)(?P<unc>[{_NAME}]+)(?:[\\/](?P<share>[{_NAME}]*)(?:[\\/][{_PLAIN}]*)?)?"
     rf"|[{_PLAIN}]+)"  # any other target, for parse_target
 )
@@ -88,6 +90,7 @@ _PASS_COMMANDS = frozenset(
 _MAP_SETTINGS = frozenset({"DISPLAY", "ERRORS"})
 _MAX_NESTING = 32
 _MAX_CONDITION = 200
+_MAX_PART_REMARKS = 3
 _NO_CONTEXT = SiteContext()
 
 
@@ -173,7 +176,7 @@ class RawMapping(NamedTuple):
 
 @dataclass(frozen=True)
 class LineInfo:
-    """What one source line is, structurally.
+    """What one non-empty source line is, structurally (empty lines are blank: not listed).
 
     ``kind`` is one of blank, comment, map, attach, if, else, end, command,
     label, unrecognised; ``path`` is the IF-block nesting the line sits in
@@ -194,6 +197,13 @@ class ScriptScan:
     unrecognised: tuple[tuple[int, str], ...]
     remarks: tuple[Remark, ...]
     commands: int
+
+
+_Part = tuple[str, str, str, str, str, tuple[str, ...], str, str, int | None]
+"""A RawMapping without its line, condition and block path (see ``_Scanner.remember``)."""
+_KnownMap = tuple[str, tuple[_Part, ...], tuple[tuple[Literal["info", "warning"], str], ...]]
+_CACHED_PARTS = 65_536
+_SETTLED_LINES = 65_536
 
 
 @dataclass
@@ -217,6 +227,9 @@ class _Scanner:
         self.commands = 0
         self.overflow = 0
         self.cached: tuple[str | None, BlockPath] | None = None
+        self.branches = 0  # ELSE lines seen (each changes the block path)
+        self.map_cache: dict[str, _KnownMap] = {}
+        self.cached_parts = 0
 
     def where(self, single: _Block | None = None) -> tuple[str | None, BlockPath]:
         """(condition, block path) of a statement; ``single`` is its one-line IF, if any.
@@ -268,20 +281,31 @@ class _Scanner:
         else:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
 
-    def run(self, decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
-        """Scan every line; without ``keep_lines`` the result's ``lines`` is left empty."""
+    def run(
+        self, decoded: DecodedText, keep_lines: bool = True, keep_mappings: bool = True
+    ) -> ScriptScan:
+        """Scan every non-empty line; without ``keep_lines`` the result's ``lines`` is empty.
+
+        Without ``keep_mappings`` the result's ``mappings`` is empty and the caller takes
+        them from ``self.mappings`` (and may free each one as it is used).
+        """
         # The per-line steps are written out here, with names bound once, rather than in
         # a method per line: large scripts have hundreds of thousands of lines.
         statement = self.statement
         unrecognised = self.unrecognised.append
         keep = self.lines.append if keep_lines else None
         commands = 0
-        for source in decoded.lines:
-            number = source.number
-            text = source.text
-            if len(text) > MAX_PATTERN_LINE:
+        # Kinds of lines that changed nothing (comments, commands, labels, unrecognised
+        # text), by their text: a repeat costs one lookup. Bounded in size.
+        settled: dict[str, str] = {}
+        for number, text in decoded.numbered():  # empty lines are blank: skipped
+            kind = settled.get(text)
+            if kind is not None:
+                pass
+            elif len(text) > MAX_PATTERN_LINE:
                 kind = self.too_long(number)
             else:
+                before = self.state()
                 stripped = text.strip()
                 decoration = False
                 if stripped and stripped[0] in _PASTE_MARKS:
@@ -293,6 +317,8 @@ class _Scanner:
                     kind = statement(number, stripped, None)
                 else:
                     kind = "blank"
+                if kind != "map" and len(settled) < _SETTLED_LINES and self.state() == before:
+                    settled[text] = kind
             if kind == "unrecognised":
                 unrecognised((number, text))
             elif kind != "comment" and kind != "blank":
@@ -308,11 +334,18 @@ class _Scanner:
             )
         return ScriptScan(
             tuple(self.lines),
-            tuple(self.mappings),
+            tuple(self.mappings) if keep_mappings else (),
             tuple(self.unrecognised),
             tuple(self.remarks),
             self.commands,
         )
+
+    def state(self) -> tuple[int, int, int, int, int, int]:
+        """Changes whenever a statement records or changes anything (see ``run``)."""
+        return (
+            len(self.mappings), len(self.remarks), self.next_block, len(self.stack),
+            self.overflow, self.branches,
+        )  # fmt: skip
 
     def too_long(self, number: int) -> str:
         """A line too long to match: reported as unrecognised, with a remark."""
@@ -328,10 +361,17 @@ class _Scanner:
         if first in "#@":
             return "command"
         if first in "Mm":
+            known = self.map_cache.get(stripped)
+            if known is not None:
+                return self.replay(number, known, single)
+            mappings, remarks = len(self.mappings), len(self.remarks)
             if self.simple_map(number, stripped, single):
+                self.remember(stripped, "map", number, mappings, remarks)
                 return "map"
             if _MAP_WORD.match(stripped):  # the checks below would come to the same
-                return self.map_statement(number, stripped[3:], single)
+                kind = self.map_statement(number, stripped[3:], single)
+                self.remember(stripped, kind, number, mappings, remarks)
+                return kind
         upper = stripped.upper()
         word_match = _WORD.match(upper)
         if word_match is None:  # no word, or one run into more text: at most a label
@@ -357,6 +397,43 @@ class _Scanner:
         if word in _PASS_COMMANDS:
             return "command"
         return "unrecognised"
+
+    def remember(self, stripped: str, kind: str, number: int, mappings: int, remarks: int) -> None:
+        """Keep what a MAP statement made, but for its line and block, to replay on a repeat.
+
+        Scripts repeat the same MAP lines; so do hostile ones, by the million. A repeat
+        costs one lookup instead of the parse. Bounded: at most ``_CACHED_PARTS``
+        mappings are kept in all.
+        """
+        made = self.mappings[mappings:]
+        if self.cached_parts + len(made) > _CACHED_PARTS:
+            return
+        prefix = f"line {number}: "
+        said: list[tuple[Literal["info", "warning"], str]] = []
+        for remark in self.remarks[remarks:]:
+            if not remark.text.startswith(prefix):
+                return
+            said.append((remark.level, remark.text[len(prefix) :]))
+        parts = tuple((*raw[1:7], *raw[9:]) for raw in made)
+        self.map_cache[stripped] = (kind, parts, tuple(said))
+        self.cached_parts += len(made) + 1
+
+    def replay(self, number: int, known: _KnownMap, single: _Block | None) -> str:
+        """Record a repeated MAP statement as ``remember`` kept it, on this line and block."""
+        kind, parts, said = known
+        if parts:
+            condition, path = self.where(single)
+            append = self.mappings.append
+            for drive, target, server, volume, form, options, letter, ref, search in parts:
+                append(
+                    RawMapping(
+                        number, drive, target, server, volume, form, options, condition, path,
+                        letter, ref, search,
+                    )
+                )  # fmt: skip
+        for level, text in said:
+            self.remarks.append(Remark(number, level, f"line {number}: {text}"))
+        return kind
 
     def simple_map(self, number: int, stripped: str, single: _Block | None) -> bool:
         """Record ``MAP [option] <drive>:=<target>``, most of a script, with one regex.
@@ -432,6 +509,7 @@ class _Scanner:
         if not self.overflow:
             self.stack[-1].branch = 1
             self.cached = None
+            self.branches += 1
         rest = stripped[4:].strip()
         if rest and not rest.upper().startswith("ELSE"):
             # "ELSE <command>" on one line; never recurse into another ELSE (bounded depth).
@@ -475,9 +553,18 @@ class _Scanner:
             else:
                 parsed += 1
         if failed and parsed:
-            for part in failed:
+            for part in failed[:_MAX_PART_REMARKS]:
                 self.remarks.append(
                     Remark(number, "warning", f"line {number}: MAP part {part!r} not understood")
+                )
+            if len(failed) > _MAX_PART_REMARKS:  # one remark for the rest, not one each
+                self.remarks.append(
+                    Remark(
+                        number,
+                        "warning",
+                        f"line {number}: {len(failed) - _MAX_PART_REMARKS} more MAP parts "
+                        "not understood",
+                    )
                 )
         return "map" if parsed else "unrecognised"
 
@@ -658,10 +745,13 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
     return "", head, "bare-volume", ""
 
 
-def scan_login_script(decoded: DecodedText) -> ScriptScan:
-    """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge."""
+def scan_login_script(decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
+    """Structural pass: statement kinds, IF nesting and raw mappings, no site knowledge.
+
+    Without ``keep_lines`` the statement kinds (``lines``) are not kept.
+    """
     with paused_gc():
-        return _Scanner().run(decoded)
+        return _Scanner().run(decoded, keep_lines)
 
 
 def _cluster_names(context: SiteContext) -> frozenset[str]:
@@ -821,6 +911,8 @@ def _describe(mapping: Mapping) -> str:
 
 def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
     """True when a virtual mapping already ran on every route that reaches ``path``."""
+    if not path:  # top level, most mappings: only a top-level virtual mapping dominates
+        return () in virtual_paths
     return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
 
 
@@ -979,7 +1071,12 @@ def analyze_login_script(
 
 def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     decoded = decode(data)
-    scan = _Scanner().run(decoded, keep_lines=False)  # the per-line kinds are not needed here
+    scanner = _Scanner()
+    # The per-line kinds are not needed here, and each raw mapping is dropped once used (a
+    # hostile script has a million): the raw and the classified list never both peak.
+    scan = scanner.run(decoded, keep_lines=False, keep_mappings=False)
+    raws = scanner.mappings
+    raws.reverse()
     known = _known(context)
     drives: dict[str, tuple[Role, str, bool, int]] = {}
     mappings: list[Mapping] = []
@@ -989,12 +1086,13 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     # Only a drive copy depends on what came before; any other role follows from the form,
     # server and volume, which a script repeats line after line, so each is worked out once.
     classified: dict[tuple[str, str, str], Classified] = {}
-    for raw in scan.mappings:
-        line, drive, target, server, volume, form, options, condition, path, letter, _, _ = raw
-        if form == "drive":
+    while raws:
+        raw = raws.pop()
+        line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
+        if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
         else:
-            key = (form, server, volume)
+            key = (form, server, ref if form == "drive" else volume)
             classification = classified.get(key)
             if classification is None:
                 classification = classified[key] = _classify(raw, known, drives)

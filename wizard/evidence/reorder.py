@@ -10,8 +10,10 @@ does, it leaves the line alone and says what to change by hand.
 
 from __future__ import annotations
 
-import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass
+
+from wizard.gcpause import paused_gc
 
 from .login_script import LoginScriptAnalysis, Mapping, RawMapping, scan_login_script
 from .text import SourceLine
@@ -36,37 +38,67 @@ class Reordering:
     changed: bool
 
 
+MAX_LINE_WARNINGS = 20
+"""At most this many warnings about single lines; the rest are counted in one more."""
+
+
+def _capped(warnings: list[str]) -> list[str]:
+    """The warnings as shown: the first ``MAX_LINE_WARNINGS``, then how many more."""
+    if len(warnings) <= MAX_LINE_WARNINGS:
+        return warnings
+    more = len(warnings) - MAX_LINE_WARNINGS
+    return [*warnings[:MAX_LINE_WARNINGS], f"and {more} more lines like these were not moved"]
+
+
 def _unchanged(analysis: LoginScriptAnalysis, warnings: list[str]) -> Reordering:
-    lines = analysis.decoded.lines
-    text = "".join(line.text + line.ending for line in lines)
-    warnings.append(LOGIN_THROUGH_NODE_CAVEAT)
-    return Reordering(text, analysis.decoded.encode_lines(lines), "", (), tuple(warnings), False)
+    decoded = analysis.decoded
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    return Reordering(decoded.text, decoded.encode(decoded.text), "", (), tuple(shown), False)
 
 
-def _letters_between(
-    raws: list[RawMapping], start: int, end: int, excluded: set[int]
-) -> tuple[set[str], set[str], list[RawMapping]]:
-    """Drive letters mapped/removed and referenced, and search mappings, on lines (start, end]."""
-    mapped: set[str] = set()
-    referenced: set[str] = set()
-    search: list[RawMapping] = []
-    for raw in raws:
-        if raw.line <= start or raw.line > end or raw.line in excluded:
-            continue
+class _Between:
+    """What the lines after a candidate, up to the anchor, do with drive letters.
+
+    Filled from the anchor downwards, one line at a time, so each candidate is checked
+    against what lies between it and the anchor without walking those lines again.
+    """
+
+    def __init__(self) -> None:
+        self.mapped: set[str] = set()
+        self.referenced: set[str] = set()
+        # The earliest search mappings so far, each with its place in the script.
+        self.first_search: tuple[int, RawMapping] | None = None
+        self.first_ins: tuple[int, RawMapping] | None = None
+        self.first_by_number: dict[int, tuple[int, RawMapping]] = {}  # search number -> earliest
+
+    def add(self, place: int, raw: RawMapping) -> None:
+        """Take in one mapping; mappings arrive in reverse script order."""
         if raw.letter:
-            mapped.add(raw.letter)
+            self.mapped.add(raw.letter)
         if raw.ref_letter:
-            referenced.add(raw.ref_letter)
+            self.referenced.add(raw.ref_letter)
         if raw.search is not None or "INS" in raw.options:
-            search.append(raw)
-    return mapped, referenced, search
+            self.first_search = place, raw
+            if "INS" in raw.options:
+                self.first_ins = place, raw
+            if raw.search is not None:
+                self.first_by_number[raw.search] = place, raw
+
+    def dependent(self, raw: RawMapping) -> RawMapping | None:
+        """The earliest search mapping that assumes ``raw``'s search drive exists."""
+        if "INS" in raw.options:
+            return self.first_search[1] if self.first_search is not None else None
+        found = [self.first_ins] if self.first_ins is not None else []
+        if raw.search is not None:
+            found.extend(
+                other for number, other in self.first_by_number.items() if number > raw.search
+            )
+        return min(found, key=lambda item: item[0])[1] if found else None
 
 
-def _blocker(
-    line: int, own: list[RawMapping], raws: list[RawMapping], anchor: int, moving: set[int]
-) -> str | None:
+def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -> str | None:
     """Why moving ``line`` past ``anchor`` would change the script's meaning, if it would."""
-    mapped, referenced, search = _letters_between(raws, line, anchor, moving)
+    mapped, referenced = between.mapped, between.referenced
     for raw in own:
         if raw.letter and raw.letter in mapped:
             return (
@@ -84,19 +116,8 @@ def _blocker(
                 f"(MAP x:={raw.letter}:) before line {anchor}"
             )
         if (raw.search is not None and raw.search < 16) or "INS" in raw.options:
-            dependent = [
-                other
-                for other in search
-                if "INS" in raw.options
-                or "INS" in other.options
-                or (
-                    other.search is not None
-                    and raw.search is not None
-                    and other.search > raw.search
-                )
-            ]
-            if dependent:
-                other = dependent[0]
+            other = between.dependent(raw)
+            if other is not None:
                 return (
                     f"line {line} maps search drive {raw.drive} and line {other.line} maps "
                     f"{other.drive}, which assumes the earlier search drives already exist; "
@@ -105,6 +126,33 @@ def _blocker(
                     "it last"
                 )
     return None
+
+
+def _unblocked(
+    candidates: list[int], raws: list[RawMapping], by_line: dict[int, list[RawMapping]], anchor: int
+) -> tuple[list[int], dict[int, str]]:
+    """The candidates that can move below ``anchor``, and why each other one cannot.
+
+    Whether a line can move depends only on the lines after it that stay, so one pass
+    from the last candidate up decides every line; linear in the script.
+    """
+    moving = set(candidates)
+    between = _Between()
+    pending = [(place, raw) for place, raw in enumerate(raws) if raw.line <= anchor]
+    pending.reverse()  # script order backwards: latest line first
+    position = 0
+    blocked: dict[int, str] = {}
+    for number in sorted(candidates, reverse=True):
+        while position < len(pending) and pending[position][1].line > number:
+            place, raw = pending[position]
+            if raw.line not in moving:
+                between.add(place, raw)
+            position += 1
+        reason = _blocker(number, by_line[number], anchor, between)
+        if reason is not None:
+            moving.discard(number)
+            blocked[number] = reason
+    return sorted(moving), blocked
 
 
 def _moved_lines(lines: tuple[SourceLine, ...], moved: list[int], anchor: int) -> list[SourceLine]:
@@ -133,14 +181,99 @@ def _moved_lines(lines: tuple[SourceLine, ...], moved: list[int], anchor: int) -
     return result
 
 
+def _move_diff(
+    lines: tuple[SourceLine, ...], new_lines: list[SourceLine], moved: list[int], anchor: int
+) -> str:
+    """The unified diff of moving ``moved`` below ``anchor``, built from the move itself.
+
+    The edit is known, so it is not searched for (difflib's matcher is quadratic on a
+    long script of repeated lines): the moved lines are deleted where they were and
+    inserted after the anchor, in hunks with three lines of context as ``diff -u`` has.
+    """
+    moving = set(moved)
+    opcodes: list[Opcode] = []
+    old = new = 0  # positions in the old and the new line lists
+
+    def add(tag: str, old_end: int, new_end: int) -> None:
+        nonlocal old, new
+        if opcodes and opcodes[-1][0] == tag:
+            start = opcodes.pop()
+            opcodes.append((tag, start[1], old_end, start[3], new_end))
+        else:
+            opcodes.append((tag, old, old_end, new, new_end))
+        old, new = old_end, new_end
+
+    for index, line in enumerate(lines):
+        if line.number in moving:
+            add("delete", index + 1, new)
+        else:
+            add("equal", index + 1, new + 1)
+        if line.number == anchor:
+            add("insert", old, new + len(moved))
+    out = ["--- login-script (original)\n", "+++ login-script (corrected)\n"]
+    for group in _hunks(opcodes, 3):
+        first, last = group[0], group[-1]
+        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                out.extend(" " + line.text + "\n" for line in lines[i1:i2])
+            elif tag == "delete":
+                out.extend("-" + line.text + "\n" for line in lines[i1:i2])
+            else:
+                out.extend("+" + line.text + "\n" for line in new_lines[j1:j2])
+    return "".join(out) if len(out) > 2 else ""
+
+
+Opcode = tuple[str, int, int, int, int]
+
+
+def _hunks(opcodes: list[Opcode], context: int) -> Iterator[list[Opcode]]:
+    """Opcodes grouped into hunks with ``context`` lines around each change (as difflib)."""
+    codes = list(opcodes)
+    if codes and codes[0][0] == "equal":  # trim the leading and trailing context
+        tag, i1, i2, j1, j2 = codes[0]
+        codes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
+    if codes and codes[-1][0] == "equal":
+        tag, i1, i2, j1, j2 = codes[-1]
+        codes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
+    group: list[Opcode] = []
+    for tag, i1, i2, j1, j2 in codes:
+        if tag == "equal" and i2 - i1 > 2 * context:  # a long unchanged run ends a hunk
+            group.append((tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)))
+            yield group
+            group = []
+            i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
+        group.append((tag, i1, i2, j1, j2))
+    if group and not (len(group) == 1 and group[0][0] == "equal"):
+        yield group
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's line range as unified diffs write it (difflib's own rule)."""
+    beginning = start + 1
+    length = stop - start
+    if length == 1:
+        return str(beginning)
+    if not length:
+        beginning -= 1
+    return f"{beginning},{length}"
+
+
 def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
     """Produce the corrected script with node mappings after the virtual-server ones."""
+    # The bulk work builds no cycles: the collector's passes over a large script's
+    # objects would cost more than the work (as in the analyzers).
+    with paused_gc():
+        return _reorder(analysis)
+
+
+def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
-    scan = scan_login_script(analysis.decoded)
+    scan = scan_login_script(analysis.decoded, keep_lines=False)
     if len(scan.mappings) != len(analysis.mappings):
         warnings.append("the analysis does not match its script; nothing was moved")
         return _unchanged(analysis, warnings)
@@ -196,33 +329,15 @@ def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
             )
             continue
         candidates.append(number)
-    moving = set(candidates)
-    changed = True
-    blocked: dict[int, str] = {}
-    while changed:
-        changed = False
-        for number in sorted(moving):
-            own = [raw for _, raw in by_line[number]]
-            reason = _blocker(number, own, raws, anchor, moving)
-            if reason is not None:
-                moving.discard(number)
-                blocked[number] = reason
-                changed = True
+    raws_by_line = {number: [raw for _, raw in items] for number, items in by_line.items()}
+    moved, blocked = _unblocked(candidates, raws, raws_by_line, anchor)
     warnings.extend(reason + "; it was not moved" for _, reason in sorted(blocked.items()))
-    moved = sorted(moving)
     if not moved:
         return _unchanged(analysis, warnings)
     lines = analysis.decoded.lines
     new_lines = _moved_lines(lines, moved, anchor)
     text = "".join(line.text + line.ending for line in new_lines)
-    diff = "".join(
-        difflib.unified_diff(
-            [line.text + "\n" for line in lines],
-            [line.text + "\n" for line in new_lines],
-            fromfile="login-script (original)",
-            tofile="login-script (corrected)",
-        )
-    )
-    warnings.append(LOGIN_THROUGH_NODE_CAVEAT)
-    data = analysis.decoded.encode_lines(new_lines)
-    return Reordering(text, data, diff, tuple(moved), tuple(warnings), True)
+    diff = _move_diff(lines, new_lines, moved, anchor)
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    return Reordering(text, data, diff, tuple(moved), tuple(shown), True)

@@ -19,12 +19,13 @@ from .model import EvidenceReport, Finding, Remark
 from .text import MAX_PATTERN_LINE, DecodedText, decode, find_ipv4s, is_ipv4, paste_content
 
 KIND = "set-parameters"
+_SETTLED_LINES = 65_536
 
 _INCLUDE = re.compile(r"NCP INCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
 _EXCLUDE = re.compile(r"NCP EXCLUDE IP ADDRESS(?:ES)? ?[:=](.*)")
 _NAME_ONLY = re.compile(r"NCP (?:IN|EX)CLUDE IP ADDRESS(?:ES)?")
 _NCP_ADDRESSES = re.compile(r"(?:[A-Z0-9_.-]+: ?)?NCP ADDRESSES")
-_SPACING = re.compile(r"[ \t]*=[ \t]*")
+_SPACING = re.compile(r"(?<![ \t])[ \t]*=[ \t]*")  # linear, as in load_script
 _PROMPT = re.compile(r"[A-Z0-9_.-]+:")
 _SETTING_NAME = re.compile(r"[A-Za-z][A-Za-z0-9 _/().,'+-]*")
 _COMMAND_WORDS = frozenset(
@@ -57,17 +58,25 @@ class _Include:
 class _Reader:
     def __init__(self) -> None:
         self.includes: list[_Include] = []
-        self.excludes: list[str] = []
+        self.excludes: dict[str, None] = {}  # distinct, in order
         self.exclude_lines: list[int] = []
         self.binds: list[tuple[int, str, str]] = []
         self.skipped_binds: list[tuple[int, str]] = []
-        self.ncp_addresses: list[str] = []
+        self.ncp_addresses: dict[str, None] = {}  # distinct, in order
         self.ncp_addresses_line: int | None = None
         self.in_ncp_addresses = False
         self.in_setting = False
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.recognised = 0
+
+    def state(self) -> tuple[int | None, ...]:
+        """Changes whenever a line records anything but a count or unrecognised text."""
+        return (
+            len(self.includes), len(self.excludes), len(self.exclude_lines), len(self.binds),
+            len(self.skipped_binds), len(self.ncp_addresses), len(self.remarks),
+            self.ncp_addresses_line,
+        )  # fmt: skip
 
     def line(self, number: int, text: str) -> None:
         if len(text) > MAX_PATTERN_LINE:
@@ -102,7 +111,7 @@ class _Reader:
         if self.in_ncp_addresses:
             addresses = find_ipv4s(upper)
             if addresses:
-                self.ncp_addresses.extend(a for a in addresses if a not in self.ncp_addresses)
+                self.ncp_addresses.update(dict.fromkeys(addresses))
                 self.recognised += 1
                 return
             self.in_ncp_addresses = False
@@ -121,9 +130,7 @@ class _Reader:
         if exclude is not None:
             addresses = find_ipv4s(exclude.group(1))
             self.exclude_lines.append(number)
-            for address in addresses:
-                if address not in self.excludes:
-                    self.excludes.append(address)
+            self.excludes.update(dict.fromkeys(addresses))
             return True
         # "set NCP Include IP Address" typed without a value just displays it.
         return _NAME_ONLY.search(upper) is not None
@@ -194,8 +201,33 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
     """Read SET output / AUTOEXEC.NCF lines: NCP Include IP Address, exclusions, primary IP."""
     decoded = decode(data)
     reader = _Reader()
-    for source in decoded.lines:
-        reader.line(source.number, source.text)
+    previous = 0
+    # What a line that changed nothing else did, by its text and the reader's mode: the
+    # recognised and unrecognised counts it added and the mode after it. A repeated line
+    # costs one lookup. Bounded in size.
+    settled: dict[tuple[str, bool, bool], tuple[int, int, bool, bool]] = {}
+    for number, text in decoded.numbered():
+        if number != previous + 1:  # empty lines came between: they end a block
+            reader.in_ncp_addresses = reader.in_setting = False
+        previous = number
+        key = (text, reader.in_ncp_addresses, reader.in_setting)
+        outcome = settled.get(key)
+        if outcome is not None:
+            recognised, unrecognised, reader.in_ncp_addresses, reader.in_setting = outcome
+            reader.recognised += recognised
+            if unrecognised:
+                reader.unrecognised.append((number, text))
+            continue
+        before = reader.state()
+        recognised, unrecognised = reader.recognised, len(reader.unrecognised)
+        reader.line(number, text)
+        if len(settled) < _SETTLED_LINES and reader.state() == before:
+            settled[key] = (
+                reader.recognised - recognised,
+                len(reader.unrecognised) - unrecognised,
+                reader.in_ncp_addresses,
+                reader.in_setting,
+            )
     findings: list[Finding] = []
     remarks = list(reader.remarks)
     include: str | None = None

@@ -28,10 +28,11 @@ from __future__ import annotations
 import codecs
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from itertools import repeat
+from typing import NamedTuple
 
 MAX_PATTERN_LINE = 4096
 """Lines longer than this are never matched against patterns; analyzers report
@@ -45,35 +46,45 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _SCORE_SAMPLE = 20_000
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_CONTENT = re.compile(r"[^\r\n]+")
 # Line breaks that str.splitlines() honours besides CR and LF; split_lines does not.
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
 
 
-@dataclass(frozen=True)
-class SourceLine:
-    """One line of the artifact as given: number, text, and its own line ending."""
+class SourceLine(NamedTuple):
+    """One line of the artifact as given: number, text, and its own line ending.
+
+    A named tuple: a 10 MiB artifact of bare line feeds has ten million lines, and a
+    tuple is a third of the size of an object with an instance dict.
+    """
 
     number: int
     text: str
     ending: str
 
-    def __init__(self, number: int, text: str, ending: str) -> None:
-        # Stores into the instance dict: one per line, and the frozen dataclass __init__
-        # (an object.__setattr__ call per field) costs twice as much.
-        fields = self.__dict__
-        fields["number"] = number
-        fields["text"] = text
-        fields["ending"] = ending
-
 
 @dataclass(frozen=True)
 class DecodedText:
-    """The artifact as lines, remembering how it was encoded so fixes round-trip."""
+    """The artifact as lines, remembering how it was encoded so fixes round-trip.
 
-    lines: tuple[SourceLine, ...]
+    Holds the decoded text once; ``lines`` (one ``SourceLine`` per line) is built
+    only when asked for. The analyzers read ``numbered()``, which skips empty
+    lines without creating anything for them, so memory follows the content.
+    """
+
+    body: str
     encoding: str
     bom: bytes
+
+    @cached_property
+    def lines(self) -> tuple[SourceLine, ...]:
+        """Every line with its number and its own ending (built on first use)."""
+        return split_lines(self.body)
+
+    def numbered(self) -> Iterator[tuple[int, str]]:
+        """``(number, text)`` of every non-empty line, numbered as ``lines`` numbers them."""
+        return numbered_lines(self.body)
 
     def encode_lines(
         self, texts_with_endings: Iterable[str | tuple[str, str] | SourceLine]
@@ -92,7 +103,10 @@ class DecodedText:
                 parts.append(item[0] + item[1])
             else:
                 parts.append(item)
-        body = "".join(parts)
+        return self.encode("".join(parts))
+
+    def encode(self, body: str) -> bytes:
+        """``body`` in the original encoding, BOM first; never raises."""
         try:
             encoded = body.encode(self.encoding, errors="replace")
         except LookupError:
@@ -102,7 +116,41 @@ class DecodedText:
     @property
     def text(self) -> str:
         """The whole decoded text, each line with its own ending."""
-        return "".join(line.text + line.ending for line in self.lines)
+        return self.body
+
+
+def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+    """``(number, text)`` of every non-empty line of ``text`` (lines end at CRLF, CR or LF).
+
+    Linear, and nothing is built for an empty line: the numbers come from counting
+    the line endings between two lines, which is all that lies between them.
+    """
+    if "\r" not in text or "\n" not in text:
+        per_line = 1  # one character ends each line: every character between is a line
+    elif text.count("\r") == text.count("\n") == text.count("\r\n"):
+        per_line = 2  # CRLF throughout
+    else:
+        per_line = 0  # mixed: count
+    count = text.count
+    number = 1
+    position = 0
+    for match in _CONTENT.finditer(text):
+        start = match.start()
+        if start != position:
+            if per_line:
+                number += (start - position) // per_line
+            elif start - position == 1 or (  # one CR or LF, or one CRLF
+                start - position == 2 and text.startswith("\r\n", position)
+            ):
+                number += 1
+            else:
+                number += (
+                    count("\r", position, start)
+                    + count("\n", position, start)
+                    - count("\r\n", position, start)
+                )
+        yield number, match.group()
+        position = match.end()
 
 
 def split_lines(text: str) -> tuple[SourceLine, ...]:
@@ -211,22 +259,22 @@ def decode(data: bytes | str) -> DecodedText:
         if data.startswith("\ufeff"):
             data = data[1:]
             bom = codecs.BOM_UTF8
-        return DecodedText(split_lines(data), "utf-8", bom)
+        return DecodedText(data, "utf-8", bom)
     raw = bytes(data)
     for bom_bytes, encoding in _BOMS:
         if raw.startswith(bom_bytes):
             text = raw[len(bom_bytes) :].decode(encoding, errors="replace")
-            return DecodedText(split_lines(text), encoding, bom_bytes)
+            return DecodedText(text, encoding, bom_bytes)
     utf16 = _utf16_guess(raw)
     if utf16 is not None:
-        return DecodedText(split_lines(raw.decode(utf16, errors="replace")), utf16, b"")
+        return DecodedText(raw.decode(utf16, errors="replace"), utf16, b"")
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         encoding = _single_byte_guess(raw)
         text = raw.decode(encoding, errors="replace")
-        return DecodedText(split_lines(text), encoding, b"")
-    return DecodedText(split_lines(text), "utf-8", b"")
+        return DecodedText(text, encoding, b"")
+    return DecodedText(text, "utf-8", b"")
 
 
 def paste_content(text: str) -> tuple[str, bool]:

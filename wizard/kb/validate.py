@@ -12,7 +12,7 @@ from wizard.gcpause import paused_gc
 from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
 from wizard.kb.problems import Problem
 from wizard.kb.templates import template_fields
-from wizard.kb.values import parse_value
+from wizard.kb.values import is_ipv4, listing, parse_value
 
 
 def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
@@ -29,6 +29,7 @@ class _Checker:
         self.pack = pack
         self.analyzers = analyzers
         self.problems: list[Problem] = []
+        self.value_sets: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
         self.targets = {node_id: node.targets() for node_id, node in pack.nodes.items()}
         """Where each node leads, defined or not: the node and graph checks both need it."""
 
@@ -58,13 +59,35 @@ class _Checker:
             self.problem(cond.line, f"{where} tests undeclared fact '{cond.fact}'")
             return
         if fact.type == "choice":
+            allowed = self.allowed(fact)[0]
             for value in cond.values:
-                if value not in fact.values:
+                if value not in allowed:
                     self.problem(
                         cond.line,
                         f"{where} tests {cond.fact} = '{value}', which is "
-                        f"not one of its values ({', '.join(fact.values)})",
+                        f"not one of its values ({listing(fact.values)})",
                     )
+
+    def allowed(self, fact: Fact) -> tuple[frozenset[str], frozenset[str]]:
+        """A choice fact's values as given and lower-cased (keywords for other types).
+
+        Built once per fact: a question or a rule may list thousands of values, and
+        looking each one up in the declared tuple would make the checks quadratic.
+        """
+        sets = self.value_sets.get(fact.name)
+        if sets is None:
+            words = fact.values or fact.keywords
+            sets = frozenset(words), frozenset(word.lower() for word in words)
+            self.value_sets[fact.name] = sets
+        return sets
+
+    def fits(self, fact: Fact, value: str) -> bool:
+        """``parse_value`` accepts ``value`` for ``fact`` (in constant time for choices)."""
+        if fact.type == "choice":
+            return value.strip().lower() in self.allowed(fact)[1]
+        if fact.type == "ipv4":
+            return value.strip().lower() in self.allowed(fact)[1] or is_ipv4(value.strip())
+        return _value_fits(fact, value)
 
     def check_nodes(self) -> None:
         pack = self.pack
@@ -97,8 +120,8 @@ class _Checker:
             self.problem(q.line, f"question '{q.id}' offers no answer (add choices or other)")
         seen: set[str] = set()
         for choice in q.choices:
-            if not _value_fits(fact, choice.value):
-                allowed = ", ".join(fact.values or fact.keywords) or "a typed value"
+            if not self.fits(fact, choice.value):
+                allowed = listing(fact.values or fact.keywords) or "a typed value"
                 self.problem(
                     choice.line,
                     f"question '{q.id}' offers '{choice.value}', which is "

@@ -28,6 +28,13 @@ def shown(text: str, limit: int = 60) -> str:
     return escaped if len(escaped) <= limit else escaped[: limit - 1] + "…"
 
 
+def listing(values: tuple[str, ...], limit: int = 10) -> str:
+    """Allowed values as a message lists them: the first ``limit``, then how many in all."""
+    if len(values) <= limit:
+        return ", ".join(values)
+    return f"{', '.join(values[:limit])}, … ({len(values)} in all)"
+
+
 def _ipv4(text: str, fact: str) -> str:
     text = text.strip()
     if is_ipv4(text):
@@ -61,7 +68,7 @@ def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue
         for value in fact.values:
             if text.lower() == value.lower():
                 return value
-        raise ValueError(f"{fact.name}: '{shown(text)}' is not one of {', '.join(fact.values)}")
+        raise ValueError(f"{fact.name}: '{shown(text)}' is not one of {listing(fact.values)}")
     if fact.type == "ipv4":
         for word in fact.keywords:
             if text.lower() == word.lower():
