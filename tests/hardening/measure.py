@@ -1,13 +1,13 @@
-"""Child process for the adversarial-size tests: build one input, run one analysis, measure.
+"""Child process for the adversarial-size tests: read one input, run one analysis, measure.
 
 Run as ``python -m tests.hardening.measure`` with a JSON request on stdin:
 ``{"work": "login-script" | "load-script" | "set-parameters" | "reorder" | "pack",
-"lines": [...], "size": BYTES}``. For "reorder", the login script is analysed first
-(node-first, with NODE1 a node and CL_SERVER a virtual server) and only the reorder is
-measured. The input is the lines (each with its own ending)
-repeated until ``size`` bytes. Prints one JSON object: ``cpu`` and ``wall`` seconds of
-the analysis alone, ``grew`` (peak RSS growth in bytes during the analysis, over the
-process with its input built) and ``input`` (bytes).
+"path": FILE}``, FILE holding the input (``build`` makes it). The child only reads it,
+so its peak RSS before the work is the interpreter and the input's bytes. For
+"reorder" the login script is analysed first (node-first: NODE1 is a node and
+CL_SERVER a virtual server) and only the reorder is measured. Prints one JSON
+object: ``cpu`` and ``wall`` seconds of the work alone, ``grew`` (peak RSS growth
+in bytes during the work) and ``input`` (bytes).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ import time
 
 
 def build(lines: list[str], size: int) -> bytes:
+    """The lines (each with its own ending) repeated up to ``size`` bytes."""
     unit = "".join(lines).encode("utf-8")
     if not unit:
         return b""
@@ -49,8 +50,8 @@ def pack_with_choices(size: int) -> bytes:
 def main() -> None:
     request = json.load(sys.stdin)
     work = request["work"]
-    size = int(request["size"])
-    data = pack_with_choices(size) if work == "pack" else build(request["lines"], size)
+    with open(request["path"], "rb") as handle:
+        data = handle.read()
 
     def run() -> object:
         if work == "pack":

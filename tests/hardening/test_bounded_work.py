@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,8 @@ from hypothesis import strategies as st
 
 from wizard.evidence import MAX_EVIDENCE_BYTES
 from wizard.kb.yamlsrc import MAX_PACK_BYTES
+
+from .measure import build, pack_with_choices
 
 pytestmark = pytest.mark.adversarial
 
@@ -39,7 +42,16 @@ needs about 20; the old code needed over 300 for 10 MiB of bare line feeds."""
 
 def measure(work: str, lines: list[str], size: int = MAX_EVIDENCE_BYTES) -> dict[str, float]:
     """Run one analysis in a fresh interpreter; its CPU, wall time and RSS growth."""
-    request = json.dumps({"work": work, "lines": lines, "size": size})
+    data = pack_with_choices(size) if work == "pack" else build(lines, size)
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "input"
+        path.write_bytes(data)
+        del data
+        return _run_child(work, path)
+
+
+def _run_child(work: str, path: Path) -> dict[str, float]:
+    request = json.dumps({"work": work, "path": str(path)})
     done = subprocess.run(
         [sys.executable, "-m", "tests.hardening.measure"],
         input=request,

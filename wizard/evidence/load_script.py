@@ -222,11 +222,13 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
     settled: dict[str, int] = {}
     for number, text in decoded.numbered():  # an empty line says nothing
         outcome = settled.get(text)
-        if outcome is None:
+        if outcome is None and len(settled) >= _SETTLED_LINES:  # full: no more bookkeeping
+            reader.line(number, text)
+        elif outcome is None:
             before = reader.state()
             commands, unrecognised = reader.commands, len(reader.unrecognised)
             reader.line(number, text)
-            if len(settled) < _SETTLED_LINES and reader.state() == before:
+            if reader.state() == before:
                 settled[text] = (reader.commands - commands) + 2 * (
                     len(reader.unrecognised) - unrecognised
                 )

@@ -305,7 +305,7 @@ class _Scanner:
             elif len(text) > MAX_PATTERN_LINE:
                 kind = self.too_long(number)
             else:
-                before = self.state()
+                before = self.state() if len(settled) < _SETTLED_LINES else None
                 stripped = text.strip()
                 decoration = False
                 if stripped and stripped[0] in _PASTE_MARKS:
@@ -317,7 +317,7 @@ class _Scanner:
                     kind = statement(number, stripped, None)
                 else:
                     kind = "blank"
-                if kind != "map" and len(settled) < _SETTLED_LINES and self.state() == before:
+                if kind != "map" and before is not None and self.state() == before:
                     settled[text] = kind
             if kind == "unrecognised":
                 unrecognised((number, text))

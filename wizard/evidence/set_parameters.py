@@ -122,6 +122,8 @@ class _Reader:
         self.unrecognised.append((number, text))
 
     def parameter(self, number: int, upper: str) -> bool:
+        if "CLUDE IP ADDRESS" not in upper:  # what all three patterns need; most lines lack it
+            return False
         include = _INCLUDE.search(upper)
         if include is not None:
             self.include(number, include.group(1))
@@ -218,10 +220,13 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
             if unrecognised:
                 reader.unrecognised.append((number, text))
             continue
+        if len(settled) >= _SETTLED_LINES:  # full: no more bookkeeping
+            reader.line(number, text)
+            continue
         before = reader.state()
         recognised, unrecognised = reader.recognised, len(reader.unrecognised)
         reader.line(number, text)
-        if len(settled) < _SETTLED_LINES and reader.state() == before:
+        if reader.state() == before:
             settled[key] = (
                 reader.recognised - recognised,
                 len(reader.unrecognised) - unrecognised,

@@ -50,6 +50,7 @@ _CONTENT = re.compile(r"[^\r\n]+")
 # Line breaks that str.splitlines() honours besides CR and LF; split_lines does not.
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
+_IPV4_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
 
 
 class SourceLine(NamedTuple):
@@ -335,7 +336,7 @@ def _is_dotted_quad(text: str) -> bool:
 def find_ipv4s(text: str) -> tuple[str, ...]:
     """Every valid dotted-quad IPv4 address in ``text``, in order."""
     found: list[str] = []
-    for match in re.finditer(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])", text):
+    for match in _IPV4_IN_TEXT.finditer(text):
         if is_ipv4(match.group()):
             found.append(match.group())
     return tuple(found)
