@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, NoReturn
 
 from wizard import __version__, exit_codes
 from wizard.report.formats import FORMATS
+from wizard.report.sanitize import one_line
 
 if TYPE_CHECKING:
     from wizard.engine.intake import Intake
@@ -46,11 +47,20 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _out(text: str) -> None:
+    """A whole document (report, graph): its renderer has escaped every untrusted part."""
     sys.stdout.write(text)
 
 
+def _row(*cells: str) -> None:
+    """One line of a listing on stdout: tab-separated cells, each shown by ``one_line``."""
+    sys.stdout.write("\t".join(one_line(cell) for cell in cells) + "\n")
+
+
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    """One message line on stderr. Messages quote paths, names and values from the user,
+    files and packs, so the whole line goes through ``one_line``: no ESC, no bidi
+    control, no newline of theirs reaches the terminal."""
+    sys.stderr.write(one_line(text) + "\n")
 
 
 # --- commands -----------------------------------------------------------------
@@ -69,9 +79,9 @@ def cmd_packs(args: argparse.Namespace) -> int:
         try:
             pack = load_pack(found.path, ANALYZERS)
         except PackError as exc:
-            _out(f"{found.id}\t(invalid: {len(exc.problems)} problems)\t{found.path}\n")
+            _row(found.id, f"(invalid: {len(exc.problems)} problems)", str(found.path))
             continue
-        _out(f"{pack.id}\t{pack.version}\t{pack.source.document}: {pack.title}\t[{found.origin}]\n")
+        _row(pack.id, pack.version, f"{pack.source.document}: {pack.title}", f"[{found.origin}]")
     return exit_codes.OK
 
 
@@ -96,7 +106,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         if pack is not None:
             problems += validate_pack(pack, ANALYZERS)
         for problem in sorted(problems):
-            _out(f"{problem}\n")
+            _row(str(problem))
         total += len(problems)
         if not problems and pack is not None:
             _err(f"ok: {path} ({pack.id} {pack.version})")
@@ -183,15 +193,24 @@ def cmd_sessions(args: argparse.Namespace) -> int:
     )
     for i in infos:
         _out(
-            f"{i.id:<13} {_clip(i.reference or '-', 19):<19} {_clip(i.pack, 17):<17} "
-            f"{i.started:<26} {i.status:<12} {i.diagnosis or '-'}\n"
+            f"{_clip(i.id, 13):<13} {_clip(i.reference or '-', 19):<19} {_clip(i.pack, 17):<17} "
+            f"{_clip(i.started, 26):<26} {_clip(i.status, 12):<12} "
+            f"{one_line(i.diagnosis or '-')}\n"
         )
     return exit_codes.OK
 
 
 def _clip(text: str, width: int) -> str:
-    text = "".join(ch if ch.isprintable() else "?" for ch in text)
-    return text if len(text) <= width else text[: width - 1] + "…"
+    """A table cell: shown by ``one_line``, cut to ``width`` (never inside an escape)."""
+    shown = one_line(text)
+    if len(shown) <= width:
+        return shown
+    cut = shown[: width - 1]
+    escape = cut.rfind("\\")
+    size = {"\\x": 4, "\\u": 6}.get(shown[escape : escape + 2], 0) if escape >= 0 else 0
+    if escape + size > len(cut):
+        cut = cut[:escape]  # drop a cut-off escape rather than show half of one
+    return cut + "…"
 
 
 def cmd_export(args: argparse.Namespace) -> int:

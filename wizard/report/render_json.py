@@ -8,6 +8,7 @@ from typing import Any
 from wizard.engine.fixes import RenderedFix
 from wizard.engine.session import Step
 from wizard.kb.model import FactValue
+from wizard.report.sanitize import json_text
 from wizard.report.summary import SCHEMA_VERSION, CaseSummary
 
 
@@ -141,4 +142,4 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
 
 
 def render_json(s: CaseSummary) -> str:
-    return json.dumps(to_data(s), indent=2, ensure_ascii=False) + "\n"
+    return json_text(json.dumps(to_data(s), indent=2, ensure_ascii=False)) + "\n"

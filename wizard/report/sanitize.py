@@ -9,20 +9,52 @@ from __future__ import annotations
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~])")
+# C0 controls but tab and newline, DEL, C1 controls, and the bidi controls (marks,
+# embeddings, overrides, isolates) that reorder what a reader sees.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# The same plus tab, newline and the Unicode line and paragraph separators: what may not
+# appear in one line of a terminal's output (a CLI message, a table cell).
+_NOT_IN_A_LINE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&])")  # "&" too: "&lt;" must not become "<"
 _MD_LINE_START = re.compile(r"^(\s*)([#+\-=>]|\d+[.)])")
 _BACKTICKS = re.compile(r"`+")
 
 
+def _show(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
 def visible(text: str) -> str:
     """Replace control characters (ESC, bidi overrides …) with a visible ``\\xNN`` form."""
+    return _CONTROL.sub(_show, text.replace("\r\n", "\n").replace("\r", "\n"))
 
-    def show(match: re.Match[str]) -> str:
-        code = ord(match.group())
-        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
-    return _CONTROL.sub(show, text.replace("\r\n", "\n").replace("\r", "\n"))
+def one_line(text: str) -> str:
+    """Untrusted text for one line of terminal output: every control character visible.
+
+    ESC, C1 controls, DEL, bidi controls, tab, CR, LF and the Unicode line separators
+    become ``\\x1b`` / ``\\u202e`` escapes, so nothing in ``text`` can move the cursor,
+    change the terminal, reorder the line or start a new one. The command line prints
+    every message, path, name and table cell through this.
+    """
+    return _NOT_IN_A_LINE.sub(_show, text)
+
+
+# What json.dumps(ensure_ascii=False) leaves raw but a terminal or a viewer would act on:
+# DEL, C1 controls (U+009B is a one-byte CSI), bidi controls, the Unicode line separators.
+_JSON_RAW = re.compile(r"[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(dumped: str) -> str:
+    """JSON text (from ``json.dumps``) with those characters as ``\\uXXXX`` escapes.
+
+    They can only occur inside JSON strings, where the escape means the same character:
+    the JSON stays valid and loads back to the same data.
+    """
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
 def md_text(text: str) -> str:
