@@ -21,7 +21,15 @@ from wizard.evidence.login_script import (
     _Scanner,
     scan_login_script,
 )
-from wizard.evidence.text import SourceLine, is_ipv4, paste_content, paste_stripped, split_lines
+from wizard.evidence.text import (
+    SourceLine,
+    is_ipv4,
+    line_texts,
+    numbered_lines,
+    paste_content,
+    paste_stripped,
+    split_lines,
+)
 
 _PIECES = st.sampled_from(
     ["a", "MAP F:=X/SYS:", " ", "\t", ">", "> ", "```", "<b>", "\r\n", "\r", "\n", "\x0b",
@@ -61,6 +69,16 @@ def test_split_lines_matches_reference(text: str) -> None:
 def test_paste_stripped_is_stripped_paste_content(text: str) -> None:
     content, decoration = paste_content(text)
     assert paste_stripped(text) == (content.strip(), decoration)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(_TEXT, st.text(alphabet="ab\r\n\x0b\x0c\x85\u2028", max_size=30)))
+def test_line_views_agree_with_split_lines(text: str) -> None:
+    # The object-free views (analyzers, report) number and split exactly as split_lines.
+    lines = split_lines(text)
+    assert line_texts(text) == [line.text for line in lines]
+    assert list(numbered_lines(text)) == [(line.number, line.text) for line in lines if line.text]
+    assert _reference_split(text) == lines
 
 
 def test_is_ipv4_cached_answers_stay_right() -> None:

@@ -83,6 +83,10 @@ class DecodedText:
         """Every line with its number and its own ending (built on first use)."""
         return split_lines(self.body)
 
+    def texts(self) -> list[str]:
+        """Every line's text, without its ending (``texts()[N - 1]`` is line N)."""
+        return line_texts(self.body)
+
     def numbered(self) -> Iterator[tuple[int, str]]:
         """``(number, text)`` of every non-empty line, numbered as ``lines`` numbers them."""
         return numbered_lines(self.body)
@@ -118,6 +122,15 @@ class DecodedText:
     def text(self) -> str:
         """The whole decoded text, each line with its own ending."""
         return self.body
+
+
+def line_texts(text: str) -> list[str]:
+    """The text of every line (lines end at CRLF, CR or LF), with no object per line."""
+    ending = _uniform_ending(text)
+    texts = text.split(ending) if ending is not None else _NEWLINE.split(text)
+    if texts[-1] == "":  # the text ends with a line ending (or is empty): no line after it
+        texts.pop()
+    return texts
 
 
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:

@@ -6,6 +6,7 @@ drift apart; each renderer escapes every piece of text itself.
 
 from __future__ import annotations
 
+import io
 from dataclasses import dataclass
 
 from wizard.kb.values import value_text
@@ -192,10 +193,8 @@ def build_document(s: CaseSummary) -> list[Block]:
             )
         for remark in ev.remarks:
             blocks.append(Callout("note", remark))
-        width = len(str(len(ev.lines)))
-        text = "\n".join(f"{ln.line:>{width}}  {ln.text}" for ln in ev.lines)
-        marked = tuple(i for i, ln in enumerate(ev.lines) if ln.decisive)
-        blocks.append(Code(text, "text", marked))
+        marked = tuple(number - 1 for number in ev.decisive)
+        blocks.append(Code(_numbered(ev.texts), "text", marked))
         if ev.unrecognised:
             blocks.append(
                 Para(
@@ -206,3 +205,17 @@ def build_document(s: CaseSummary) -> list[Block]:
             )
     blocks.append(Para(f"Generated {s.generated} by KB Wizard.", ""))
     return blocks
+
+
+def _numbered(texts: tuple[str, ...]) -> str:
+    """The lines with right-aligned numbers, written into one buffer: no string per line
+    is kept (an artifact within the size limit may have ten million lines)."""
+    width = len(str(len(texts)))
+    out = io.StringIO()
+    write = out.write
+    for number, line in enumerate(texts, 1):
+        if number > 1:
+            write("\n")
+        write(f"{number:>{width}}  ")
+        write(line)
+    return out.getvalue()

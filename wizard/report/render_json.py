@@ -101,7 +101,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
                     for f, v, line, d in e.findings
                 ],
                 "decisive_lines": [
-                    {"line": ln.line, "text": ln.text} for ln in e.lines if ln.decisive
+                    {"line": number, "text": e.texts[number - 1]} for number in e.decisive
                 ],
                 "remarks": list(e.remarks),
                 "unrecognised": [{"line": n, "text": t} for n, t in e.unrecognised],
@@ -118,7 +118,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
                     }
                     for m in e.mappings
                 ],
-                "text": "\n".join(ln.text for ln in e.lines),
+                "text": "\n".join(e.texts),
             }
             for e in s.evidence
         ],

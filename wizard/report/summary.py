@@ -34,21 +34,20 @@ class MissingFact:
 
 
 @dataclass(frozen=True)
-class EvidenceLine:
-    line: int
-    text: str
-    decisive: bool
-
-
-@dataclass(frozen=True)
 class EvidenceSummary:
-    """One artifact as given, with the lines that decided something marked."""
+    """One artifact as given, with the lines that decided something marked.
+
+    ``texts`` holds each line's text (line N is ``texts[N - 1]``) and ``decisive`` the
+    numbers of the lines that decided something, in order: no object per line, as an
+    artifact within the size limit may have ten million of them.
+    """
 
     kind: str
     title: str
     name: str
     encoding: str
-    lines: tuple[EvidenceLine, ...]
+    texts: tuple[str, ...]
+    decisive: tuple[int, ...]
     findings: tuple[tuple[str, FactValue, int, str], ...]
     remarks: tuple[str, ...]
     unrecognised: tuple[tuple[int, str], ...]
@@ -237,17 +236,15 @@ def _evidence(case: Case) -> list[EvidenceSummary]:
         if report.kind == "login-script" and analysis.login is not None:
             decisive |= set(analysis.login.deciding_lines)
         text = decoded[report.kind]
-        lines = tuple(
-            EvidenceLine(sl.number, sl.text, sl.number in decisive)
-            for sl in (text.lines if text is not None else ())
-        )
+        texts = tuple(text.texts()) if text is not None else ()
         out.append(
             EvidenceSummary(
                 kind=report.kind,
                 title=case.pack.evidence[report.kind].title,
                 name=artifact.name,
                 encoding=report.encoding,
-                lines=lines,
+                texts=texts,
+                decisive=tuple(sorted(n for n in decisive if 1 <= n <= len(texts))),
                 findings=tuple((f.fact, f.value, f.line, f.detail) for f in report.findings),
                 remarks=tuple(
                     m.text if m.line is None else f"line {m.line}: {m.text}" for m in report.remarks
