@@ -32,6 +32,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if __package__ in (None, ""):  # run as a script: make `benchmarks` importable
     sys.path.insert(0, str(ROOT))
 
+from benchmarks.genadversarial import SHAPES, generate  # noqa: E402
 from benchmarks.genlogin import generate_login_script  # noqa: E402
 from benchmarks.genpack import generate_pack, node_count  # noqa: E402
 
@@ -503,6 +504,38 @@ def tui_start_case(work: Path, env: dict[str, str], runs: int) -> list[Row]:
     return [wizard, complete, reference]
 
 
+# --- 3b. adversarial evidence -------------------------------------------------------------
+
+
+def adversarial_cases(env: dict[str, str], work: Path, size: int, runs: int) -> list[Row]:
+    """Each adversarial shape against a normal login script of the same size."""
+    from wizard.evidence import analyze, analyze_login_script
+
+    normal = generate_login_script(size)
+    base = median_time(lambda: analyze_login_script(normal), runs)
+    label = f"{size // 1024} KB" if size < 1 << 20 else f"{size >> 20} MB"
+    rows = []
+    for name, (kind, unit) in SHAPES.items():
+        data = generate(unit, size)
+        path = work / f"adversarial-{len(rows)}.txt"
+        path.write_bytes(data)
+        seconds = median_time(lambda k=kind, d=data: analyze(k, d), runs)
+        row = Row(
+            "adversarial",
+            f"{kind}: {name}, {label}",
+            seconds,
+            f"normal login script, {label}",
+            base,
+            rss_how="child process maxrss",
+            runs=runs,
+        )
+        row.peak_rss_mib = child_rss([kind, str(path)], env, work)
+        if size >= 10 << 20:
+            row.target, row.met = "<= 3 s", seconds <= 3.0
+        rows.append(row)
+    return rows
+
+
 # --- child mode (one run, for peak RSS) ---------------------------------------------------
 
 
@@ -517,6 +550,10 @@ def child(kind: str, path: str) -> int:
         from wizard.evidence import analyze_login_script
 
         analyze_login_script(data)
+    elif kind in ("login-script", "load-script", "set-parameters"):
+        from wizard.evidence import analyze
+
+        analyze(kind, data)
     else:
         return 2
     return 0
@@ -616,7 +653,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="KB Wizard benchmarks")
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer runs, small sizes")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
-    parser.add_argument("--only", choices=["cli", "pack", "login", "tui"], action="append")
+    parser.add_argument(
+        "--only", choices=["cli", "pack", "login", "adversarial", "tui"], action="append"
+    )
     args = parser.parse_args(argv)
     if args.child:
         return child(*args.child)
@@ -625,7 +664,8 @@ def main(argv: list[str] | None = None) -> int:
     tui_runs = 3 if args.quick else 11
     pack_sizes = [1_000] if args.quick else [1_000, 10_000, 100_000]
     login_sizes = [1024, 100 * 1024] if args.quick else [1024, 1 << 20, 10 << 20]
-    only = set(args.only or ["cli", "pack", "login", "tui"])
+    adversarial_size = 100 * 1024 if args.quick else 10 << 20
+    only = set(args.only or ["cli", "pack", "login", "adversarial", "tui"])
     rows: list[Row] = []
     # Byte-compile the package as pip does when it installs the wheel: with
     # PYTHONDONTWRITEBYTECODE set (as on CI machines) a source checkout would otherwise be
@@ -641,6 +681,7 @@ def main(argv: list[str] | None = None) -> int:
             ("cli", lambda: cli_cases(work, env, sub_runs)),
             ("pack", lambda: pack_cases(work, env, pack_sizes, in_runs)),
             ("login", lambda: login_cases(env, work, login_sizes, in_runs)),
+            ("adversarial", lambda: adversarial_cases(env, work, adversarial_size, in_runs)),
             ("tui", lambda: tui_start_case(work, env, tui_runs)),
         ]
         for name, step in steps:
