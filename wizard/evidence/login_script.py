@@ -926,11 +926,32 @@ class _Order:
 
 
 def _names(mappings: list[Mapping]) -> str:
-    # Distinct items in order; a dict, as a list lookup per item made this quadratic.
-    seen = list(dict.fromkeys(f"{_label(mapping)} (line {mapping.line})" for mapping in mappings))
-    if len(seen) > 8:
-        seen = [*seen[:8], f"and {len(seen) - 8} more"]
-    return ", ".join(seen)
+    """The first eight distinct "<label> (line N)" items, in order, and how many more.
+
+    ``mappings`` are in script order, so equal items sit on one line together: only a
+    line with several mappings needs its labels compared, and once eight items are
+    shown a line with one mapping is just counted.
+    """
+    shown: list[str] = []
+    total = 0
+    index = 0
+    count = len(mappings)
+    while index < count:
+        line = mappings[index].line
+        end = index + 1
+        while end < count and mappings[end].line == line:
+            end += 1
+        if end - index == 1 and len(shown) > 8:
+            total += 1
+        else:
+            labels = dict.fromkeys(_label(mapping) for mapping in mappings[index:end])
+            total += len(labels)
+            shown.extend(f"{label} (line {line})" for label in labels)
+            del shown[9:]
+        index = end
+    if total > 8:
+        shown = [*shown[:8], f"and {total - 8} more"]
+    return ", ".join(shown)
 
 
 def _undecided(unknown: list[Mapping]) -> _Order:
