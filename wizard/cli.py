@@ -418,9 +418,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the wizard needs a terminal; use 'kbwizard diagnose' in scripts")
     from wizard.tui.app import KBWizardApp
+    from wizard.tui.terminal import run
 
-    KBWizardApp(pack, case).run()
-    return exit_codes.OK
+    return run(KBWizardApp(pack, case))
 
 
 def _start_tui(args: argparse.Namespace) -> int:

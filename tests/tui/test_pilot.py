@@ -344,6 +344,10 @@ async def test_prefilled_case_opens_at_its_question_and_back_reaches_start(pack:
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen)
         assert "show its server" in str(app.screen.query_one("#question-text", Static).render())
+        await pilot.press("escape")  # back along the path: the pre-filled first question
+        await pilot.pause()
+        assert "fails over" in str(app.screen.query_one("#question-text", Static).render())
+        assert "Known from answers" in str(app.screen.query_one("#from-evidence", Static).render())
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, StartScreen)

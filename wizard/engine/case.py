@@ -70,6 +70,53 @@ class Verification:
 
 
 @dataclass
+class Drafts:
+    """What a person typed but has not submitted yet, saved as it is typed.
+
+    A note for a question (by its fact) not answered yet, and evidence text (by kind) not
+    applied yet: kept in the saved case so a crash, a signal or a closed terminal loses
+    none of it, and given back on resume.
+    """
+
+    notes: dict[str, str] = field(default_factory=dict)
+    evidence: dict[str, str] = field(default_factory=dict)
+
+    def set_note(self, fact: str, text: str | None) -> None:
+        _set(self.notes, fact, text)
+
+    def set_evidence(self, kind: str, text: str | None) -> None:
+        _set(self.evidence, kind, text)
+
+    def to_dict(self) -> dict[str, dict[str, str]]:
+        return {"notes": dict(self.notes), "evidence": dict(self.evidence)}
+
+    @classmethod
+    def from_dict(cls, raw: object) -> Drafts:
+        """Drafts from a saved case (absent in files saved before drafts existed)."""
+        if raw is None:
+            return cls()
+        if not isinstance(raw, dict):
+            raise SessionError("saved case is damaged (drafts is not a mapping)")
+        parts = []
+        for name in ("notes", "evidence"):
+            part = raw.get(name, {})
+            if not isinstance(part, dict) or not all(
+                isinstance(k, str) and isinstance(v, str) and len(v) <= MAX_EVIDENCE_BYTES
+                for k, v in part.items()
+            ):
+                raise SessionError(f"saved case is damaged (drafts.{name} is not text by name)")
+            parts.append(dict(part))
+        return cls(parts[0], parts[1])
+
+
+def _set(drafts: dict[str, str], key: str, text: str | None) -> None:
+    if text:
+        drafts[key] = text
+    else:
+        drafts.pop(key, None)
+
+
+@dataclass
 class EvidenceAnalysis:
     """Every analyzer's view of the current artifacts."""
 
@@ -105,6 +152,7 @@ class Case:
     artifacts: dict[str, Artifact] = field(default_factory=dict)
     role_overrides: dict[str, Role] = field(default_factory=dict)
     verifications: list[Verification] = field(default_factory=list)
+    drafts: Drafts = field(default_factory=Drafts)
     _analysis: EvidenceAnalysis | None = field(default=None, repr=False)
 
     @classmethod
@@ -257,6 +305,7 @@ class Case:
                 {"fix": v.fix, "verdict": v.verdict, "note": v.note, "time": v.time}
                 for v in self.verifications
             ],
+            "drafts": self.drafts.to_dict(),
         }
 
     @classmethod
@@ -288,6 +337,7 @@ class Case:
                 },
                 role_overrides=_roles(_mapping(data, "role_overrides")),
                 verifications=[_verification(pack, v) for v in _items(data, "verifications")],
+                drafts=Drafts.from_dict(data.get("drafts")),
             )
         except SessionError:
             raise

@@ -354,6 +354,28 @@ class Session:
         self._state = self._undo.pop()
         return True
 
+    def step_back(self) -> bool:
+        """Back along the path: reopen the question before the one shown (the last one when
+        the case is decided), its answer and note kept; False at the first question.
+
+        Unlike ``back`` (undo), this never leads forward: not to an outcome left by a
+        revision, not to a later question, and it never drops evidence or answers.
+        """
+        questions = [s for s in self.walk().steps if s.kind == "question"]
+        if not questions:
+            return False
+        self._push(replace(self._state, revising=questions[-1].fact))
+        return True
+
+    def recorded(self, fact: str) -> tuple[FactValue, str | None] | None:
+        """The value and note already recorded for ``fact`` (an answer, else a given fact)."""
+        for answer in self._state.answers:
+            if answer.fact == fact:
+                return answer.value, answer.note
+        given = {g.fact: g for g in sorted(self._state.given, key=lambda g: g.explicit)}
+        item = given.get(fact)
+        return (item.value, item.note) if item is not None else None
+
     def restart(self) -> None:
         """Forget every answer (evidence and stated facts stay); undoable."""
         self._push(_State(self._state.given, (), None))

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
+from rich.console import RenderableType
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.timer import Timer
 
 from wizard.atomic import WriteError
 from wizard.engine.case import Case, CaseHeader
 from wizard.kb.model import Outcome, Pack, Question
+
+if TYPE_CHECKING:
+    from wizard.tui.terminal import Terminal
 
 
 def _question_screen() -> Screen[None]:
@@ -23,6 +29,10 @@ def _outcome_screen() -> Screen[None]:
     from wizard.tui.screens.outcome import OutcomeScreen
 
     return OutcomeScreen(name="outcome")
+
+
+DRAFT_DELAY = 0.5
+"""Seconds after the last keystroke in a note or the evidence text before the draft is saved."""
 
 
 class KBWizardApp(App[None]):
@@ -64,6 +74,12 @@ class KBWizardApp(App[None]):
         """Benchmark hook: exit once the first question's first frame is drawn."""
         self.auto_exit_with_whole_screen = auto_exit_with_whole_screen
         """Benchmark hook: exit once the whole question screen is drawn."""
+        self.terminal: Terminal | None = None
+        """The real terminal (set by ``wizard.tui.terminal.run``); None under test."""
+        self.signalled: int | None = None
+        """The signal that ended the wizard, if one did."""
+        self._draft_timer: Timer | None = None
+        """The pending save of a changed draft (debounced), if any."""
         self.sub_title = f"{pack.source.document} · {pack.title}"
         if self.case is None and (auto_exit_on_first_question or auto_exit_with_whole_screen):
             self.case = Case.start(pack)  # benchmark: straight to the first question
@@ -80,8 +96,15 @@ class KBWizardApp(App[None]):
         return StartScreen(name="start")
 
     def on_mount(self) -> None:
+        if self.terminal is not None:
+            from wizard.tui.terminal import take_signals
+
+            take_signals(self, self.terminal)
         if self.case is not None:
             self.show_case()  # a decided case goes on to its outcome
+            if self.case.drafts.evidence:
+                # Stopped while pasting evidence: back to the evidence screen, text restored.
+                self.call_after_refresh(self.action_evidence)
 
     # --- the case -----------------------------------------------------------
 
@@ -99,6 +122,9 @@ class KBWizardApp(App[None]):
 
     def save(self) -> None:
         """Autosave after every step; a failure is shown, never fatal, and retried next step."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()  # this save has the drafts too
+            self._draft_timer = None
         if self.case is None or not self.autosave:
             return
         from wizard.store import save_case
@@ -115,6 +141,12 @@ class KBWizardApp(App[None]):
             if self.save_error is not None:
                 self.notify("Saved again.")
             self.save_error = None
+
+    def draft_changed(self) -> None:
+        """A draft (a note, evidence text) changed: save it once typing pauses."""
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        self._draft_timer = self.set_timer(DRAFT_DELAY, self.save, name="save draft")
 
     def changed(self) -> None:
         """Call after every change to the case: saves, then shows the right screen."""
@@ -180,6 +212,13 @@ class KBWizardApp(App[None]):
             self.notify("Start a case first.", severity="warning")
             return
         self.push_screen(ExportDialog(self.case))
+
+    def exit(
+        self, result: None = None, return_code: int = 0, message: RenderableType | None = None
+    ) -> None:
+        """Every way out (q, ctrl+q, a signal) saves first: a draft not saved yet is kept."""
+        self.save()
+        super().exit(result, return_code, message)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"

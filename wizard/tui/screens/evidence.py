@@ -81,6 +81,8 @@ class EvidenceScreen(WizardScreen[None]):
         self.overrides: dict[str, Role] = {}
         self.previews: dict[str, Analysis] = {}
         self.dirty: set[str] = set()
+        self.applied: dict[str, str] = {}
+        """kind -> the text of the artifact the case holds (what is not a draft)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -119,9 +121,15 @@ class EvidenceScreen(WizardScreen[None]):
             if artifact is not None:
                 text = _decoded_text(artifact.data)
                 self.loaded[kind] = (artifact.data, text, artifact.name)
+                self.applied[kind] = text
                 self.query_one(f"#text-{kind}", TextArea).load_text(text)
             self.analyse(kind)
         self.dirty.clear()
+        for kind, draft in self.case.drafts.evidence.items():
+            if kind in TABS:  # pasted but not applied when the wizard was stopped: restored
+                self.query_one(f"#text-{kind}", TextArea).load_text(draft)
+                self.dirty.add(kind)
+                self.analyse(kind)
         self.query_one("#text-login-script", TextArea).focus()
 
     # --- input ----------------------------------------------------------------
@@ -136,6 +144,14 @@ class EvidenceScreen(WizardScreen[None]):
         if kind in TABS:
             self.dirty.add(kind)
             self.analyse(kind)
+            self._keep_draft(kind, event.text_area.text)
+
+    def _keep_draft(self, kind: str, text: str) -> None:
+        """Keep text not applied yet as a draft in the case (saved shortly after)."""
+        draft = text if text != self.applied.get(kind, "") else None
+        if self.case.drafts.evidence.get(kind) != draft:
+            self.case.drafts.set_evidence(kind, draft)
+            self.wizard.draft_changed()
 
     @on(Button.Pressed, ".load")
     def _load_pressed(self, event: Button.Pressed) -> None:
@@ -280,11 +296,13 @@ class EvidenceScreen(WizardScreen[None]):
                     case.store_artifact(kind, data, name)
                 else:
                     case.artifacts.pop(kind, None)
+                self.applied[kind] = self.query_one(f"#text-{kind}", TextArea).text
             case.refresh_evidence()
         except SessionError as exc:
             self.notify(str(exc), severity="error")
             return False
         self.dirty.clear()
+        case.drafts.evidence.clear()  # applied: nothing is a draft any more
         self.wizard.save()
         self.notify("Evidence applied.")
         return True

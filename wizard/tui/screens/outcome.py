@@ -293,7 +293,7 @@ class OutcomeScreen(WizardScreen[None]):
             self.action_verdict(event.button.id)  # type: ignore[arg-type]
 
     def action_back(self) -> None:
-        if self.case.session.back():
+        if self.case.session.step_back():  # to the last question: never forward
             self.wizard.changed()
         else:
             self.app.pop_screen()

@@ -10,8 +10,9 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
-from wizard.kb.model import UNKNOWN, Question
+from wizard.kb.model import UNKNOWN, FactValue, Question
 from wizard.kb.values import value_text
+from wizard.tui.fields import FieldLeft, NoteInput, SideList, ValueInput
 from wizard.tui.safe import joined_content, plain_content
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.titlebar import TitleBar
@@ -52,6 +53,8 @@ class QuestionScreen(WizardScreen[None]):
         Binding("ctrl+n", "app.new_case", "New case", show=False),
         Binding("escape,backspace,b", "back", "Back"),
     ]
+    """On a question answered by typing, the value field takes the keys only once it is
+    chosen (Enter on it, or a digit that starts the value), so these keys keep working."""
 
     details_added = False
     """Whether the widgets after the first frame (see ``add_details``) are there yet."""
@@ -113,16 +116,16 @@ class QuestionScreen(WizardScreen[None]):
             main.mount(Static(id="from-evidence", classes="notice"), before="#choices"),
             main.mount_all(
                 [
-                    Input(id="typed", placeholder="Type the value and press Enter"),
+                    ValueInput(id="typed", placeholder="Type the value and press Enter"),
                     Static(id="error", classes="error"),
                     Static(id="why", classes="panel"),
                     Static(id="how", classes="panel"),
-                    Input(id="note", placeholder="Note for this step (optional, n)"),
+                    NoteInput(id="note", placeholder="Note for this step (optional, n)"),
                 ],
                 after="#choices",
             ),
             layout.mount(sidebar),
-            sidebar.mount_all([Label("Path so far", id="path-title"), OptionList(id="path")]),
+            sidebar.mount_all([Label("Path so far", id="path-title"), SideList(id="path")]),
             self.mount(KeyFooter(mounted_late=True)),
         ]
         for selector in _HIDDEN_AT_FIRST:
@@ -152,7 +155,9 @@ class QuestionScreen(WizardScreen[None]):
             for number, choice in enumerate(question.choices, 1)
         ]
         if question.other is not None:
-            label = joined_content((f"{len(options) + 1}  ", "bold"), question.other.label)
+            # Only a typed value: digits start it, so this answer has no number of its own.
+            key = "↵" if typed_only(question) else str(len(options) + 1)
+            label = joined_content((f"{key}  ", "bold"), question.other.label)
             options.append(Option(label, id=TYPED))
         if question.unknown is not None:
             label = joined_content(("0  ", "bold"), "Don't know / can't check now")
@@ -176,7 +181,7 @@ class QuestionScreen(WizardScreen[None]):
             self.query_one("#question-text", Static).update(plain_content(text))
             choices.clear_options()
             choices.add_options(options)  # at once: one layout, not one per answer
-            choices.highlighted = 0
+            choices.highlighted = self._recorded_index(question)
         choices.focus()
         if self.details_added:
             self._show_details(question, focus=True)
@@ -194,14 +199,29 @@ class QuestionScreen(WizardScreen[None]):
             joined_content(("How to check: ", "bold"), question.how_to_check)
         )
         self._show_evidence_answer(question)
+        recorded = self.case.session.recorded(question.fact)
+        value, note = recorded if recorded is not None else (None, None)
+        typed_value = value if isinstance(value, str) and _is_typed(question, value) else ""
         typed = self.query_one("#typed", Input)
-        typed.display = question.other is not None and not question.choices
-        typed.value = ""
+        typed.display = typed_only(question) or bool(typed_value)
+        typed.value = typed_value
         self.query_one("#error", Static).display = False
-        self.query_one("#note", Input).value = ""
+        draft = self.case.drafts.notes.get(question.fact)
+        note_field = self.query_one("#note", Input)
+        note_field.value = draft if draft is not None else note or ""
         self._refresh_path()
-        if focus and typed.display:
-            typed.focus()
+        if focus and draft is not None:
+            note_field.focus()  # a note typed but not answered yet (kept as a draft): reopen it
+
+    def _recorded_index(self, question: Question) -> int:
+        """The answer to highlight: the one already recorded (revising, back), else the first."""
+        recorded = self.case.session.recorded(question.fact)
+        if recorded is None:
+            return 0
+        choices = self.query_one("#choices", OptionList)
+        ids = [choices.get_option_at_index(i).id for i in range(choices.option_count)]
+        wanted = _option_id(question, recorded[0])
+        return ids.index(wanted) if wanted in ids else 0
 
     def _show_evidence_answer(self, question: Question) -> None:
         banner = self.query_one("#from-evidence", Static)
@@ -244,6 +264,7 @@ class QuestionScreen(WizardScreen[None]):
     def _answer(self, value: str) -> None:
         self.add_details()
         note = self.query_one("#note", Input).value
+        question = self.question
         try:
             self.case.session.answer(value, note=note)
         except SessionError as exc:
@@ -251,7 +272,29 @@ class QuestionScreen(WizardScreen[None]):
             error.update(plain_content(str(exc)))
             error.display = True
             return
+        if question is not None:
+            self.case.drafts.set_note(question.fact, None)  # the note is in the answer now
         self.wizard.changed()
+
+    @on(Input.Changed, "#note")
+    def _note_typed(self, event: Input.Changed) -> None:
+        """Keep the note as a draft as it is typed (saved shortly after), until answered."""
+        question = self.question
+        if question is None or event.value != event.input.value:
+            return  # a change already overtaken by the next one
+        recorded = self.case.session.recorded(question.fact)
+        saved_note = (recorded[1] if recorded is not None else None) or ""
+        drafts = self.case.drafts
+        text = event.value if event.value != saved_note else None
+        if drafts.notes.get(question.fact) != text:
+            drafts.set_note(question.fact, text)
+            self.wizard.draft_changed()
+
+    @on(FieldLeft)
+    def _field_left(self, event: FieldLeft) -> None:
+        """Esc in the note, the value or the path: back to the answers, nothing undone."""
+        event.stop()
+        self.query_one("#choices", OptionList).focus()
 
     @on(OptionList.OptionSelected, "#choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
@@ -288,6 +331,15 @@ class QuestionScreen(WizardScreen[None]):
         question = self.question
         if question is None:
             return
+        if typed_only(question):
+            # The answer is a typed value: a digit starts it (an address, a number …).
+            self.add_details()
+            typed = self.query_one("#typed", Input)
+            typed.display = True
+            typed.focus()
+            typed.value += str(number)
+            typed.cursor_position = len(typed.value)
+            return
         choices = self.query_one("#choices", OptionList)
         if 1 <= number <= choices.option_count:
             option = choices.get_option_at_index(number - 1)
@@ -316,7 +368,23 @@ class QuestionScreen(WizardScreen[None]):
         self.query_one("#path", OptionList).focus()
 
     def action_back(self) -> None:
-        if self.case.session.back():
+        """Back along the path to the previous question (never forward, nothing dropped)."""
+        if self.case.session.step_back():
             self.wizard.changed()
         else:
             self.wizard.leave_case_screens()
+
+
+def typed_only(question: Question) -> bool:
+    """Whether the only answer (besides "don't know") is a value the user types."""
+    return question.other is not None and not question.choices
+
+
+def _is_typed(question: Question, value: FactValue) -> bool:
+    return value != UNKNOWN and all(c.value != value for c in question.choices)
+
+
+def _option_id(question: Question, value: FactValue) -> str:
+    if value == UNKNOWN:
+        return UNKNOWN
+    return TYPED if _is_typed(question, value) else str(value)
