@@ -270,3 +270,87 @@ def test_old_session_files_without_drafts_still_load(pack: Pack, tmp_path: Path)
     del data["drafts"]
     path.write_text(json.dumps(data))
     assert load_case(pack, case.id).drafts.notes == {}
+
+
+def _burst(app: KBWizardApp, text: str) -> None:
+    """Keys as a terminal delivers them in one read: all queued before the first is handled."""
+    from textual import events
+    from textual.keys import _character_to_key
+
+    for char in text:
+        if char == "\t":
+            event = events.Key("tab", None)
+        else:
+            key = char if char.isalnum() else _character_to_key(char)
+            event = events.Key(key, char)
+        event.set_sender(app)
+        app.post_message(event)
+
+
+async def test_tab_typed_right_after_text_moves_on_before_the_next_keys(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        _burst(app, "INC-6006\tDana\tops@example.com")
+        await pilot.pause(0.3)
+        values = [app.screen.query_one(f"#case-{n}", Input).value
+                  for n in ("reference", "agent", "contact")]  # fmt: skip
+        assert values == ["INC-6006", "Dana", "ops@example.com"]
+
+
+async def test_keys_typed_right_after_n_go_into_the_note(pack: Pack) -> None:
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(100, 32)) as pilot:
+        await start(pilot)
+        await pilot.pause(0.2)
+        _burst(app, "nbe quick")  # b and e would go back / open the evidence
+        await pilot.pause(0.3)
+        assert isinstance(app.screen, QuestionScreen)
+        assert app.screen.query_one("#note", Input).value == "be quick"
+
+
+async def test_ctrl_e_on_the_start_screen_keeps_what_was_typed(pack: Pack) -> None:
+    from textual.widgets import Select
+
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press(*"INC-6006", "tab", *"Dana")
+        app.screen.query_one("#scope-netware_version", Select).value = "other"
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        assert isinstance(app.screen, EvidenceScreen)
+        assert app.case is not None
+        assert (app.case.header.reference, app.case.header.agent) == ("INC-6006", "Dana")
+        assert app.case.facts.get("netware_version") == "other"
+    (info,) = list_sessions()[0]
+    assert info.reference == "INC-6006"
+
+
+async def test_the_start_screen_shows_every_field_and_the_saved_sessions_at_80x24(
+    pack: Pack,
+) -> None:
+    from wizard.engine.case import Case, CaseHeader
+    from wizard.store import save_case
+
+    old = Case.start(pack)
+    old.header = CaseHeader("INC-1041")
+    save_case(old)
+    app = KBWizardApp(pack)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        region = screen.query_one("#start-body").region
+        for selector in ("#case-reference", "#case-agent", "#case-contact",
+                         "#scope-netware_version", "#scope-uses_bcc", "#start", "#evidence-first",
+                         "#resume-list"):  # fmt: skip
+            widget = screen.query_one(selector)
+            assert region.contains_region(widget.region), selector
+        text = app.export_screenshot()
+        assert "INC-1041" in text
+    async with KBWizardApp(pack).run_test(size=(60, 20)) as pilot:
+        await pilot.pause()
+        screen = pilot.app.screen
+        region = screen.query_one("#start-body").region
+        for selector in ("#case-reference", "#case-agent", "#case-contact", "#start"):
+            assert region.contains_region(screen.query_one(selector).region), selector

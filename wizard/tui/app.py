@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.console import RenderableType
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
@@ -14,6 +15,7 @@ from textual.timer import Timer
 from wizard.atomic import WriteError
 from wizard.engine.case import Case, CaseHeader
 from wizard.kb.model import Outcome, Pack, Question
+from wizard.tui.keyorder import KeyOrder
 
 if TYPE_CHECKING:
     from wizard.tui.terminal import Terminal
@@ -80,6 +82,7 @@ class KBWizardApp(App[None]):
         """The signal that ended the wizard, if one did."""
         self._draft_timer: Timer | None = None
         """The pending save of a changed draft (debounced), if any."""
+        self.key_order = KeyOrder(self)
         self.sub_title = f"{pack.source.document} · {pack.title}"
         if self.case is None and (auto_exit_on_first_question or auto_exit_with_whole_screen):
             self.case = Case.start(pack)  # benchmark: straight to the first question
@@ -94,6 +97,16 @@ class KBWizardApp(App[None]):
         from wizard.tui.screens.start import StartScreen
 
         return StartScreen(name="start")
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys and pastes from the terminal are handled one after the other (see KeyOrder)."""
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            if self.key_order.hold(event):
+                return
+            await super().on_event(event)
+            self.key_order.routed()
+            return
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         if self.terminal is not None:
@@ -202,7 +215,12 @@ class KBWizardApp(App[None]):
         from wizard.tui.screens.evidence import EvidenceScreen
 
         if self.case is None:
-            self.begin_case(CaseHeader())
+            from wizard.tui.screens.start import StartScreen
+
+            if isinstance(self.screen, StartScreen):
+                self.screen.begin()  # with the ticket, names and scope typed there
+            else:
+                self.begin_case(CaseHeader())
         self.push_screen(EvidenceScreen(), lambda _: self.changed())
 
     def action_export(self) -> None:

@@ -23,18 +23,21 @@ class StartScreen(WizardScreen[None]):
     """The first screen: read the summary, fill in the case header, and go."""
 
     DEFAULT_CSS = """
-    #start-body { padding: 1 2; }
+    #start-body { padding: 0 1; }
     #start-title { text-style: bold; color: $accent; margin-bottom: 1; }
-    #start-source { color: $text-muted; margin-bottom: 1; }
-    #start-summary { margin-bottom: 1; }
-    #case-fields { height: auto; }
+    #case-fields, #scope-fields { height: auto; margin-bottom: 1; }
     #case-fields > Vertical, #scope-fields > Vertical { width: 1fr; height: auto; margin-right: 1; }
-    #scope-fields { height: auto; }
-    #start-buttons { height: auto; margin: 1 0; }
+    .field-label { color: $text-muted; }
+    #start-buttons { height: auto; margin-bottom: 1; }
     #start-buttons Button { margin-right: 2; }
-    #resume-label { text-style: bold; margin-top: 1; }
-    #resume-list { height: auto; max-height: 8; }
+    #resume-label { text-style: bold; }
+    #resume-list { height: auto; max-height: 6; margin-bottom: 1; }
+    #about-label { text-style: bold; }
+    #start-source { color: $text-muted; }
     """
+    """Designed for 80x24 first: the fields, the scope, the buttons and the saved sessions
+    fit on one screen; what the article is about follows below them. At 60x20 the fields
+    are still the first thing shown and the rest scrolls."""
     """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
@@ -49,6 +52,28 @@ class StartScreen(WizardScreen[None]):
         yield TitleBar()
         with VerticalScroll(id="start-body"):
             yield Static(plain(pack.title), id="start-title")
+            with Horizontal(id="case-fields"):
+                for name, label in (("reference", "Case / ticket"), ("agent", "Agent"),
+                                    ("contact", "Contact")):  # fmt: skip
+                    with Vertical():
+                        yield Label(label, classes="field-label")
+                        yield Input(placeholder="optional", id=f"case-{name}", compact=True)
+            with Horizontal(id="scope-fields"):
+                for fact in self._scope_facts():
+                    with Vertical():
+                        yield Label(fact.description.split(" (")[0], classes="field-label")
+                        yield Select(
+                            [(v, v) for v in fact.values],
+                            prompt="not known",
+                            id=f"scope-{fact.name}",
+                            compact=True,
+                        )
+            with Horizontal(id="start-buttons"):
+                yield Button("Start (Enter)", variant="primary", id="start", compact=True)
+                yield Button("Paste evidence first (ctrl+e)", id="evidence-first", compact=True)
+            yield Label("Resume a saved session (ctrl+r)", id="resume-label")
+            yield OptionList(id="resume-list", compact=True)
+            yield Label("About this article", id="about-label")
             yield Static(
                 joined(
                     (src.document, "bold"),
@@ -58,30 +83,6 @@ class StartScreen(WizardScreen[None]):
                 id="start-source",
             )
             yield Static(plain(pack.summary), id="start-summary")
-            with Horizontal(id="case-fields"):
-                with Vertical():
-                    yield Label("Case / ticket")
-                    yield Input(placeholder="optional", id="case-reference")
-                with Vertical():
-                    yield Label("Agent")
-                    yield Input(placeholder="optional", id="case-agent")
-                with Vertical():
-                    yield Label("Contact")
-                    yield Input(placeholder="optional", id="case-contact")
-            with Horizontal(id="scope-fields"):
-                for fact in self._scope_facts():
-                    with Vertical():
-                        yield Label(fact.description.split(" (")[0])
-                        yield Select(
-                            [(v, v) for v in fact.values],
-                            prompt="not known",
-                            id=f"scope-{fact.name}",
-                        )
-            with Horizontal(id="start-buttons"):
-                yield Button("Start (Enter)", variant="primary", id="start")
-                yield Button("Paste evidence first (ctrl+e)", id="evidence-first")
-            yield Label("Resume a saved session (ctrl+r)", id="resume-label")
-            yield OptionList(id="resume-list")
         yield KeyFooter()
 
     def _scope_facts(self) -> list[Fact]:
@@ -144,14 +145,15 @@ class StartScreen(WizardScreen[None]):
                 given.append(Given(fact.name, value, "user"))
         return given
 
-    def _begin(self) -> None:
+    def begin(self) -> None:
+        """Start the case with what is filled in here."""
         case = self.wizard.begin_case(self.header())
         scope = self.scope_given()
         if scope:
             case.session.set_given(scope)
 
     def action_start(self) -> None:
-        self._begin()
+        self.begin()
         self.wizard.show_case()
 
     def action_focus_resume(self) -> None:
@@ -170,7 +172,7 @@ class StartScreen(WizardScreen[None]):
 
     @on(Button.Pressed, "#evidence-first")
     def _evidence_first(self) -> None:
-        self._begin()
+        self.begin()
         self.wizard.action_evidence()
 
     @on(OptionList.OptionSelected, "#resume-list")
