@@ -116,7 +116,7 @@ class QuestionScreen(WizardScreen[None]):
             main.mount(Static(id="from-evidence", classes="notice"), before="#choices"),
             main.mount_all(
                 [
-                    ValueInput(id="typed", placeholder="Type the value and press Enter"),
+                    ValueInput(id="typed", placeholder="Type the value, then Enter"),
                     Static(id="error", classes="error"),
                     Static(id="why", classes="panel"),
                     Static(id="how", classes="panel"),
@@ -204,6 +204,11 @@ class QuestionScreen(WizardScreen[None]):
         typed_value = value if isinstance(value, str) and _is_typed(question, value) else ""
         typed = self.query_one("#typed", Input)
         typed.display = typed_only(question) or bool(typed_value)
+        typed.placeholder = (
+            "Type the value (a digit starts it), then Enter"
+            if typed_only(question)
+            else "Type the value, then Enter"
+        )
         typed.value = typed_value
         self.query_one("#error", Static).display = False
         draft = self.case.drafts.notes.get(question.fact)
