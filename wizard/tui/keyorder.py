@@ -20,7 +20,7 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
-LONGEST_HOLD = 0.5
+LONGEST_HOLD = 2.0
 """Seconds a key waits at most for the one before it (whose widget might have closed)."""
 
 

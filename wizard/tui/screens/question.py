@@ -59,6 +59,9 @@ class QuestionScreen(WizardScreen[None]):
     details_added = False
     """Whether the widgets after the first frame (see ``add_details``) are there yet."""
 
+    prefilled = ""
+    """The recorded typed value shown in the value field (a digit replaces it, not extends)."""
+
     shown: tuple[str, str] | None = None
     """The question and progress line on screen, so an unchanged view is not built again."""
 
@@ -209,7 +212,7 @@ class QuestionScreen(WizardScreen[None]):
             if typed_only(question)
             else "Type the value, then Enter"
         )
-        typed.value = typed_value
+        typed.value = self.prefilled = typed_value
         self.query_one("#error", Static).display = False
         draft = self.case.drafts.notes.get(question.fact)
         note_field = self.query_one("#note", Input)
@@ -342,6 +345,8 @@ class QuestionScreen(WizardScreen[None]):
             typed = self.query_one("#typed", Input)
             typed.display = True
             typed.focus()
+            if typed.value == self.prefilled:
+                typed.value = ""  # a new value, not the recorded one with a digit more
             typed.value += str(number)
             typed.cursor_position = len(typed.value)
             return
