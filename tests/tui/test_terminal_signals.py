@@ -170,3 +170,28 @@ def test_kill_9_keeps_a_draft_typed_half_a_second_before(
     assert term.exit_code() == 128 + signal.SIGKILL
     assert _drafts(data_dir)["notes"] == {"mapping_shows": "caller on site"}
     _resume_shows(data_dir, terminals, "caller on site")
+
+
+def test_a_paste_right_after_e_lands_in_the_evidence(
+    tmp_path: Path, terminals: list[Terminal]
+) -> None:
+    data_dir = tmp_path / "data"
+    term = Pane("paste", data_dir)
+    terminals.append(term)
+    term.wait_for("Paste evidence first")
+    term.keys("Enter")
+    term.wait_for("Path so far")
+    time.sleep(0.5)  # the question screen settled: only the evidence screen is new
+    subprocess.run(
+        ["tmux", *term.socket, "load-buffer", "-"], input=b"MAP S1:=SYS:PUBLIC\n", check=True
+    )
+    subprocess.run(["tmux", *term.socket, "send-keys", "-t", term.name, "e"], check=True)
+    subprocess.run(["tmux", *term.socket, "paste-buffer", "-p", "-t", term.name], check=True)
+    term.wait_for("MAP S1:=SYS:PUBLIC")
+    term.keys("Escape")
+    term.wait_for("clients unable")
+    term.keys("q")
+    assert term.exit_code() == 0
+    (path,) = (data_dir / "sessions").glob("*.json")
+    (artifact,) = json.loads(path.read_text())["artifacts"]
+    assert artifact["kind"] == "login-script"

@@ -20,6 +20,9 @@ from textual.app import App
 from textual.message_pump import MessagePump
 from textual.timer import Timer
 
+SETTLE_FRAMES = 5
+"""Refreshes the held keys wait, at most, for a screen just opened to give a widget focus."""
+
 LONGEST_HOLD = 2.0
 """Seconds a key waits at most for the one before it (whose widget might have closed)."""
 
@@ -33,6 +36,9 @@ class KeyOrder:
         """A token for the key being handled, or None when the next key may go at once."""
         self.at: MessagePump | None = None
         """Where the key being handled is now (its marker follows it up to the app)."""
+        self.screen: object | None = None
+        """The screen the key was routed on: when the key opens another, that one's focus
+        (given as it mounts) decides where the held keys go."""
         self.held: list[events.Event] = []
         self.timer: Timer | None = None
 
@@ -54,6 +60,7 @@ class KeyOrder:
     def routed(self) -> None:
         """The app has just routed a key: follow it until it has been handled."""
         token = self.in_flight = object()
+        self.screen = self.app.screen
         target: MessagePump = self.app.focused or self.app.screen
         self.at = target
         if not target.call_later(self._follow, target, token):
@@ -71,8 +78,18 @@ class KeyOrder:
         if not parent.call_later(self._follow, parent, token):
             self.release(token)
 
-    def release(self, token: object) -> None:
+    def release(self, token: object, waited: int = 0) -> None:
         if token is not self.in_flight:
+            return
+        opened = self.app.screen is not self.screen
+        if (
+            self.held
+            and waited < SETTLE_FRAMES
+            and ((opened and waited < 2) or self.app.focused is None)
+        ):
+            # A screen just opened (``e`` then a paste): its focus decides where they go.
+            self.at = None
+            self.app.call_after_refresh(self.release, token, waited + 1)
             return
         self.in_flight = self.at = None
         if self.timer is not None:

@@ -67,6 +67,9 @@ class EvidenceScreen(WizardScreen[None]):
     """
     """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
+    AUTO_FOCUS = "#text-login-script"
+    """The paste goes where the focus is from the first frame on (not to the tabs first)."""
+
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", priority=True),
         Binding("escape", "close", "Done"),
