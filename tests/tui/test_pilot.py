@@ -159,7 +159,7 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        assert "node" in str(table.get_row_at(0)[2])
+        assert "node" in str(table.get_row_at(0)[3])
         await pilot.press("escape")
         await pilot.pause()
         assert app.case is not None
@@ -323,7 +323,7 @@ async def test_pasted_markup_is_literal_and_clicking_it_does_nothing(pack: Pack)
         app.screen.query_one("#text-login-script", TextArea).load_text(HOSTILE)
         await settle(pilot)
         table = app.screen.query_one("#mappings", DataTable)
-        cells = [str(table.get_row_at(r)[3]) for r in range(table.row_count)]
+        cells = [str(table.get_row_at(r)[2]) for r in range(table.row_count)]
         assert "[@click=app.quit]X[/]/VOL1:" in cells[0]
         assert "[bold red]RED[/]/SYS:" in cells[1]
         for row in range(table.row_count):

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import EvidenceReport, Finding, Remark, SiteContext
+from .model import EvidenceReport, Finding, Remark, SiteContext, escape_remarks
 from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
 
 KIND = "load-script"
@@ -237,7 +237,7 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
         elif outcome == 2:
             reader.unrecognised.append((number, text))
     findings: list[Finding] = []
-    remarks = list(reader.remarks)
+    remarks = list(reader.remarks) + list(escape_remarks(decoded.lines))
     bind, secondary = reader.bind_lines, reader.secondary_lines
     if bind and secondary:
         remarks.append(

@@ -16,7 +16,7 @@ from typing import Literal, NamedTuple
 
 from wizard.gcpause import paused_gc
 
-from .model import EvidenceReport, Finding, Remark, Role, SiteContext
+from .model import EvidenceReport, Finding, Remark, Role, SiteContext, escape_remarks
 from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
 
 KIND = "login-script"
@@ -1101,7 +1101,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     known = _known(context)
     drives: dict[str, tuple[Role, str, bool, int]] = {}
     mappings: list[Mapping] = []
-    remarks: list[Remark] = list(scan.remarks)
+    remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(decoded.lines))
     hinted: dict[str, int] = {}
     paths: list[BlockPath] = []
     # Only a drive copy depends on what came before; any other role follows from the form,

@@ -9,9 +9,12 @@ login-script targets.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    from wizard.evidence.text import SourceLine
 
 Role = Literal["node", "virtual", "other", "unknown"]
 """What a login-script target connects to: a cluster node, a virtual server,
@@ -37,6 +40,25 @@ class Remark:
     line: int | None
     level: Literal["info", "warning"]
     text: str
+
+
+def escape_remarks(lines: Iterable[SourceLine]) -> tuple[Remark, ...]:
+    """A warning when the text holds ESC (a terminal escape): a paste that went through a
+    terminal may be scrambled, so the user is told which lines to check, never left guessing.
+    """
+    found = [line.number for line in lines if "\x1b" in line.text]
+    if not found:
+        return ()
+    more = f" and {len(found) - 5} more" if len(found) > 5 else ""
+    where = f" (lines {', '.join(str(n) for n in found[:5])}{more})" if len(found) > 1 else ""
+    return (
+        Remark(
+            found[0],
+            "warning",
+            f"the text holds terminal escape characters (ESC, shown as \\x1b){where}: it may "
+            "have been scrambled on its way here; check these lines against the original",
+        ),
+    )
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from .load_script import bind_address
-from .model import EvidenceReport, Finding, Remark
+from .model import EvidenceReport, Finding, Remark, escape_remarks
 from .text import MAX_PATTERN_LINE, DecodedText, decode, find_ipv4s, is_ipv4, paste_content
 
 KIND = "set-parameters"
@@ -234,7 +234,7 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
                 reader.in_setting,
             )
     findings: list[Finding] = []
-    remarks = list(reader.remarks)
+    remarks = list(reader.remarks) + list(escape_remarks(decoded.lines))
     include: str | None = None
     if reader.includes:
         last = reader.includes[-1]

@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 
 # C0 controls but tab and newline, DEL, C1 controls, and the bidi controls (marks,
-# embeddings, overrides, isolates) that reorder what a reader sees.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# The same plus tab, newline and the Unicode line and paragraph separators: what may not
+# embeddings, overrides, isolates) that reorder what a reader sees, and the Unicode line and
+# paragraph separators (a text widget would break the line there).
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+# The same plus tab and newline: what may not
 # appear in one line of a terminal's output (a CLI message, a table cell).
 _NOT_IN_A_LINE = re.compile(
     r"[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
@@ -28,7 +29,8 @@ def _show(match: re.Match[str]) -> str:
 
 
 def visible(text: str) -> str:
-    """Replace control characters (ESC, bidi overrides …) with a visible ``\\xNN`` form."""
+    """Replace control characters (ESC, bidi overrides, line/paragraph separators …) with a
+    visible ``\\xNN`` form."""
     return _CONTROL.sub(_show, text.replace("\r\n", "\n").replace("\r", "\n"))
 
 

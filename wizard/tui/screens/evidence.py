@@ -31,6 +31,7 @@ from wizard.evidence import (
     MAX_EVIDENCE_BYTES,
     LoadScriptAnalysis,
     LoginScriptAnalysis,
+    Mapping,
     Role,
     SetParametersAnalysis,
     SiteContext,
@@ -43,6 +44,7 @@ from wizard.evidence.model import ROLES, EvidenceReport
 from wizard.kb.values import value_text
 from wizard.report.sanitize import visible
 from wizard.safeio import ReadError, read_bounded
+from wizard.tui.evidence_text import EvidenceText
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
@@ -58,14 +60,19 @@ class EvidenceScreen(WizardScreen[None]):
 
     DEFAULT_CSS = """
     .evidence-pane { height: 1fr; }
-    .evidence-input { width: 1fr; }
-    .file-row { height: auto; }
+    .file-row { height: 1; }
     .file-path { width: 1fr; }
-    .evidence-text { height: 1fr; }
-    .evidence-result { width: 1fr; padding: 0 1; }
-    #mappings { height: auto; max-height: 20; }
+    .evidence-text { height: 3fr; min-height: 4; }
+    .evidence-result { height: 2fr; min-height: 3; padding: 0 1; }
+    #login-order { height: auto; color: $accent; border-left: thick $accent; padding-left: 1; }
+    #mappings { height: auto; max-height: 7; }
+    #mapping-detail { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
-    """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
+    """This screen's own styles: parsed when it is first shown, not at the wizard's start.
+
+    Designed for 80x24 first: the text, then (login script) the mappings across the whole
+    width with the selected one's full reason below, then the analysis.
+    """
 
     AUTO_FOCUS = "#text-login-script"
     """The paste goes where the focus is from the first frame on (not to the tabs first)."""
@@ -91,41 +98,36 @@ class EvidenceScreen(WizardScreen[None]):
         yield TitleBar()
         with TabbedContent(id="evidence-tabs"):
             for kind, title in TABS.items():
-                with TabPane(title, id=f"tab-{kind}"), Horizontal(classes="evidence-pane"):
-                    with Vertical(classes="evidence-input"):
-                        with Horizontal(classes="file-row"):
-                            yield Input(
-                                placeholder="file path (ctrl+l), or paste below",
-                                id=f"path-{kind}",
-                                classes="file-path",
-                            )
-                            yield Button("Load", id=f"load-{kind}", classes="load")
-                        yield TextArea(
-                            id=f"text-{kind}",
-                            classes="evidence-text",
-                            show_line_numbers=True,
-                            soft_wrap=False,
+                with TabPane(title, id=f"tab-{kind}"), Vertical(classes="evidence-pane"):
+                    with Horizontal(classes="file-row"):
+                        yield Input(
+                            placeholder="file path (ctrl+l), or paste below",
+                            id=f"path-{kind}",
+                            classes="file-path",
+                            compact=True,
                         )
+                        yield Button("Load", id=f"load-{kind}", classes="load", compact=True)
+                    yield EvidenceText(id=f"text-{kind}", classes="evidence-text")
+                    if kind == "login-script":
+                        # The mappings come first: they are what a person checks and
+                        # corrects; the details follow.
+                        yield Static(id="login-order")
+                        yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
+                        yield Static(id="mapping-detail")
                     with VerticalScroll(classes="evidence-result"):
-                        if kind == "login-script":
-                            # The mappings come first: they are what a person checks and
-                            # corrects; the details follow.
-                            yield Static(id="login-order", classes="notice")
-                            yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
                         yield Static(id=f"result-{kind}", classes="result")
         yield KeyFooter()
 
     def on_mount(self) -> None:
         self.overrides = dict(self.case.role_overrides)
         table = self.query_one("#mappings", DataTable)
-        table.add_columns("Line", "Drive", "Role", "Target", "Why")
+        table.add_columns("Line", "Drive", "Target", "Role", "Why")
         for kind in TABS:
             artifact = self.case.artifacts.get(kind)
             if artifact is not None:
-                text = _decoded_text(artifact.data)
+                text = self._area(kind).show_text(decode(artifact.data).lines)
                 self.loaded[kind] = (artifact.data, text, artifact.name)
                 self.applied[kind] = text
-                self.query_one(f"#text-{kind}", TextArea).load_text(text)
             self.analyse(kind)
         self.dirty.clear()
         for kind, draft in self.case.drafts.evidence.items():
@@ -175,9 +177,8 @@ class EvidenceScreen(WizardScreen[None]):
         except ReadError as exc:
             self.notify(visible(str(exc)), severity="error", markup=False)
             return
-        text = _decoded_text(data)
+        text = self._area(kind).show_text(decode(data).lines)
         self.loaded[kind] = (data, text, str(path))
-        self.query_one(f"#text-{kind}", TextArea).load_text(text)
         self.dirty.add(kind)
         self.analyse(kind)
 
@@ -186,12 +187,25 @@ class EvidenceScreen(WizardScreen[None]):
 
     # --- analysis -------------------------------------------------------------
 
+    def _area(self, kind: str) -> EvidenceText:
+        return self.query_one(f"#text-{kind}", EvidenceText)
+
     def _data(self, kind: str) -> bytes:
-        text = self.query_one(f"#text-{kind}", TextArea).text
+        """What is analysed and saved: the bytes as given, never the text as shown."""
+        area = self._area(kind)
         loaded = self.loaded.get(kind)
-        if loaded is not None and loaded[1] == text:
+        if loaded is not None and loaded[1] == area.text:
             return loaded[0]
-        return text.encode("utf-8")
+        return area.original_text().encode("utf-8")
+
+    @on(EvidenceText.EscapePasted)
+    def _escape_pasted(self, event: EvidenceText.EscapePasted) -> None:
+        self.notify(
+            "The paste held terminal escape characters (shown as \\x1b): it may be scrambled. "
+            "Check the marked lines, or load the file instead (ctrl+l).",
+            severity="warning",
+            timeout=10,
+        )
 
     def _site_context(self) -> SiteContext:
         load = self.previews.get("load-script")
@@ -245,23 +259,59 @@ class EvidenceScreen(WizardScreen[None]):
         table = self.query_one("#mappings", DataTable)
         row = table.cursor_row
         table.clear()
+        table.display = bool(analysis.mappings)
         deciding = set(analysis.deciding_lines)
+        # Line, drive, target and role always fit at 80 columns; the reason gets the rest and
+        # the selected mapping's whole reason is shown below the table.
+        target_width = min(28, max((len(m.target) for m in analysis.mappings), default=6))
+        why_width = max(12, self.size.width - target_width - 30)
         for index, m in enumerate(analysis.mappings):
             mark = "bold reverse" if m.line in deciding else ""
-            role = m.role + (" (hint: confirm)" if m.hint else "")
-            if m.server.upper() in self.overrides:
-                role += " (corrected)"
-            why = m.role_reason + (f" [{m.condition}]" if m.condition else "")
             table.add_row(
                 plain(str(m.line), mark),
                 plain(m.drive),
-                plain(role, ROLE_STYLE.get(m.role, "")),
-                plain(m.target),
-                plain(why),
+                plain(_clip(m.target, target_width)),
+                plain(self._role_word(m), ROLE_STYLE.get(m.role, "")),
+                plain(_clip(_why(m), why_width), "dim"),
                 key=str(index),
             )
         if analysis.mappings:
             table.move_cursor(row=min(row, len(analysis.mappings) - 1))
+        self._show_detail()
+
+    def _role_word(self, m: Mapping) -> str:
+        """The role, with ``?`` for a name-convention hint and ``*`` for a user's correction."""
+        if m.server.upper() in self.overrides:
+            return m.role + "*"
+        return m.role + ("?" if m.hint else "")
+
+    @on(DataTable.RowHighlighted, "#mappings")
+    def _row_highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The selected mapping in full: its target, role and the whole reason."""
+        detail = self.query_one("#mapping-detail", Static)
+        analysis = self.previews.get("login-script")
+        mappings = analysis.mappings if isinstance(analysis, LoginScriptAnalysis) else ()
+        detail.display = bool(mappings)
+        if not mappings:
+            return
+        row = self.query_one("#mappings", DataTable).cursor_row
+        m = mappings[min(max(row, 0), len(mappings) - 1)]
+        role: str = m.role
+        if m.server.upper() in self.overrides:
+            role += " (corrected)"
+        elif m.hint:
+            role += " (a hint from the name: confirm, ctrl+r corrects)"
+        detail.update(
+            joined(
+                (f"Line {m.line}: ", "bold"),
+                f"{m.drive} {m.target} is ",
+                (role, ROLE_STYLE.get(m.role, "") or "bold"),
+                f": {_why(m)}",
+            )
+        )
 
     def action_cycle_role(self) -> None:
         """Correct the role of the selected mapping's target: node → virtual → other → unknown."""
@@ -316,9 +366,12 @@ class EvidenceScreen(WizardScreen[None]):
         self.dismiss(None)
 
 
-def _decoded_text(data: bytes) -> str:
-    decoded = decode(data)
-    return "".join(line.text + ("\n" if line.ending else "") for line in decoded.lines)
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _why(m: Mapping) -> str:
+    return m.role_reason + (f" [{m.condition}]" if m.condition else "")
 
 
 def _report_text(report: EvidenceReport, has_text: bool) -> Text:
