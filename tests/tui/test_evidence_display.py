@@ -186,3 +186,20 @@ def test_loading_hostile_evidence_neither_blanks_nor_retitles_the_terminal(
         term.keys("q")
     finally:
         term.close()
+
+
+async def test_at_80x24_each_mapping_shows_line_drive_target_role_and_why(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_evidence(pilot)
+        area = app.screen.query_one("#text-login-script", EvidenceText)
+        area.load_text("MAP S1:=SYS:PUBLIC\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n")
+        await settle(pilot)
+        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        header = next(line for line in shown if "Drive" in line)
+        for column in ("Line", "Drive", "Target", "Role", "Why"):
+            assert column in header
+        row = next(line for line in shown if "CLUSTER1_POOL1_SERVER/VOL1:" in line and "F:" in line)
+        assert "virtual" in row
+        # The selected mapping's whole reason, wrapped below the table.
+        assert any("Line 1: S1: SYS:PUBLIC is node: default server" in line for line in shown)

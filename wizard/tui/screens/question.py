@@ -42,7 +42,7 @@ class QuestionScreen(WizardScreen[None]):
     """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
-        *(Binding(str(n), f"choose({n})", show=False) for n in range(1, 10)),
+        *(Binding(str(n), f"choose({n})", f"Answer {n}", show=False) for n in range(1, 10)),
         Binding("0", "dont_know", "Don't know", show=False),
         Binding("w", "toggle_panel('#why')", "Why?"),
         Binding("h", "toggle_panel('#how')", "How to check"),

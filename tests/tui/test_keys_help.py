@@ -1,0 +1,88 @@
+"""The `?` key (F1 in a text field) lists every key of the screen, from its own bindings."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tests.tui.drive import answer, answer_all, settle, start
+from tests.tui.scenarios import CONFIRMED
+from wizard.kb.model import Pack
+from wizard.tui.app import KBWizardApp
+from wizard.tui.dialogs.keys import KeysDialog
+from wizard.tui.screens.evidence import EvidenceScreen
+from wizard.tui.screens.outcome import OutcomeScreen
+from wizard.tui.screens.question import QuestionScreen
+from wizard.tui.screens.start import StartScreen
+
+
+async def _start(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+
+
+async def _question(pilot: Pilot[None]) -> None:
+    await start(pilot)
+
+
+async def _evidence(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer(pilot, "yes")
+    await pilot.press("e")
+    await settle(pilot)
+
+
+async def _outcome(pilot: Pilot[None]) -> None:
+    await start(pilot)
+    await answer_all(pilot, CONFIRMED)
+
+
+SCREENS: dict[str, tuple[type, Callable[[Pilot[None]], Awaitable[None]], str]] = {
+    # screen class, how to reach it, the key that opens the list there
+    "start": (StartScreen, _start, "f1"),  # the ticket field has the focus: "?" is typed
+    "question": (QuestionScreen, _question, "question_mark"),
+    "evidence": (EvidenceScreen, _evidence, "f1"),  # the text area has the focus
+    "outcome": (OutcomeScreen, _outcome, "question_mark"),
+}
+
+
+@pytest.mark.parametrize("name", list(SCREENS))
+async def test_the_key_list_names_every_key_of_the_screen(pack: Pack, name: str) -> None:
+    screen_type, reach, key = SCREENS[name]
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await reach(pilot)
+        screen = app.screen
+        assert isinstance(screen, screen_type)
+        footer = "".join(s.text for s in screen._compositor.render_strips()[-1:])
+        shown = "f1 keys" if key == "f1" else "? keys"
+        assert shown in footer  # early, so 80 columns never cut it off
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, KeysDialog)
+        listed = str(app.screen.query_one(Static).render())
+        # Every key the screen declares, hidden or not, with what it does.
+        for binding in screen_type.BINDINGS:
+            assert not isinstance(binding, tuple)
+            description = binding.tooltip or binding.description
+            assert description and description in listed, (name, binding.key)
+            for each in binding.key.split(","):
+                shown = app.get_key_display(binding.__class__(each, binding.action))
+                assert shown in listed, (name, each)
+        assert "Quit" in listed  # the app's own keys too
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+
+
+async def test_outcome_hidden_keys_are_listed(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _outcome(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        listed = str(app.screen.query_one(Static).render())
+        for word in ("Copy script", "Next fix", "Give missing fact"):
+            assert word in listed
