@@ -67,6 +67,8 @@ class OutcomeScreen(WizardScreen[None]):
         """Index of the fix the keys act on (copy, verify)."""
         self.summary: CaseSummary | None = None
         self.case_id = ""
+        self._shown = ""
+        """What the view last showed (case, diagnosis, facts): a change reopens it at the top."""
         self._slots: list[tuple[Static, Static, Static, Static]] = []
 
     def compose(self) -> ComposeResult:
@@ -98,6 +100,11 @@ class OutcomeScreen(WizardScreen[None]):
         self.summary = summary = summarize(self.case)
         if self.selected >= len(summary.fixes):
             self.selected = 0
+        shown = repr((self.case.id, summary.diagnosis, sorted(summary.facts.items())))
+        if shown != self._shown:
+            # A new case or a revised answer: the outcome reads from the top again.
+            self._shown = shown
+            self.query_one("#outcome-body", VerticalScroll).scroll_home(animate=False)
         word = DIAGNOSIS_WORDS.get(summary.diagnosis, summary.diagnosis)
         style = {"tid3438100-confirmed": "bold green", "not-this-issue": "bold yellow"}.get(
             summary.diagnosis, "bold red"
@@ -251,6 +258,15 @@ class OutcomeScreen(WizardScreen[None]):
         if self.summary and self.summary.fixes:
             self.selected = (self.selected + 1) % len(self.summary.fixes)
             self.refresh_view()
+            self.call_after_refresh(self._scroll_to_selected)
+
+    def _scroll_to_selected(self) -> None:
+        """Bring the selected fix's title (and as much of the fix as fits) into view."""
+        if self.selected < len(self._slots):
+            title = self._slots[self.selected][0]
+            self.query_one("#outcome-body", VerticalScroll).scroll_to_widget(
+                title, animate=False, top=True
+            )
 
     def action_copy_commands(self) -> None:
         fix = self._fix()
@@ -277,6 +293,7 @@ class OutcomeScreen(WizardScreen[None]):
         if verdict == "not-fixed" and self.summary and self.selected + 1 < len(self.summary.fixes):
             self.selected += 1
             self.notify(f"Try fix {self.selected + 1}: {self.summary.fixes[self.selected].title}")
+            self.call_after_refresh(self._scroll_to_selected)
         elif verdict == "fixed":
             self.notify("Recorded as fixed. Export the summary for the ticket (x).")
         elif verdict == "escalated":

@@ -1,0 +1,58 @@
+"""The outcome screen at 80x24: it opens at the top after a revision, and the selected
+fix is always on screen."""
+
+from __future__ import annotations
+
+from textual.containers import VerticalScroll
+
+from tests.tui.drive import answer, answer_all, start
+from tests.tui.scenarios import CONFIRMED
+from wizard.kb.model import Pack
+from wizard.tui.app import KBWizardApp
+from wizard.tui.screens.outcome import OutcomeScreen
+
+
+def _shown(app: KBWizardApp) -> str:
+    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
+
+
+async def test_tab_brings_each_selected_fix_into_view(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        assert isinstance(app.screen, OutcomeScreen) and app.screen.summary is not None
+        count = len(app.screen.summary.fixes)
+        assert count >= 3
+        for number in [*range(2, count + 1), 1]:
+            await pilot.press("tab")
+            await pilot.pause(0.2)
+            assert f"▶ Fix {number}:" in _shown(app), number
+
+
+async def test_not_fixed_brings_the_next_fix_into_view(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        await pilot.press("n")
+        await pilot.pause(0.2)
+        assert "▶ Fix 2:" in _shown(app)
+
+
+async def test_after_a_revision_the_outcome_opens_at_the_top(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        body = app.screen.query_one("#outcome-body", VerticalScroll)
+        body.scroll_end(animate=False)
+        await pilot.pause(0.2)
+        assert body.scroll_y > 0
+        await pilot.press("b")  # back to the last question, a revision
+        await pilot.pause()
+        await answer(pilot, "10.1.1.12")
+        await pilot.pause(0.2)
+        assert isinstance(app.screen, OutcomeScreen)
+        assert app.screen.query_one("#outcome-body", VerticalScroll).scroll_y == 0
+        assert "Confirmed" in _shown(app)
