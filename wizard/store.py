@@ -71,7 +71,11 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
         "pack_version": case.pack.version,
         "pack_sha256": case.pack.sha256,
         "pack_path": os.path.abspath(case.pack.path) if case.pack.path else "",
-        "status": "decided" if isinstance(node, Outcome) else "in-progress",
+        "status": "escalated"
+        if case.escalation is not None
+        else "decided"
+        if isinstance(node, Outcome)
+        else "in-progress",
         "diagnosis": node.diagnosis if isinstance(node, Outcome) else "",
         "at": node.id,
     }
@@ -106,6 +110,17 @@ def _read(path: Path) -> dict[str, Any]:
     return raw
 
 
+def _status(raw: dict[str, Any], index: dict[str, Any]) -> str:
+    """The index's status, or ``escalated`` when the case was escalated (older files say
+    ``decided`` there)."""
+    verdicts = raw.get("verifications")
+    if isinstance(verdicts, list) and any(
+        isinstance(v, dict) and v.get("verdict") == "escalated" for v in verdicts
+    ):
+        return "escalated"
+    return str(index.get("status", ""))
+
+
 def list_sessions(folder: Path | None = None) -> tuple[list[SessionInfo], list[Skipped]]:
     """Saved sessions, newest first, and the files that had to be skipped."""
     folder = folder or sessions_dir()
@@ -129,7 +144,7 @@ def list_sessions(folder: Path | None = None) -> tuple[list[SessionInfo], list[S
                     pack_version=str(index.get("pack_version", "")),
                     started=str(raw.get("created", "")),
                     updated=str(raw.get("updated", "")),
-                    status=str(index.get("status", "")),
+                    status=_status(raw, index),
                     diagnosis=str(index.get("diagnosis", "")),
                     path=path,
                 )

@@ -76,6 +76,8 @@ def confirmed_without_evidence(pack: Pack) -> Case:
         },
         {},
     )
+    case.verify("set-ncp-include-ip-address", "not-fixed", "mapping still shows NODE1")
+    case.verify("set-ncp-include-ip-address", "escalated", "handed to level 2")
     return case
 
 

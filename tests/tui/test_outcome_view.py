@@ -56,3 +56,46 @@ async def test_after_a_revision_the_outcome_opens_at_the_top(pack: Pack) -> None
         assert isinstance(app.screen, OutcomeScreen)
         assert app.screen.query_one("#outcome-body", VerticalScroll).scroll_y == 0
         assert "Confirmed" in _shown(app)
+
+
+async def test_escalating_keeps_not_fixed_and_shows_escalated(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        await pilot.press("n")  # fix 1 did not help; fix 2 is offered
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.pause(0.2)
+        assert app.case is not None
+        assert [(v.fix, v.verdict) for v in app.case.verifications] == [
+            ("set-ncp-include-ip-address", "not-fixed"),
+            ("case", "escalated"),
+        ]
+        screen = app.screen
+        assert isinstance(screen, OutcomeScreen) and screen.summary is not None
+        assert screen.summary.status == "escalated"
+        body = screen.query_one("#outcome-body", VerticalScroll)
+        body.scroll_home(animate=False)
+        await pilot.pause(0.2)
+        assert "Escalated" in _shown(app)
+        assert "[not fixed]" in str(screen._slots[0][0].render())
+
+
+async def test_f_marks_only_the_selected_fix(pack: Pack) -> None:
+    app = KBWizardApp(pack, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await start(pilot)
+        await answer_all(pilot, CONFIRMED)
+        await pilot.press("tab")
+        await pilot.press("f")
+        await pilot.pause(0.2)
+        screen = app.screen
+        assert isinstance(screen, OutcomeScreen) and screen.summary is not None
+        marked = [v.fix for v in screen.summary.verification if v.verdict]
+        assert marked == ["reorder-login-script"]
+        titles = [str(slot[0].render()) for slot in screen._slots]
+        assert ["[fixed]" in t for t in titles] == [False, True, False][: len(titles)]
+        from wizard.report.formats import render
+
+        assert "[x]" not in render(screen.summary, "markdown")  # no check ticked for it

@@ -38,6 +38,8 @@ FORMAT_VERSION = 1
 
 Verdict = Literal["fixed", "not-fixed", "escalated"]
 VERDICTS: tuple[Verdict, ...] = ("fixed", "not-fixed", "escalated")
+ESCALATION = "case"
+"""What an escalation is recorded under: the case, not one fix."""
 
 
 @dataclass
@@ -265,10 +267,27 @@ class Case:
     # --- verification ---------------------------------------------------------
 
     def verify(self, fix: str, verdict: Verdict, note: str | None = None) -> None:
+        """Record a verdict as a new event: nothing earlier is overwritten.
+
+        ``fixed`` and ``not-fixed`` are about fix ``fix``; ``escalated`` is about the whole
+        case (recorded under ``ESCALATION``, whatever ``fix`` is).
+        """
         if verdict not in VERDICTS:
             raise SessionError(f"verdict must be one of {', '.join(VERDICTS)}")
-        self.verifications.append(Verification(fix, verdict, (note or "").strip() or None, now()))
+        subject = ESCALATION if verdict == "escalated" else fix
+        self.verifications.append(
+            Verification(subject, verdict, (note or "").strip() or None, now())
+        )
         self.touch()
+
+    def verdicts(self, fix: str) -> list[Verification]:
+        """Every verdict on fix ``fix``, oldest first (escalations are the case's, not a fix's)."""
+        return [v for v in self.verifications if v.fix == fix and v.verdict != "escalated"]
+
+    @property
+    def escalation(self) -> Verification | None:
+        """The latest escalation of the case (older sessions recorded it under a fix's id)."""
+        return next((v for v in reversed(self.verifications) if v.verdict == "escalated"), None)
 
     def touch(self) -> None:
         self.updated = now()

@@ -65,11 +65,22 @@ DIAGNOSIS_WORDS = {
 }
 
 
+VERDICT_WORDS = {"fixed": "fixed", "not-fixed": "not fixed", "escalated": "escalated"}
+
+
 def build_document(s: CaseSummary) -> list[Block]:
     blocks: list[Block] = [Heading(1, f"Case summary: {s.title}")]
     blocks.append(
         Para(f"{s.diagnosis} ({DIAGNOSIS_WORDS.get(s.diagnosis, s.diagnosis)})", "Diagnosis: ")
     )
+    if s.escalation is not None:
+        blocks.append(
+            Para(
+                f"escalated to the next level ({s.escalation.time})"
+                + (f". Note: {s.escalation.note}" if s.escalation.note else ""),
+                "Status: ",
+            )
+        )
     blocks.append(Para(s.summary))
     header = [
         ("Case", s.reference),
@@ -125,14 +136,15 @@ def build_document(s: CaseSummary) -> list[Block]:
         verify = next((v for v in s.verification if v.fix == fix.id), None)
         if verify is not None:
             blocks.append(Heading(3, "Verify"))
-            blocks.append(
-                Items(verify.checks, checks=tuple(verify.verdict == "fixed" for _ in verify.checks))
-            )
-            if verify.verdict:
-                result = f"Reported: {verify.verdict}" + (
-                    f" ({verify.time})" if verify.time else ""
+            # The checks are what to look at; a verdict is about the fix, not each check.
+            blocks.append(Items(verify.checks, checks=tuple(False for _ in verify.checks)))
+            if verify.history:
+                reported = ", then ".join(
+                    f"{VERDICT_WORDS.get(e.verdict, e.verdict)} ({e.time})"
+                    + (f", note: {e.note}" if e.note else "")
+                    for e in verify.history
                 )
-                blocks.append(Para(result + (f". Note: {verify.note}" if verify.note else "")))
+                blocks.append(Para(reported + ".", "Reported: "))
     if s.reordered_login_script:
         blocks.append(Heading(2, "Corrected login script (whole)"))
         blocks.append(Code(s.reordered_login_script.rstrip("\r\n"), "text"))

@@ -88,9 +88,15 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
                 "result": v.verdict,
                 "note": v.note,
                 "time": v.time,
+                "history": [
+                    {"result": e.verdict, "note": e.note, "time": e.time} for e in v.history
+                ],
             }
             for v in s.verification
         ],
+        "escalation": None
+        if s.escalation is None
+        else {"time": s.escalation.time, "note": s.escalation.note},
         "evidence": [
             {
                 "kind": e.kind,

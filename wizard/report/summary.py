@@ -55,13 +55,25 @@ class EvidenceSummary:
 
 
 @dataclass(frozen=True)
+class VerdictEvent:
+    """One verdict as reported: what, when, and the note given with it."""
+
+    verdict: str
+    note: str | None
+    time: str
+
+
+@dataclass(frozen=True)
 class VerifyItem:
     fix: str
     title: str
     checks: tuple[str, ...]
     verdict: str | None
+    """The latest verdict on this fix (``history`` has them all)."""
     note: str | None
     time: str | None
+    history: tuple[VerdictEvent, ...] = ()
+    """Every verdict on this fix, oldest first."""
 
 
 @dataclass
@@ -79,7 +91,8 @@ class CaseSummary:
     ended: str
     generated: str
     status: str
-    """``decided`` when an outcome was reached, ``in-progress`` otherwise."""
+    """``decided`` when an outcome was reached, ``escalated`` when the case was then handed
+    on, ``in-progress`` otherwise."""
     diagnosis: str
     title: str
     summary: str
@@ -100,10 +113,12 @@ class CaseSummary:
     risks: list[str]
     scope_warnings: list[str]
     remarks: list[str] = field(default_factory=list)
+    escalation: VerdictEvent | None = None
+    """The latest escalation, when the case was escalated."""
 
     @property
     def decided(self) -> bool:
-        return self.status == "decided"
+        return self.status in ("decided", "escalated")
 
 
 def summarize(case: Case, unattended: bool = False) -> CaseSummary:
@@ -113,6 +128,9 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
     walk = session.walk(unattended=unattended)
     outcome = walk.node if isinstance(walk.node, Outcome) else None
     status = "decided" if outcome is not None else "in-progress"
+    escalated = case.escalation
+    if escalated is not None:
+        status = "escalated"
     facts = session.known_facts()
     if outcome is None:
         # Mid-case export: the answers so far, and what the case still needs.
@@ -139,7 +157,10 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
     analysis = case.analysis()
     reorder_applies = any(f.id == "reorder-login-script" for f in fixes)
     reordering = analysis.reordering if reorder_applies else None
-    verdicts = {v.fix: v for v in case.verifications}
+    histories = {
+        f.id: tuple(VerdictEvent(v.verdict, v.note, v.time) for v in case.verdicts(f.id))
+        for f in fixes
+    }
     return CaseSummary(
         pack_id=pack.id,
         pack_version=pack.version,
@@ -184,12 +205,16 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
                 f.id,
                 f.title,
                 f.verify,
-                verdicts[f.id].verdict if f.id in verdicts else None,
-                verdicts[f.id].note if f.id in verdicts else None,
-                verdicts[f.id].time if f.id in verdicts else None,
+                histories[f.id][-1].verdict if histories[f.id] else None,
+                histories[f.id][-1].note if histories[f.id] else None,
+                histories[f.id][-1].time if histories[f.id] else None,
+                histories[f.id],
             )
             for f in fixes
         ],
+        escalation=VerdictEvent(escalated.verdict, escalated.note, escalated.time)
+        if escalated is not None
+        else None,
         collect=collect,
         risks=risks,
         scope_warnings=[c.text for c in pack.scope if c.when.holds(facts)],

@@ -9,12 +9,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from wizard.engine.case import Case, Verdict
+from wizard.engine.case import ESCALATION, Case, Verdict
 from wizard.engine.fixes import RenderedFix
 from wizard.evidence import SourceLine
 from wizard.kb.values import value_text
-from wizard.report.document import DIAGNOSIS_WORDS
-from wizard.report.summary import CaseSummary, summarize
+from wizard.report.document import DIAGNOSIS_WORDS, VERDICT_WORDS
+from wizard.report.summary import CaseSummary, VerdictEvent, summarize
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
@@ -111,9 +111,12 @@ class OutcomeScreen(WizardScreen[None]):
         )
         title = summary.title
         prefix = "" if title.lower().startswith(word.lower()) else f"{word}: "
-        self.query_one("#diagnosis", Static).update(
-            joined((prefix, style), (title, style), (f"  [{summary.diagnosis}]", "dim"))
-        )
+        header = joined((prefix, style), (title, style), (f"  [{summary.diagnosis}]", "dim"))
+        if summary.escalation is not None:
+            header.append_text(
+                joined(("\nEscalated", "bold reverse red"), f" ({summary.escalation.time})")
+            )
+        self.query_one("#diagnosis", Static).update(header)
         self.query_one("#outcome-summary", Static).update(plain(summary.summary))
         warnings = [f"Outside the article's scope: {w}" for w in summary.scope_warnings]
         warnings += [
@@ -153,7 +156,7 @@ class OutcomeScreen(WizardScreen[None]):
             title, commands, body, script = self._slot(index)
             selected = index == self.selected
             verdict = verdicts.get(fix.id)
-            status = f"  [{verdict}]" if verdict else ""
+            status = f"  [{VERDICT_WORDS.get(verdict, verdict)}]" if verdict else ""
             title.update(
                 joined(
                     ("▶ " if selected else "  ", "bold"),
@@ -166,7 +169,8 @@ class OutcomeScreen(WizardScreen[None]):
             title.set_class(selected, "selected")
             commands.update(plain("\n".join(fix.commands)))
             commands.display = bool(fix.commands)
-            body.update(self._fix_body(fix))
+            history = next((v.history for v in summary.verification if v.fix == fix.id), ())
+            body.update(self._fix_body(fix, history))
             has_script = fix.id == "reorder-login-script" and bool(summary.reordered_login_script)
             if has_script:
                 script.update(self._script_text(summary))
@@ -194,7 +198,7 @@ class OutcomeScreen(WizardScreen[None]):
             text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
         return text
 
-    def _fix_body(self, fix: RenderedFix) -> Text:
+    def _fix_body(self, fix: RenderedFix, history: tuple[VerdictEvent, ...] = ()) -> Text:
         out = Text(end="")
         if fix.missing:
             out.append_text(
@@ -208,6 +212,9 @@ class OutcomeScreen(WizardScreen[None]):
         out.append_text(plain("Verify:\n", "bold"))
         for check in fix.verify:
             out.append_text(plain(f"☐ {check}\n"))
+        if history:
+            reported = ", then ".join(VERDICT_WORDS.get(e.verdict, e.verdict) for e in history)
+            out.append_text(joined(("Reported: ", "bold"), f"{reported}\n"))
         return out
 
     def _extra_text(self, summary: CaseSummary) -> Text:
@@ -288,7 +295,7 @@ class OutcomeScreen(WizardScreen[None]):
         fix = self._fix()
         if verdict != "escalated" and fix is None:
             return
-        self.case.verify(fix.id if fix else "case", verdict)
+        self.case.verify(ESCALATION if verdict == "escalated" or fix is None else fix.id, verdict)
         self.wizard.save()
         if verdict == "not-fixed" and self.summary and self.selected + 1 < len(self.summary.fixes):
             self.selected += 1
