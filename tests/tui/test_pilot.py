@@ -445,7 +445,7 @@ async def test_keys_that_need_the_rest_of_the_screen_work_before_it_is_mounted(
         assert app.case is not None
         (step,) = app.case.session.question_steps()
         assert (step.value, step.note) == ("yes", "caller on site")
-        assert "1. reconnect_fails" in str(
+        assert "1. reconnect fails after failover" in str(
             screen.query_one("#path", OptionList).get_option_at_index(0).prompt
         )
 

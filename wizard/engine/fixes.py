@@ -28,14 +28,18 @@ class RenderedFix:
     warnings: tuple[str, ...]
     missing: tuple[str, ...]
     """Facts the fix needs that are not known; its commands are incomplete until given."""
+    missing_words: tuple[str, ...] = ()
+    """``missing`` as people read it (each fact's label), in the same order."""
 
 
-def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[list[str], set[str]]:
+def _fill(
+    template: str, facts: Mapping[str, FactValue], prose: bool, words: Mapping[str, str]
+) -> tuple[list[str], set[str]]:
     """Render one template; a list fact repeats the line once per item.
 
     Only plain ``{fact}`` fields are filled (``validate`` refuses anything else);
     a template that is not one is never interpreted: a command is left out, prose
-    is shown as written.
+    is shown as written. A fact nobody gave is named in prose by ``words`` (its label).
     """
     try:
         names = template_fields(template)
@@ -49,7 +53,7 @@ def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[l
     repeat_name = ""
     for name in names:
         if name in missing:
-            values[name] = f"<{name}>"
+            values[name] = f"<{words.get(name, name)}>"
             continue
         value = facts[name]
         if isinstance(value, tuple):
@@ -64,13 +68,17 @@ def _fill(template: str, facts: Mapping[str, FactValue], prose: bool) -> tuple[l
     return [fill(template, values)], missing
 
 
-def render_fix(fix: Fix, facts: Mapping[str, FactValue]) -> RenderedFix:
+def render_fix(
+    fix: Fix, facts: Mapping[str, FactValue], words: Mapping[str, str] | None = None
+) -> RenderedFix:
+    """``fix`` for these facts; ``words`` (fact -> label) names what is missing for people."""
     missing: set[str] = set()
+    words = words or {}
 
     def render(templates: tuple[str, ...], prose: bool) -> tuple[str, ...]:
         lines: list[str] = []
         for template in templates:
-            rendered, lacking = _fill(template, facts, prose)
+            rendered, lacking = _fill(template, facts, prose, words)
             lines.extend(rendered)
             missing.update(lacking)
         return tuple(lines)
@@ -86,6 +94,7 @@ def render_fix(fix: Fix, facts: Mapping[str, FactValue]) -> RenderedFix:
         verify=render(fix.verify, prose=True),
         warnings=render(fix.warnings, prose=True),
         missing=tuple(sorted(missing)),
+        missing_words=tuple(words.get(name, name) for name in sorted(missing)),
     )
 
 
@@ -96,4 +105,5 @@ def applicable_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue
 
 
 def render_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue]) -> list[RenderedFix]:
-    return [render_fix(f, facts) for f in applicable_fixes(pack, outcome, facts)]
+    words = {name: fact.words for name, fact in pack.facts.items()}
+    return [render_fix(f, facts, words) for f in applicable_fixes(pack, outcome, facts)]

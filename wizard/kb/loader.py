@@ -81,7 +81,14 @@ _SOURCE = Fields(
 )
 _EXPLANATION = Fields({"title": True, "steps": True})
 _FACT = Fields(
-    {"type": True, "description": True, "values": False, "keywords": False, "item": False}
+    {
+        "type": True,
+        "description": True,
+        "label": False,
+        "values": False,
+        "keywords": False,
+        "item": False,
+    }
 )
 _CONDITION = Fields({"fact": True, "equals": False, "in": False, "known": False})
 _CONDITION_OPS = {op: Fields({op: True}) for op in ("all", "any", "not")}
@@ -309,6 +316,7 @@ class _Builder:
             keywords=self.texts(data, "keywords", path),
             item=cast(Any, item),
             line=line,
+            label=self.text(data, "label", path, ""),
         )
 
     def condition(self, value: Any, path: Path, line: int) -> Condition | None:

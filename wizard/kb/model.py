@@ -27,6 +27,13 @@ class Fact:
     item: Literal["text", "ipv4"] = "text"
     """For list facts: what each item is."""
     line: int = 0
+    label: str = ""
+    """A few words a person reads in place of the fact's name ("the node's primary IP")."""
+
+    @property
+    def words(self) -> str:
+        """What people see for this fact: its label, or else its description."""
+        return self.label or self.description.rstrip(".")
 
 
 @dataclass(frozen=True)

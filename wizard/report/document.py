@@ -69,6 +69,9 @@ VERDICT_WORDS = {"fixed": "fixed", "not-fixed": "not fixed", "escalated": "escal
 
 
 def build_document(s: CaseSummary) -> list[Block]:
+    def words(fact: str) -> str:
+        return s.fact_words.get(fact, fact)
+
     blocks: list[Block] = [Heading(1, f"Case summary: {s.title}")]
     blocks.append(
         Para(f"{s.diagnosis} ({DIAGNOSIS_WORDS.get(s.diagnosis, s.diagnosis)})", "Diagnosis: ")
@@ -106,7 +109,8 @@ def build_document(s: CaseSummary) -> list[Block]:
         blocks.append(
             Callout(
                 "warning",
-                f"Conflict on {conflict.fact}: {value_text(conflict.value)} ({conflict.source}) "
+                f"Conflict on {words(conflict.fact)}: {value_text(conflict.value)} "
+                f"({conflict.source}) "
                 f"was used; the evidence says {value_text(conflict.evidence_value)} "
                 f"({conflict.evidence_source}).",
             )
@@ -120,7 +124,8 @@ def build_document(s: CaseSummary) -> list[Block]:
             blocks.append(
                 Callout(
                     "warning",
-                    f"Needs {', '.join(fix.missing)} before the exact command can be given.",
+                    f"Needs {', '.join(fix.missing_words or fix.missing)} before the exact "
+                    "command can be given.",
                 )
             )
         if fix.steps:
@@ -152,7 +157,7 @@ def build_document(s: CaseSummary) -> list[Block]:
     if s.missing:
         blocks.append(Heading(2, "Still needed"))
         for m in s.missing:
-            blocks.append(Para(m.question, f"{m.fact}: "))
+            blocks.append(Para(m.question, f"{m.label or words(m.fact)}: "))
             if m.how_to_check:
                 blocks.append(Para(m.how_to_check, "How to check: "))
     if s.risks:
@@ -177,7 +182,8 @@ def build_document(s: CaseSummary) -> list[Block]:
 
     blocks.append(Heading(2, "Facts"))
     fact_rows = tuple(
-        (name, value_text(value), s.provenance.get(name, "")) for name, value in s.facts.items()
+        (words(name), value_text(value), s.provenance.get(name, ""))
+        for name, value in s.facts.items()
     )
     blocks.append(
         Table(("Fact", "Value", "Source"), fact_rows) if fact_rows else Para("No facts known.")
@@ -186,7 +192,7 @@ def build_document(s: CaseSummary) -> list[Block]:
     for ev in s.evidence:
         blocks.append(Heading(2, f"Evidence: {ev.title} ({ev.name}, {ev.encoding})"))
         for fact, value, line, detail in ev.findings:
-            blocks.append(Para(f"{fact} = {value_text(value)} (line {line}): {detail}"))
+            blocks.append(Para(f"{value_text(value)} (line {line}): {detail}", f"{words(fact)}: "))
         if ev.mappings:
             blocks.append(
                 Table(

@@ -8,7 +8,7 @@ from wizard.report.summary import CaseSummary
 
 
 def _cell(text: str) -> str:
-    return md_text(text).replace("\n", "<br>") or " "
+    return md_text(text, line_start=False).replace("\n", "<br>") or " "
 
 
 def _block(block: Block) -> str:

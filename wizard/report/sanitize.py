@@ -59,12 +59,16 @@ def json_text(dumped: str) -> str:
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", dumped)
 
 
-def md_text(text: str) -> str:
+def md_text(text: str, line_start: bool = True) -> str:
     """Inline Markdown on one line: characters that could start markup, links or HTML are
-    escaped (and a leading ``#``, ``-``, ``1.`` … so the line cannot become a heading or list).
+    escaped (and, when the text starts a line, a leading ``#``, ``-``, ``1.`` … so the line
+    cannot become a heading or list; inside a table cell nothing starts a line, so
+    ``10.1.1.11`` stays as it is).
     """
     flat = " ".join(visible(text).split("\n"))
     escaped = _MD_SPECIAL.sub(r"\\\1", flat)
+    if not line_start:
+        return escaped
 
     def guard(m: re.Match[str]) -> str:
         lead, mark = m.group(1), m.group(2)

@@ -31,6 +31,8 @@ class MissingFact:
     fact: str
     question: str
     how_to_check: str
+    label: str = ""
+    """The fact as people read it."""
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,8 @@ class CaseSummary:
     risks: list[str]
     scope_warnings: list[str]
     remarks: list[str] = field(default_factory=list)
+    fact_words: dict[str, str] = field(default_factory=dict)
+    """Fact name -> what people read for it (the pack's label or description)."""
     escalation: VerdictEvent | None = None
     """The latest escalation, when the case was escalated."""
 
@@ -212,6 +216,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
             )
             for f in fixes
         ],
+        fact_words={name: fact.words for name, fact in pack.facts.items()},
         escalation=VerdictEvent(escalated.verdict, escalated.note, escalated.time)
         if escalated is not None
         else None,
@@ -242,9 +247,10 @@ _NO_FIX = frozenset({"not-this-issue", "needs-more-information"})
 
 def _missing(case: Case, fact: str) -> MissingFact:
     question = case.pack.question_for(fact)
+    words = case.pack.facts[fact].words
     if question is None:
-        return MissingFact(fact, case.pack.facts[fact].description, "")
-    return MissingFact(fact, question.text, question.how_to_check)
+        return MissingFact(fact, case.pack.facts[fact].description, "", words)
+    return MissingFact(fact, question.text, question.how_to_check, words)
 
 
 def _evidence(case: Case) -> list[EvidenceSummary]:

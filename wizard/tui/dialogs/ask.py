@@ -26,7 +26,7 @@ class AskFactDialog(ModalScreen[str | tuple[str, ...] | None]):
     def compose(self) -> ComposeResult:
         hint = " (several: separate with commas)" if self.fact.type == "list" else ""
         with Vertical(classes="dialog"):
-            yield Static(joined((self.fact.name, "bold"), f": {self.fact.description}{hint}"))
+            yield Static(joined((self.fact.words, "bold"), f": {self.fact.description}{hint}"))
             yield Input(id="ask-value", placeholder="value, then Enter (Esc cancels)")
             yield Static(id="ask-error", classes="error")
 

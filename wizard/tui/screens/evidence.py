@@ -187,6 +187,10 @@ class EvidenceScreen(WizardScreen[None]):
 
     # --- analysis -------------------------------------------------------------
 
+    def _words(self) -> dict[str, str]:
+        """Fact name -> what people read for it."""
+        return {name: fact.words for name, fact in self.case.pack.facts.items()}
+
     def _area(self, kind: str) -> EvidenceText:
         return self.query_one(f"#text-{kind}", EvidenceText)
 
@@ -238,7 +242,9 @@ class EvidenceScreen(WizardScreen[None]):
 
     def _show(self, kind: str, result: Analysis, has_text: bool) -> None:
         self.previews[kind] = result
-        self.query_one(f"#result-{kind}", Static).update(_report_text(result.report, has_text))
+        self.query_one(f"#result-{kind}", Static).update(
+            _report_text(result.report, has_text, self._words())
+        )
         if isinstance(result, LoginScriptAnalysis):
             self._show_mappings(result)
         elif self.query_one("#text-login-script", TextArea).text.strip():
@@ -374,7 +380,7 @@ def _why(m: Mapping) -> str:
     return m.role_reason + (f" [{m.condition}]" if m.condition else "")
 
 
-def _report_text(report: EvidenceReport, has_text: bool) -> Text:
+def _report_text(report: EvidenceReport, has_text: bool, words: dict[str, str]) -> Text:
     if not has_text:
         return plain("Paste the text here or load a file: the analysis appears as you type.", "dim")
     out = Text(end="")
@@ -383,8 +389,8 @@ def _report_text(report: EvidenceReport, has_text: bool) -> Text:
         for f in report.findings:
             out.append_text(
                 joined(
-                    ("  " + f.fact, "bold"),
-                    " = ",
+                    ("  " + words.get(f.fact, f.fact), "bold"),
+                    ": ",
                     (value_text(f.value), "bold green"),
                     (f"  (line {f.line})\n", "dim"),
                 )

@@ -32,10 +32,9 @@ class OutcomeScreen(WizardScreen[None]):
 
     DEFAULT_CSS = """
     #outcome-body { padding: 0 1; }
-    #diagnosis { margin: 1 0; }
-    #outcome-summary { margin-bottom: 1; }
+    #diagnosis { margin: 0 0 1 0; }
     #fixes { height: auto; margin-bottom: 1; }
-    #verify-buttons { height: auto; dock: bottom; padding: 0 1; margin-bottom: 1; }
+    #verify-buttons { height: 1; dock: bottom; padding: 0 1; margin-bottom: 1; }
     #verify-buttons Button { margin-right: 1; min-width: 12; }
     .fix-title { margin-top: 1; }
     .fix-title.selected { background: $boost; }
@@ -81,10 +80,10 @@ class OutcomeScreen(WizardScreen[None]):
             yield Static(id="extra")
             yield Static(id="explanation", classes="panel")
         with Horizontal(id="verify-buttons"):
-            yield Button("Fixed (f)", id="fixed", variant="success")
-            yield Button("Not fixed (n)", id="not-fixed", variant="warning")
-            yield Button("Escalate (s)", id="escalated", variant="error")
-            yield Button("Export (x)", id="export", variant="primary")
+            yield Button("Fixed (f)", id="fixed", variant="success", compact=True)
+            yield Button("Not fixed (n)", id="not-fixed", variant="warning", compact=True)
+            yield Button("Escalate (s)", id="escalated", variant="error", compact=True)
+            yield Button("Export (x)", id="export", variant="primary", compact=True)
         yield KeyFooter()
 
     def on_screen_resume(self) -> None:
@@ -120,7 +119,8 @@ class OutcomeScreen(WizardScreen[None]):
         self.query_one("#outcome-summary", Static).update(plain(summary.summary))
         warnings = [f"Outside the article's scope: {w}" for w in summary.scope_warnings]
         warnings += [
-            f"Conflict on {c.fact}: used {value_text(c.value)} ({c.source}); the evidence says "
+            f"Conflict on {summary.fact_words.get(c.fact, c.fact)}: used {value_text(c.value)} "
+            f"({c.source}); the evidence says "
             f"{value_text(c.evidence_value)} ({c.evidence_source})."
             for c in summary.conflicts
         ]
@@ -163,7 +163,7 @@ class OutcomeScreen(WizardScreen[None]):
                     (f"Fix {index + 1}: ", "bold"),
                     (fix.title, "bold"),
                     (status, "italic"),
-                    ("   (Tab: next fix, c: copy)" if selected else "", "dim"),
+                    ("  (Tab next fix, c copy)" if selected else "", "dim"),
                 )
             )
             title.set_class(selected, "selected")
@@ -202,7 +202,10 @@ class OutcomeScreen(WizardScreen[None]):
         out = Text(end="")
         if fix.missing:
             out.append_text(
-                plain(f"Needs {', '.join(fix.missing)} for the exact command.\n", "yellow")
+                plain(
+                    f"Needs {', '.join(fix.missing_words or fix.missing)} for the exact command.\n",
+                    "yellow",
+                )
             )
         for number, step in enumerate(fix.steps, 1):
             out.append_text(plain(f"{number}. {step}\n"))
@@ -222,7 +225,9 @@ class OutcomeScreen(WizardScreen[None]):
         if summary.missing:
             out.append_text(plain("Still needed:\n", "bold"))
             for m in summary.missing:
-                out.append_text(joined(("  • ", "bold"), (m.fact, "bold"), f": {m.question}\n"))
+                out.append_text(
+                    joined(("  • ", "bold"), (m.label or m.fact, "bold"), f": {m.question}\n")
+                )
                 if m.how_to_check:
                     out.append_text(plain(f"    How to check: {m.how_to_check}\n", "dim"))
         if summary.risks:

@@ -248,6 +248,11 @@ class QuestionScreen(WizardScreen[None]):
         else:
             banner.display = False
 
+    def _words(self, fact: str | None) -> str:
+        """The fact as people read it (its label), never its internal name."""
+        known = self.case.pack.facts.get(fact or "")
+        return known.words if known is not None else fact or ""
+
     def _refresh_path(self) -> None:
         options = []
         for index, step in enumerate(self.case.session.question_steps()):
@@ -255,7 +260,7 @@ class QuestionScreen(WizardScreen[None]):
             note = " ✎" if step.note else ""
             label = joined_content(
                 (f"{index + 1}. ", "bold"),
-                f"{step.fact}: ",
+                f"{self._words(step.fact)}: ",
                 (value_text(step.value), "bold"),
                 (source, "italic"),
                 note,
