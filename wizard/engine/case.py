@@ -413,11 +413,11 @@ def _roles(raw: Mapping[str, Any]) -> dict[str, Role]:
 
 def _verification(pack: Pack, raw: Mapping[str, Any]) -> Verification:
     fix = _text(raw, "fix")
-    if fix not in pack.fixes:
-        raise ValueError(f"'{shown(fix)}' is not a fix of the pack")
     verdict = raw.get("verdict")
     if verdict not in VERDICTS:
         raise ValueError(f"'{shown(str(verdict))}' is not a verdict")
+    if fix not in pack.fixes and not (fix == ESCALATION and verdict == "escalated"):
+        raise ValueError(f"'{shown(fix)}' is not a fix of the pack")
     note = raw.get("note")
     if note is not None and not isinstance(note, str):
         raise TypeError("'note' is not text")
