@@ -42,10 +42,16 @@ class Remark:
     text: str
 
 
-def escape_remarks(lines: Iterable[SourceLine]) -> tuple[Remark, ...]:
+def escape_remarks(data: bytes | str, lines: Iterable[SourceLine]) -> tuple[Remark, ...]:
     """A warning when the text holds ESC (a terminal escape): a paste that went through a
     terminal may be scrambled, so the user is told which lines to check, never left guessing.
+
+    ``data`` is the artifact as given: without an ESC byte in it (one C-level search, in
+    every encoding the decoder reads) the lines are not looked at.
     """
+    has_escape = b"\x1b" in data if isinstance(data, bytes) else "\x1b" in data
+    if not has_escape:
+        return ()
     found = [line.number for line in lines if "\x1b" in line.text]
     if not found:
         return ()
