@@ -17,6 +17,7 @@ from wizard.engine.case import Case
 from wizard.paths import exports_dir
 from wizard.report.formats import export_name, render
 from wizard.report.summary import summarize
+from wizard.tui.dialogs.keys import KEY_LIST_BINDINGS, key_list_state, open_key_list
 from wizard.tui.safe import plain
 
 FORMAT_LABELS = {"markdown": "Markdown", "html": "HTML", "json": "JSON", "text": "Plain text"}
@@ -25,7 +26,21 @@ FORMAT_LABELS = {"markdown": "Markdown", "html": "HTML", "json": "JSON", "text":
 class ExportDialog(ModalScreen[Path | None]):
     """Returns the path written (None when cancelled or copied)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel"), Binding("ctrl+y", "copy", "Copy")]
+    BINDINGS = [
+        *KEY_LIST_BINDINGS,
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+y", "copy", "Copy"),
+    ]
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        state = key_list_state(self, action)
+        return True if state is None else state
+
+    def action_list_keys(self) -> None:
+        self.action_show_keys()
+
+    def action_show_keys(self) -> None:
+        open_key_list(self, "export")
 
     def __init__(self, case: Case) -> None:
         super().__init__()

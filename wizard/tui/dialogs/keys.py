@@ -5,12 +5,33 @@ from __future__ import annotations
 from typing import Any
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Static
+from textual.widgets import Input, Static, TextArea
 
 from wizard.tui.safe import joined
+
+KEYS_TOOLTIP = "List every key of this screen"
+KEY_LIST_BINDINGS: list[BindingType] = [
+    Binding("question_mark", "show_keys", "keys", key_display="?", tooltip=KEYS_TOOLTIP),
+    Binding("f1", "list_keys", "keys", key_display="f1", tooltip=KEYS_TOOLTIP),
+]
+"""``?`` lists every key of a screen; in a text field, where ``?`` is typed, F1 does."""
+
+
+def key_list_state(screen: Screen[Any], action: str) -> bool | None:
+    """For a screen's ``check_action``: which of the two keys works (and shows) now;
+    None for any other action (the screen decides)."""
+    if action not in ("show_keys", "list_keys"):
+        return None
+    in_field = isinstance(screen.focused, Input | TextArea)
+    return in_field == (action == "list_keys")
+
+
+def open_key_list(screen: Screen[Any], title: str) -> None:
+    """Show the key list of ``screen``."""
+    screen.app.push_screen(KeysDialog(title, screen_keys(screen)))
 
 
 def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
@@ -18,19 +39,27 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
 
     Built from the screen's and the app's bindings and their descriptions, so the list cannot
     drift from the keys: keys that share one description (``escape``, ``backspace``, ``b``)
-    are listed together.
+    are listed together. A widget's own keys (arrows, page up …) work as everywhere.
     """
     app = screen.app
     rows: dict[str, list[str]] = {}
-    for active in screen.active_bindings.values():
-        binding = active.binding
-        if (active.node is not screen and active.node is not app) or binding.system:
-            continue  # a widget's own keys (arrows, page up …) work as everywhere
+
+    def add(binding: Binding) -> None:
         description = binding.tooltip or binding.description or binding.action
         shown = app.get_key_display(binding)
         keys = rows.setdefault(description, [])
         if shown not in keys:
             keys.append(shown)
+
+    # The screen's own keys, each whether or not it works right now (F1 works only in a
+    # text field, ``?`` everywhere else), then the app's keys that reach this screen.
+    for bindings in screen._bindings.key_to_bindings.values():
+        for binding in bindings:
+            if not binding.system:
+                add(binding)
+    for active in screen.active_bindings.values():
+        if active.node is app and not active.binding.system:
+            add(active.binding)
     return [(" / ".join(keys), description) for description, keys in rows.items()]
 
 

@@ -4,43 +4,34 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
-from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Input, TextArea
 
 from wizard.engine.case import Case
+from wizard.tui.dialogs.keys import KEY_LIST_BINDINGS, key_list_state, open_key_list
 from wizard.tui.watchers import forget_closed_watchers
 
 if TYPE_CHECKING:
     from wizard.tui.app import KBWizardApp
 
 ResultType = TypeVar("ResultType")
-KEYS_TOOLTIP = "List every key of this screen"
 
 
 class WizardScreen(Screen[ResultType]):
     """A screen of KB Wizard."""
 
-    BINDINGS = [
-        Binding("question_mark", "show_keys", "keys", key_display="?", tooltip=KEYS_TOOLTIP),
-        Binding("f1", "list_keys", "keys", key_display="f1", tooltip=KEYS_TOOLTIP),
-    ]
+    BINDINGS = [*KEY_LIST_BINDINGS]
     """``?`` lists every key of the screen; in a text field, where ``?`` is typed, F1 does."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("show_keys", "list_keys"):
-            in_field = isinstance(self.focused, Input | TextArea)
-            return in_field == (action == "list_keys")
-        return True
+        state = key_list_state(self, action)
+        return True if state is None else state
 
     def action_list_keys(self) -> None:
         self.action_show_keys()
 
     def action_show_keys(self) -> None:
-        from wizard.tui.dialogs.keys import KeysDialog, screen_keys
-
         title = type(self).__name__.removesuffix("Screen").lower()
-        self.app.push_screen(KeysDialog(f"the {title} screen", screen_keys(self)))
+        open_key_list(self, f"the {title} screen")
 
     def on_screen_resume(self) -> None:
         # Whatever screen closed to uncover this one has closed its widgets by the next idle.
