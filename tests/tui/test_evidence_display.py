@@ -205,3 +205,25 @@ async def test_at_80x24_each_mapping_shows_line_drive_target_role_and_why(pack: 
         assert "virtual" in row
         # The selected mapping's whole reason, wrapped below the table.
         assert any("Line 1: S1: SYS:PUBLIC is node: default server" in line for line in shown)
+
+
+async def test_a_restored_draft_with_escapes_is_shown_safely_and_kept_as_given(
+    pack: Pack,
+) -> None:
+    from wizard.engine.case import Case
+
+    case = Case.start(pack)
+    draft = HOSTILE.decode("utf-8")
+    case.drafts.set_evidence("login-script", draft)
+    app = KBWizardApp(pack, autosave=False, case=case)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()  # a case with an evidence draft reopens the evidence screen
+        await settle(pilot)
+        assert _raw_controls(app) == set()
+        area = app.screen.query_one("#text-login-script", EvidenceText)
+        assert area.text.split("\n")[2] == "MAP S1:=SYS:PUBLIC"
+        assert area.original_text() == draft
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.case is not None
+        assert app.case.artifacts["login-script"].data == HOSTILE

@@ -132,7 +132,7 @@ class EvidenceScreen(WizardScreen[None]):
         self.dirty.clear()
         for kind, draft in self.case.drafts.evidence.items():
             if kind in TABS:  # pasted but not applied when the wizard was stopped: restored
-                self.query_one(f"#text-{kind}", TextArea).load_text(draft)
+                self._area(kind).show_text(decode(draft).lines)  # shown safely, kept as given
                 self.dirty.add(kind)
                 self.analyse(kind)
         self.query_one("#text-login-script", TextArea).focus()
@@ -149,11 +149,13 @@ class EvidenceScreen(WizardScreen[None]):
         if kind in TABS:
             self.dirty.add(kind)
             self.analyse(kind)
-            self._keep_draft(kind, event.text_area.text)
+            self._keep_draft(kind)
 
-    def _keep_draft(self, kind: str, text: str) -> None:
-        """Keep text not applied yet as a draft in the case (saved shortly after)."""
-        draft = text if text != self.applied.get(kind, "") else None
+    def _keep_draft(self, kind: str) -> None:
+        """Keep text not applied yet as a draft in the case (saved shortly after): the text
+        as given (control characters and all), not as shown."""
+        area = self._area(kind)
+        draft = area.original_text() if area.text != self.applied.get(kind, "") else None
         if self.case.drafts.evidence.get(kind) != draft:
             self.case.drafts.set_evidence(kind, draft)
             self.wizard.draft_changed()
