@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 
-from tests.tui.drive import answer, answer_all, start
+from tests.tui.drive import answer_all, start
 from tests.tui.scenarios import CONFIRMED
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
