@@ -175,9 +175,10 @@ def test_loading_hostile_evidence_neither_blanks_nor_retitles_the_terminal(
         term.wait_for("Load script")
         before = title()
         term.keys("C-l")
+        time.sleep(0.8)  # let the path field take the focus before typing into it
         subprocess.run(["tmux", *socket, "send-keys", "-t", term.name, "-l", str(path)], check=True)
         term.keys("Enter")
-        screen = term.wait_for("MAP F:=CLUSTER1_POOL1_SERVER/VOL1:")
+        screen = term.wait_for("MAP F:=CLUSTER1_POOL1_SERVER/VOL1:", timeout=30)
         time.sleep(1.0)  # a few more redraws
         screen = term.screen()
         assert "\\x1b]0;PWNED" in screen  # shown as data
