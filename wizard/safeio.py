@@ -17,6 +17,9 @@ _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
 _CHUNK = 1024 * 1024
 
+MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
+"""Documented size limit for one evidence artifact; callers refuse larger input."""
+
 
 class ReadError(OSError):
     """A file that was not read; the message is one line that names the path."""

@@ -78,6 +78,7 @@ nodes:
     kind: outcome
     tid: t
     diagnosis: x
+    status: confirmed
     title: x
     summary: x
     fixes: [no-such-fix]

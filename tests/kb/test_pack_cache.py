@@ -18,7 +18,7 @@ from wizard.kb import cache
 from wizard.kb.cache import load_checked
 from wizard.kb.graph import graph_of, remaining_questions
 from wizard.kb.loader import load_pack
-from wizard.kb.model import Pack
+from wizard.kb.model import AnalyzerSpec, Pack
 from wizard.kb.problems import PackError
 from wizard.kb.registry import ANALYZERS
 
@@ -98,14 +98,15 @@ def test_other_code_or_analyzers_use_another_entry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     load_checked(PACK_FILE, ANALYZERS, tmp_path)
-    load_checked(PACK_FILE, ANALYZERS | {"another-analyzer"}, tmp_path)
+    another = AnalyzerSpec("another-analyzer", (), frozenset(), frozenset())
+    load_checked(PACK_FILE, {**ANALYZERS, "another-analyzer": another}, tmp_path)
     assert len(list((tmp_path / "packs").glob("*.pickle"))) == 2
-    cache.code_fingerprint.cache_clear()
+    cache._fingerprint.cache_clear()
     monkeypatch.setattr(cache, "__version__", "0.0.0-other")
     try:
         load_checked(PACK_FILE, ANALYZERS, tmp_path)
     finally:
-        cache.code_fingerprint.cache_clear()
+        cache._fingerprint.cache_clear()
     assert len(list((tmp_path / "packs").glob("*.pickle"))) == 3
 
 
@@ -154,12 +155,12 @@ def test_an_edited_module_of_wizard_kb_changes_the_fingerprint(
     prints = []
     for edit in ("x = 1\n", "x = 22\n"):
         (tmp_path / "loader.py").write_text(edit)
-        cache.code_fingerprint.cache_clear()
+        cache._fingerprint.cache_clear()
         prints.append(cache.code_fingerprint(ANALYZERS))
         (tmp_path / "notes.txt").write_text("still not code, and ignored")
-        cache.code_fingerprint.cache_clear()
+        cache._fingerprint.cache_clear()
         assert cache.code_fingerprint(ANALYZERS) == prints[-1]
-    cache.code_fingerprint.cache_clear()
+    cache._fingerprint.cache_clear()
     assert prints[0] != prints[1]
 
 

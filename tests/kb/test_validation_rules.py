@@ -73,7 +73,7 @@ CASES = [
             "next: o_fine}\n    unknown: o_more\n  q_ncp",
             "next: o_gone}\n    unknown: o_more\n  q_ncp",
         ),
-        "  q_vip:",
+        "next: o_gone}",
         "undefined node 'o_gone'",
     ),
     (
@@ -96,7 +96,7 @@ CASES = [
             "  d_stuck:\n    kind: decision\n    tid: x\n    rules: []\n    default: d_stuck2\n"
             "  o_more:\n    kind: outcome",
         ),
-        "  d_stuck:",
+        "default: d_stuck2",
         "undefined node 'd_stuck2'",
     ),
     (
@@ -180,9 +180,9 @@ CASES = [
     ),
     (
         "missing required key",
-        mutate("    why: Only BIND-ed addresses are registered as the node's NCP addresses.\n", ""),
-        "  q_vip:",
-        "missing required key 'why'",
+        mutate("    status: ruled-out\n", ""),
+        "  o_fine:",
+        "missing required key 'status'",
     ),
 ]
 

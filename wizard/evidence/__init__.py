@@ -19,9 +19,9 @@ if TYPE_CHECKING:
     from .set_parameters import SetParametersAnalysis, analyze_set_parameters
     from .text import DecodedText, SourceLine, decode
 
+from wizard.safeio import MAX_EVIDENCE_BYTES
+
 KINDS = ("login-script", "load-script", "set-parameters")
-MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
-"""Documented size limit for one artifact; callers refuse larger input before analysing."""
 
 _EXPORTS = {
     "LoadScriptAnalysis": "load_script",

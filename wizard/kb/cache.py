@@ -28,12 +28,16 @@ import sys
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from wizard import __version__
 from wizard.kb import model
 from wizard.kb.model import Pack
 from wizard.kb.packfile import read_pack_file
 from wizard.kb.problems import PackError
+
+if TYPE_CHECKING:  # validate imports networkx, which a warm start never needs
+    from wizard.kb.validate import Analyzers
 
 CACHE_FORMAT = 3
 
@@ -65,13 +69,20 @@ class _PackUnpickler(pickle.Unpickler):
         raise pickle.UnpicklingError(f"{module}.{name} is not part of a pack")
 
 
-@cache
-def code_fingerprint(analyzers: frozenset[str]) -> str:
+def code_fingerprint(analyzers: Analyzers) -> str:
     """What the checked Pack depends on besides the pack's bytes: this package's code
     (every module of ``wizard.kb``, by size and modification time, as Python checks its own
-    bytecode cache), the version, the analyzers and the Python."""
+    bytecode cache), the version, what the analyzers declare, and the Python."""
+    declared = [
+        (s.name, s.reads, sorted(s.supplies), sorted(s.produces)) for s in analyzers.values()
+    ]
+    return _fingerprint(repr(sorted(declared)))
+
+
+@cache
+def _fingerprint(declared: str) -> str:
     digest = hashlib.sha256()
-    digest.update(f"{__version__}|{CACHE_FORMAT}|{sys.version}|{sorted(analyzers)}".encode())
+    digest.update(f"{__version__}|{CACHE_FORMAT}|{sys.version}|{declared}".encode())
     with os.scandir(os.path.dirname(__file__)) as entries:
         for entry in sorted(entries, key=lambda e: e.name):
             if entry.name.endswith(".py"):
@@ -80,7 +91,7 @@ def code_fingerprint(analyzers: frozenset[str]) -> str:
     return digest.hexdigest()[:16]
 
 
-def entry_path(cache_dir: Path, sha256: str, analyzers: frozenset[str]) -> Path | None:
+def entry_path(cache_dir: Path, sha256: str, analyzers: Analyzers) -> Path | None:
     """The cache file for a pack with these bytes; None if the code cannot be fingerprinted."""
     try:
         fingerprint = code_fingerprint(analyzers)
@@ -89,7 +100,7 @@ def entry_path(cache_dir: Path, sha256: str, analyzers: frozenset[str]) -> Path 
     return cache_dir / "packs" / f"{sha256}-{fingerprint}.pickle"
 
 
-def load_checked(path: Path, analyzers: frozenset[str], cache_dir: Path | None) -> Pack:
+def load_checked(path: Path, analyzers: Analyzers, cache_dir: Path | None) -> Pack:
     """Load ``path`` fully checked; PackError listing every problem, as ``load_pack`` does."""
     name = str(path)
     data = read_pack_file(path)
@@ -153,7 +164,7 @@ def _new_key(path: Path) -> bool:
     return True
 
 
-def _header(sha256: str, analyzers: frozenset[str]) -> bytes:
+def _header(sha256: str, analyzers: Analyzers) -> bytes:
     """What an entry is for: the pack's bytes, the wizard's version, the code fingerprint."""
     return f"{CACHE_FORMAT} {sha256} {__version__} {code_fingerprint(analyzers)}\n".encode()
 

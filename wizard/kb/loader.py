@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable
 from pathlib import Path as FsPath
-from typing import Any, Literal, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 
 from wizard.gcpause import paused_gc
 from wizard.kb.model import (
+    STATUSES,
     Caveat,
     Choice,
     Condition,
@@ -21,6 +22,7 @@ from wizard.kb.model import (
     Fact,
     FactType,
     Fix,
+    FixArtifact,
     Node,
     Outcome,
     Pack,
@@ -32,6 +34,9 @@ from wizard.kb.model import (
 from wizard.kb.packfile import read_pack_file
 from wizard.kb.problems import PackError, Problem
 from wizard.kb.yamlsrc import LinedList, LinedMap, Located, Path, read_yaml
+
+if TYPE_CHECKING:
+    from wizard.kb.validate import Analyzers
 
 T = TypeVar("T")
 
@@ -100,8 +105,8 @@ _QUESTION = Fields(
         "tid": True,
         "fact": True,
         "text": True,
-        "why": True,
-        "how_to_check": True,
+        "why": False,
+        "how_to_check": False,
         "choices": False,
         "other": False,
         "unknown": False,
@@ -114,6 +119,8 @@ _OUTCOME = Fields(
         "kind": True,
         "tid": True,
         "diagnosis": True,
+        "status": True,
+        "label": False,
         "title": True,
         "summary": True,
         "fixes": False,
@@ -130,11 +137,18 @@ _FIX = Fields(
         "applies_when": False,
         "commands": False,
         "steps": False,
-        "verify": True,
+        "verify": False,
         "warnings": False,
+        "artifacts": False,
     }
 )
-_EVIDENCE = Fields({"analyzer": True, "title": True, "description": True, "supplies": True})
+_FIX_ARTIFACT = Fields(
+    {"evidence": True, "artifact": True, "title": True, "field": False, "notes_field": False}
+)
+_EVIDENCE = Fields(
+    {"analyzer": True, "title": True, "description": True, "supplies": True, "tab": False}
+)
+_SUPPLY = Fields({"fact": True, "from": True})
 _SYMPTOM = Fields({"id": True, "text": True, "fact": True, "value": True})
 _CAVEAT = Fields({"when": True, "text": True})
 
@@ -383,12 +397,13 @@ class _Builder:
                 id=node_id,
                 fact=self.text(value, "fact", path),
                 text=self.text(value, "text", path),
-                why=self.text(value, "why", path),
-                how_to_check=self.text(value, "how_to_check", path),
+                why=self.text(value, "why", path, ""),
+                how_to_check=self.text(value, "how_to_check", path, ""),
                 tid=self.text(value, "tid", path),
                 choices=self.items(value, "choices", path, self.choice),
                 other=other,
                 unknown=self.opt_text(value, "unknown", path),
+                unknown_line=self.line(value, "unknown") if "unknown" in value else 0,
                 optional=self.flag(value, "optional", path),
                 line=line,
             )
@@ -401,13 +416,22 @@ class _Builder:
                 default=self.text(value, "default", path),
                 tid=self.text(value, "tid", path),
                 line=line,
+                default_line=self.line(value, "default") if "default" in value else 0,
             )
         if kind == "outcome":
             if self.mapping(value, path, _OUTCOME, kind, node_id) is None:
                 return None
+            status = self.text(value, "status", path)
+            if status not in STATUSES and "status" in value:
+                self.problem(
+                    (*path, "status"),
+                    f"outcome '{node_id}' has status '{status}' (one of: {', '.join(STATUSES)})",
+                )
             return Outcome(
                 id=node_id,
                 diagnosis=self.text(value, "diagnosis", path),
+                status=cast(Any, status if status in STATUSES else "undecided"),
+                label=self.text(value, "label", path, ""),
                 title=self.text(value, "title", path),
                 summary=self.text(value, "summary", path),
                 tid=self.text(value, "tid", path),
@@ -447,6 +471,20 @@ class _Builder:
             steps=self.texts(data, "steps", path),
             verify=self.texts(data, "verify", path),
             warnings=self.texts(data, "warnings", path),
+            artifacts=self.items(data, "artifacts", path, self.fix_artifact),
+            line=line,
+        )
+
+    def fix_artifact(self, value: Any, path: Path, line: int) -> FixArtifact | None:
+        data = self.mapping(value, path, _FIX_ARTIFACT, "fix artifact")
+        if data is None:
+            return None
+        return FixArtifact(
+            evidence=self.text(data, "evidence", path),
+            artifact=self.text(data, "artifact", path),
+            title=self.text(data, "title", path),
+            field=self.text(data, "field", path, ""),
+            notes_field=self.text(data, "notes_field", path, ""),
             line=line,
         )
 
@@ -454,14 +492,37 @@ class _Builder:
         data = self.mapping(value, path, _EVIDENCE, "evidence", kind)
         if data is None:
             return None
+        supplies, renames = self.supplies(data, path)
         return EvidenceKind(
             kind=kind,
             analyzer=self.text(data, "analyzer", path),
             title=self.text(data, "title", path),
             description=self.text(data, "description", path),
-            supplies=self.texts(data, "supplies", path),
+            supplies=supplies,
             line=line,
+            renames=renames,
+            tab=self.text(data, "tab", path, ""),
         )
+
+    def supplies(self, data: Data, path: Path) -> tuple[tuple[str, ...], dict[str, str]]:
+        """``supplies``: fact names, or ``{fact: NAME, from: ANALYZER_NAME}`` to rename one."""
+        value = data.get("supplies", _MISSING)
+        at = (*path, "supplies")
+        if not isinstance(value, LinedList):
+            return self.texts(data, "supplies", path), {}
+        names: list[str] = []
+        renames: dict[str, str] = {}
+        for i, item in enumerate(value):
+            if isinstance(item, LinedMap):
+                entry = self.mapping(item, (*at, i), _SUPPLY, "supplies entry")
+                if entry is None or "fact" not in entry or "from" not in entry:
+                    continue
+                name = self.text(entry, "fact", (*at, i))
+                renames[name] = self.text(entry, "from", (*at, i))
+                names.append(name)
+            else:
+                names.append(self.text(value, i, at))
+        return self.share(tuple(names)), renames
 
     def symptom(self, value: Any, path: Path, line: int) -> Symptom | None:
         data = self.mapping(value, path, _SYMPTOM, "symptom")
@@ -572,7 +633,7 @@ def _with_identity(pack: Pack, filename: str, data: bytes) -> Pack:
     return replace(pack, path=filename, sha256=hashlib.sha256(data).hexdigest())
 
 
-def load_pack(path: str | FsPath, analyzers: frozenset[str] | None = None) -> Pack:
+def load_pack(path: str | FsPath, analyzers: Analyzers | None = None) -> Pack:
     """Load and fully validate a pack; raises PackError listing every problem."""
     from wizard.kb.validate import validate_pack
 

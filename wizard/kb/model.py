@@ -7,7 +7,21 @@ from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
 FactType = Literal["choice", "ipv4", "list", "text"]
+Status = Literal["confirmed", "ruled-out", "undecided"]
+STATUSES: tuple[Status, ...] = ("confirmed", "ruled-out", "undecided")
+"""What an outcome says about the article's problem: present (its fixes apply), not
+present, or not settled by what is known. Wording, styles, exit codes follow it."""
+
+STATUS_WORDS: dict[str, str] = {
+    "confirmed": "Confirmed",
+    "ruled-out": "Not this issue",
+    "undecided": "Needs more information",
+}
+"""How an outcome's status reads when the outcome gives no ``label`` of its own."""
 FactValue: TypeAlias = "str | tuple[str, ...]"
+
+NO_CHECK = "The article gives no check for this."
+"""Said where a pack leaves out a check (``how_to_check``, ``verify``) its article does not give."""
 
 UNKNOWN = "?"
 """The answer "don't know / can't check now"; never a valid fact value."""
@@ -104,12 +118,14 @@ class Question:
     text: str
     why: str
     how_to_check: str
+    """Empty when the article gives no check: the wizard says so."""
     tid: str
     choices: tuple[Choice, ...] = ()
     other: Choice | None = None
     """For ipv4/text/list facts: a typed answer (value ``*``), and where it leads."""
     unknown: str | None = None
     """Where "don't know / can't check now" leads."""
+    unknown_line: int = 0
     optional: bool = False
     """Unattended runs pass an unknown optional question instead of stopping:
     the case is settled without it (a fix may still need it)."""
@@ -134,6 +150,15 @@ class Question:
             out.append(self.unknown)
         return out
 
+    def target_lines(self) -> list[int]:
+        """The line of every way out, in ``targets()`` order (for messages about an edge)."""
+        out = [c.line or self.line for c in self.choices]
+        if self.other is not None:
+            out.append(self.other.line or self.line)
+        if self.unknown is not None:
+            out.append(self.unknown_line or self.line)
+        return out
+
 
 @dataclass(frozen=True)
 class Rule:
@@ -154,6 +179,7 @@ class Decision:
     default: str
     tid: str
     line: int = 0
+    default_line: int = 0
     kind: Literal["decision"] = "decision"
 
     def routes(self) -> list[tuple[str, str, str]]:
@@ -167,6 +193,10 @@ class Decision:
         out.append(self.default)
         return out
 
+    def target_lines(self) -> list[int]:
+        """The line of every way out, in ``targets()`` order."""
+        return [*(r.line or self.line for r in self.rules), self.default_line or self.line]
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -177,6 +207,9 @@ class Outcome:
     title: str
     summary: str
     tid: str
+    status: Status = "undecided"
+    label: str = ""
+    """How the outcome's status reads (default: ``STATUS_WORDS``)."""
     fixes: tuple[str, ...] = ()
     collect: tuple[str, ...] = ()
     """What to collect before escalating (for outcomes that are not a fix)."""
@@ -190,6 +223,14 @@ class Outcome:
 
     def targets(self) -> list[str]:
         return []
+
+    def target_lines(self) -> list[int]:
+        return []
+
+    @property
+    def words(self) -> str:
+        """The outcome's status in words."""
+        return self.label or STATUS_WORDS[self.status]
 
 
 Node: TypeAlias = "Question | Decision | Outcome"
@@ -207,7 +248,26 @@ class Fix:
     commands: tuple[str, ...] = ()
     steps: tuple[str, ...] = ()
     verify: tuple[str, ...] = ()
+    """Empty when the article gives no check: the wizard says so."""
     warnings: tuple[str, ...] = ()
+    artifacts: tuple[FixArtifact, ...] = ()
+    """Artifacts the fix shows, made by the analyzer of an evidence kind."""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class FixArtifact:
+    """An artifact a fix shows (a corrected script, its diff), made by an evidence analyzer."""
+
+    evidence: str
+    """The evidence kind whose analyzer makes it."""
+    artifact: str
+    """The name the analyzer gives it (one of its ``produces``)."""
+    title: str
+    field: str = ""
+    """Also put it at the top of the JSON summary under this name (null when not made)."""
+    notes_field: str = ""
+    """Also put its notes at the top of the JSON summary under this name."""
     line: int = 0
 
 
@@ -220,7 +280,27 @@ class EvidenceKind:
     title: str
     description: str
     supplies: tuple[str, ...]
+    """The pack's facts the analyzer fills (as the pack names them)."""
     line: int = 0
+    renames: Mapping[str, str] = field(default_factory=dict)
+    """Pack fact -> the analyzer's name for it, where the pack renames one."""
+    tab: str = ""
+    """A short title (for tabs); default: ``title``."""
+
+    def source_of(self, fact: str) -> str:
+        """The analyzer's name for the pack's ``fact``."""
+        return self.renames.get(fact, fact)
+
+
+@dataclass(frozen=True)
+class AnalyzerSpec:
+    """What a pack may rely on from an analyzer (its declarations, without its code)."""
+
+    name: str
+    reads: tuple[str, ...]
+    supplies: frozenset[str]
+    produces: frozenset[str]
+    title: str = ""
 
 
 @dataclass(frozen=True)

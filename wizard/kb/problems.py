@@ -14,7 +14,15 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+        """``FILE:LINE: message``; a problem with no file (a pack looked up by id) is the
+        message alone, never an id dressed up as a file name."""
+        if not self.file:
+            return self.message
+        return (
+            f"{self.file}:{self.line}: {self.message}"
+            if self.line
+            else f"{self.file}: {self.message}"
+        )
 
 
 class PackError(Exception):

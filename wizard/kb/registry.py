@@ -5,18 +5,35 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from wizard.kb.model import Pack
+from wizard.kb.model import AnalyzerSpec, Pack
 from wizard.kb.problems import PackError, Problem
 from wizard.safeio import is_regular
 
 PACK_PATH_ENV = "KBWIZARD_PACK_PATH"
 """Extra pack folders, separated like PATH."""
 
-DEFAULT_PACK = "tid-3438100"
+DEFAULT_PACK_FILE = "default-pack.txt"
+"""In the bundled packs' folder: the id of the pack opened when none is named (data, not
+code: nothing in ``wizard`` names a pack)."""
 
-ANALYZERS = frozenset({"netware-login-script", "ncs-load-script", "netware-set-parameters"})
-"""Analyzer names a pack may name (implemented in wizard.evidence)."""
+
+def analyzer_specs() -> dict[str, AnalyzerSpec]:
+    """What every installed analyzer declares (found through the ``kbwizard.analyzers``
+    entry points), for checking a pack against them."""
+    from wizard.evidence.registry import specs
+
+    return specs()
+
+
+def __getattr__(name: str) -> Any:
+    """``ANALYZERS``: the same as ``analyzer_specs()``, read when asked for."""
+    if name == "ANALYZERS":
+        return analyzer_specs()
+    if name == "DEFAULT_PACK":
+        return default_pack_id()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -36,6 +53,21 @@ def bundled_dir() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise PackError([Problem("wizard.packs", 1, "the bundled packs are not installed")])
     return Path(spec.submodule_search_locations[0])
+
+
+def default_pack_id() -> str:
+    """The pack opened when none is named: the first line of the bundled ``default-pack.txt``
+    (else the first bundled pack by name)."""
+    folder = bundled_dir()
+    try:
+        with open(folder / DEFAULT_PACK_FILE, "rb") as handle:
+            first = handle.read(256).decode("utf-8", "replace").strip().splitlines()
+    except OSError:
+        first = []
+    if first and first[0].strip():
+        return first[0].strip()
+    bundled = _pack_files(folder)
+    return bundled[0].stem if bundled else ""
 
 
 def search_dirs(extra: list[str] | None = None) -> list[tuple[Path, str]]:
@@ -92,11 +124,11 @@ def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pac
     from wizard.kb.cache import load_checked
     from wizard.paths import cache_dir
 
-    wanted = pack_id or DEFAULT_PACK
+    wanted = pack_id or default_pack_id()
     if wanted.endswith((".yaml", ".yml")) or os.sep in wanted:
-        return load_checked(Path(wanted), ANALYZERS, cache_dir())
+        return load_checked(Path(wanted), analyzer_specs(), cache_dir())
     pack_file = find_pack(wanted, extra)
     if pack_file is not None:
-        return load_checked(pack_file.path, ANALYZERS, cache_dir())
+        return load_checked(pack_file.path, analyzer_specs(), cache_dir())
     known = ", ".join(p.id for p in find_packs(extra)) or "none"
-    raise PackError([Problem(wanted, 1, f"no pack named '{wanted}' (installed: {known})")])
+    raise PackError([Problem("", 0, f"no pack named '{wanted}' (installed: {known})")])

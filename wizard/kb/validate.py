@@ -6,17 +6,26 @@ Every check reports at the line the author must change. Graph questions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import networkx as nx
 
 from wizard.gcpause import paused_gc
-from wizard.kb.model import Condition, Decision, Fact, Outcome, Pack, Question
+from wizard.kb.model import AnalyzerSpec, Condition, Decision, Fact, Outcome, Pack, Question
 from wizard.kb.problems import Problem
 from wizard.kb.templates import template_fields
 from wizard.kb.values import is_ipv4, listing, parse_value
 
+Analyzers = Mapping[str, AnalyzerSpec]
+"""What each installed analyzer declares, by name (``wizard.evidence.registry.specs()``)."""
 
-def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[Problem]:
-    """Every semantic problem of ``pack``; empty when it is sound."""
+
+def validate_pack(pack: Pack, analyzers: Analyzers | None = None) -> list[Problem]:
+    """Every semantic problem of ``pack``; empty when it is sound.
+
+    With ``analyzers``, the pack's evidence and fix artifacts are checked against
+    what each named analyzer declares it can supply and produce.
+    """
     # The checker lives and dies inside the pause: allocating its tables with the
     # collector running would make it walk the whole (just loaded) pack again,
     # and once it is freed the collector has none of them left to walk.
@@ -25,7 +34,7 @@ def validate_pack(pack: Pack, analyzers: frozenset[str] | None = None) -> list[P
 
 
 class _Checker:
-    def __init__(self, pack: Pack, analyzers: frozenset[str] | None) -> None:
+    def __init__(self, pack: Pack, analyzers: Analyzers | None) -> None:
         self.pack = pack
         self.analyzers = analyzers
         self.problems: list[Problem] = []
@@ -94,11 +103,13 @@ class _Checker:
         if pack.start not in pack.nodes:
             self.problem(pack.lines.get("start", 1), f"start node '{pack.start}' is not defined")
         for node_id, node in pack.nodes.items():
-            for target in self.targets[node_id]:
-                if target not in pack.nodes:
-                    self.problem(
-                        node.line, f"{node.kind} '{node.id}' leads to undefined node '{target}'"
-                    )
+            targets = self.targets[node_id]
+            if any(target not in pack.nodes for target in targets):
+                for target, line in zip(targets, node.target_lines(), strict=True):
+                    if target not in pack.nodes:
+                        self.problem(
+                            line, f"{node.kind} '{node.id}' leads to undefined node '{target}'"
+                        )
             if isinstance(node, Question):
                 self.check_question(node)
             elif isinstance(node, Decision):
@@ -146,6 +157,23 @@ class _Checker:
                 self.check_condition(fix.applies_when, f"fix '{fix.id}'")
             for template in (*fix.commands, *fix.steps, *fix.verify, *fix.warnings):
                 self.check_template(template, f"fix '{fix.id}'", fix.line)
+            for artifact in fix.artifacts:
+                ev = pack.evidence.get(artifact.evidence)
+                if ev is None:
+                    self.problem(
+                        artifact.line,
+                        f"fix '{fix.id}' shows an artifact of undeclared evidence "
+                        f"'{artifact.evidence}'",
+                    )
+                    continue
+                spec = self.analyzers.get(ev.analyzer) if self.analyzers is not None else None
+                if spec is not None and artifact.artifact not in spec.produces:
+                    made = listing(tuple(sorted(spec.produces))) or "nothing"
+                    self.problem(
+                        artifact.line,
+                        f"fix '{fix.id}': analyzer '{ev.analyzer}' does not produce "
+                        f"'{artifact.artifact}' (it produces: {made})",
+                    )
 
     def check_template(self, template: str, where: str, line: int) -> None:
         try:
@@ -165,12 +193,26 @@ class _Checker:
             for name in ev.supplies:
                 if name not in self.pack.facts:
                     self.problem(ev.line, f"evidence '{ev.kind}' supplies undeclared fact '{name}'")
-            if self.analyzers is not None and ev.analyzer not in self.analyzers:
-                known = ", ".join(sorted(self.analyzers))
+            if self.analyzers is None:
+                continue
+            spec = self.analyzers.get(ev.analyzer)
+            if spec is None:
+                known = ", ".join(sorted(self.analyzers)) or "none installed"
                 self.problem(
                     ev.line,
                     f"evidence '{ev.kind}' names unknown analyzer '{ev.analyzer}' (known: {known})",
                 )
+                continue
+            for name in ev.supplies:
+                source = ev.source_of(name)
+                if source not in spec.supplies:
+                    can = listing(tuple(sorted(spec.supplies))) or "nothing"
+                    self.problem(
+                        ev.line,
+                        f"evidence '{ev.kind}' supplies '{name}'"
+                        + (f" (as '{source}')" if source != name else "")
+                        + f", which analyzer '{ev.analyzer}' cannot produce (it supplies: {can})",
+                    )
         for caveat in self.pack.scope:
             self.check_condition(caveat.when, "scope check")
         for node in self.pack.nodes.values():

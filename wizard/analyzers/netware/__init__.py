@@ -1,0 +1,1 @@
+"""The NetWare analyzers (login script, cluster load script, SET parameters) as plugins."""

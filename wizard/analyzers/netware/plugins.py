@@ -1,0 +1,264 @@
+"""Provides the three NetWare analyzers as plugins of the ``kbwizard.analyzers`` group.
+
+Each object below is what ``pyproject.toml`` registers; importing this module is
+cheap (the parsers are imported when an artifact is read). The examples are
+doctests (``pytest --doctest-modules wizard/analyzers``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from wizard.evidence.protocol import Context, Produced, Reading, Row, Table, Tone
+
+if TYPE_CHECKING:
+    from wizard.evidence.model import Role
+
+ROLES = ("node", "virtual", "other", "unknown")
+"""What a login-script target connects to; the corrections a person may give a row."""
+
+_TONE: dict[str, Tone] = {"node": "bad", "virtual": "good", "other": "", "unknown": "warn"}
+
+
+def _upper(values: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(v.upper() for v in values if v)
+
+
+@dataclass(frozen=True)
+class LoginScriptAnalyzer:
+    """Reads a NetWare login script: does it connect to a cluster node before the virtual servers?
+
+    Sample input (a container login script)::
+
+        MAP S1:=10.1.1.11/SYS:
+        MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
+
+    Facts yielded (with the site's node address known)::
+
+        >>> context = Context({"primary_ip": ("10.1.1.11",)})
+        >>> script = b"MAP S1:=10.1.1.11/SYS:\\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\\n"
+        >>> reading = LOGIN_SCRIPT.analyze(script, context)
+        >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
+        [('login_order', 'node-first', 2)]
+        >>> [row.cells[:3] for row in reading.table.rows]
+        [('1', 'S1:', 'node'), ('2', 'F:', 'virtual')]
+        >>> print(reading.product("corrected-script").text, end="")
+        MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
+        MAP S1:=10.1.1.11/SYS:
+
+    Reads ``node_names``, ``virtual_servers``, ``virtual_ips``, ``primary_ip`` (the
+    node's addresses), ``cluster_volumes`` and ``volume_objects`` (from a load
+    script) to tell nodes from virtual servers; a person's corrections of a
+    target's role (``node``, ``virtual``, ``other``, ``unknown``) win. Produces
+    ``corrected-script`` (the script with the node mappings after the virtual
+    ones, every other byte kept) and ``diff`` (the same as a unified diff).
+    """
+
+    name: str = "netware-login-script"
+    title: str = "NetWare login script (MAP / ATTACH order)"
+    reads: tuple[str, ...] = (
+        "node_names",
+        "virtual_servers",
+        "virtual_ips",
+        "primary_ip",
+        "cluster_volumes",
+        "volume_objects",
+    )
+    supplies: tuple[str, ...] = ("login_order",)
+    produces: tuple[str, ...] = ("corrected-script", "diff")
+    corrections: tuple[str, ...] = ROLES
+
+    def analyze(self, data: bytes, context: Context) -> Reading:
+        from wizard.evidence.login_script import analyze_login_script
+        from wizard.evidence.model import SiteContext
+        from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
+
+        facts = context.facts
+        site = SiteContext(
+            node_names=_upper(facts.get("node_names", ())),
+            virtual_servers=_upper(facts.get("virtual_servers", ())),
+            virtual_ips=_upper(facts.get("virtual_ips", ())),
+            node_ips=_upper(facts.get("primary_ip", ())),
+            cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
+            volume_objects=frozenset(facts.get("volume_objects", ())),
+            role_overrides={
+                k: cast("Role", v) for k, v in context.corrections.items() if v in ROLES
+            },
+        )
+        analysis = analyze_login_script(data, site)
+        reordering = reorder_login_script(analysis)
+        produced: tuple[Produced, ...] = ()
+        notes = tuple(w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT)
+        if reordering.changed:
+            moved_texts = {
+                line.text for line in analysis.decoded.lines if line.number in reordering.moved
+            }
+            marked = tuple(
+                n for n, text in enumerate(reordering.text.splitlines(), 1) if text in moved_texts
+            )
+            produced = (
+                Produced(
+                    "corrected-script", reordering.text, "text", marked, notes, reordering.data
+                ),
+                Produced("diff", reordering.diff, "diff", (), notes),
+            )
+        deciding = set(analysis.deciding_lines)
+        overrides = {k.upper() for k in context.corrections}
+        rows = []
+        doc_rows = []
+        records: list[Mapping[str, str | int | bool | None]] = []
+        for m in analysis.mappings:
+            role = m.role + (" (hint: confirm)" if m.hint else "")
+            if m.server.upper() in overrides:
+                role += " (corrected)"
+            why = m.role_reason + (f" [{m.condition}]" if m.condition else "")
+            rows.append(
+                Row(
+                    (str(m.line), m.drive, role, m.target, why),
+                    m.line,
+                    _TONE.get(m.role, ""),
+                    m.server.upper(),
+                    m.role,
+                    m.line in deciding,
+                )
+            )
+            doc_rows.append(
+                Row(
+                    (
+                        str(m.line),
+                        m.drive,
+                        m.target,
+                        m.role + (" (hint)" if m.hint else ""),
+                        why,
+                    ),
+                    m.line,
+                )
+            )
+            records.append(
+                {
+                    "line": m.line,
+                    "drive": m.drive,
+                    "target": m.target,
+                    "server": m.server,
+                    "role": m.role,
+                    "reason": m.role_reason,
+                    "hint": m.hint,
+                    "condition": m.condition,
+                }
+            )
+        lines = ", ".join(str(n) for n in analysis.deciding_lines)
+        headline = ""
+        if analysis.mappings:
+            headline = f"Login order: {analysis.login_order or 'not decided'}" + (
+                f" (lines {lines})" if lines else " — correct the roles below (ctrl+r)"
+            )
+        return Reading(
+            report=analysis.report,
+            decoded=analysis.decoded,
+            decisive=analysis.deciding_lines,
+            headline=headline,
+            table=Table(("Line", "Drive", "Role", "Target", "Why"), tuple(rows), 2)
+            if rows
+            else None,
+            report_table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(doc_rows))
+            if doc_rows
+            else None,
+            records_name="mappings",
+            records=tuple(records),
+            produced=produced,
+            detail=(analysis, reordering),
+        )
+
+
+@dataclass(frozen=True)
+class LoadScriptAnalyzer:
+    """Reads a Novell Cluster Services resource load script: how its virtual IP is assigned.
+
+    Sample input::
+
+        BIND IP VNIC ADDRESS=10.1.1.180 MASK=255.255.255.0
+        NUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180
+        mount VOL1
+
+    Facts yielded::
+
+        >>> script = (b"BIND IP VNIC ADDRESS=10.1.1.180 MASK=255.255.255.0\\n"
+        ...           b"NUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180\\nmount VOL1\\n")
+        >>> reading = LOAD_SCRIPT.analyze(script, Context())
+        >>> for f in reading.report.findings:
+        ...     print(f.fact, f.value, f.line)
+        vip_method bind 1
+        virtual_ips ('10.1.1.180',) 1
+        virtual_servers ('CLUSTER1_POOL1_SERVER',) 2
+
+    Besides its facts it offers ``cluster_volumes`` and ``volume_objects`` (the
+    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer.
+    """
+
+    name: str = "ncs-load-script"
+    title: str = "Cluster resource load script (BIND / secondary IP, NUDP)"
+    reads: tuple[str, ...] = ()
+    supplies: tuple[str, ...] = ("vip_method", "virtual_ips", "virtual_servers")
+    produces: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+
+    def analyze(self, data: bytes, context: Context) -> Reading:
+        from wizard.evidence.load_script import analyze_load_script, context_from
+
+        analysis = analyze_load_script(data)
+        site = context_from(analysis)
+        offers = {
+            "cluster_volumes": tuple(sorted(site.cluster_volumes)),
+            "volume_objects": tuple(sorted(site.volume_objects)),
+        }
+        return Reading(
+            report=analysis.report,
+            decoded=analysis.decoded,
+            records_name="mappings",  # none: every NetWare evidence entry has the key
+            offers=offers,
+            detail=analysis,
+        )
+
+
+@dataclass(frozen=True)
+class SetParametersAnalyzer:
+    """Reads NetWare console SET output or AUTOEXEC.NCF: NCP Include IP Address, primary IP.
+
+    Sample input::
+
+        set NCP Include IP Address = all
+        BIND IP INTEL_1000 ADDRESS=10.1.1.11 MASK=255.255.255.0
+
+    Facts yielded::
+
+        >>> text = (b"set NCP Include IP Address = all\\n"
+        ...         b"BIND IP INTEL_1000 ADDRESS=10.1.1.11 MASK=255.255.255.0\\n")
+        >>> reading = SET_PARAMETERS.analyze(text, Context())
+        >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
+        [('ncp_include_ip', 'all', 1), ('primary_ip', '10.1.1.11', 2)]
+    """
+
+    name: str = "netware-set-parameters"
+    title: str = "NetWare SET parameters / AUTOEXEC.NCF"
+    reads: tuple[str, ...] = ()
+    supplies: tuple[str, ...] = ("ncp_include_ip", "primary_ip")
+    produces: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+
+    def analyze(self, data: bytes, context: Context) -> Reading:
+        from wizard.evidence.set_parameters import analyze_set_parameters
+
+        analysis = analyze_set_parameters(data)
+        return Reading(
+            report=analysis.report,
+            decoded=analysis.decoded,
+            records_name="mappings",  # none: every NetWare evidence entry has the key
+            detail=analysis,
+        )
+
+
+LOGIN_SCRIPT = LoginScriptAnalyzer()
+LOAD_SCRIPT = LoadScriptAnalyzer()
+SET_PARAMETERS = SetParametersAnalyzer()
