@@ -23,11 +23,11 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 exit codes:
-  0  success; for diagnose: a diagnosis was reached
-     (tid3438100-confirmed or not-this-issue)
+  0  success; for diagnose: the article's problem was confirmed or ruled out
   1  validate found problems; or an unexpected internal error
   2  bad usage or bad input (one-line message, no traceback)
-  3  diagnose: needs-more-information (the full result is still printed)
+  3  diagnose: undecided, more information is needed (the full result is
+     still printed)
 
 environment:
   KBWIZARD_PACK_PATH  extra pack folders (separated like PATH)
@@ -69,7 +69,7 @@ def _err(text: str) -> None:
 def cmd_packs(args: argparse.Namespace) -> int:
     from wizard.kb.loader import load_pack
     from wizard.kb.problems import PackError
-    from wizard.kb.registry import ANALYZERS, find_packs
+    from wizard.kb.registry import analyzer_specs, find_packs
 
     packs = find_packs(args.pack_dir)
     if not packs:
@@ -77,7 +77,7 @@ def cmd_packs(args: argparse.Namespace) -> int:
         return exit_codes.OK
     for found in packs:
         try:
-            pack = load_pack(found.path, ANALYZERS)
+            pack = load_pack(found.path, analyzer_specs())
         except PackError as exc:
             _row(found.id, f"(invalid: {len(exc.problems)} problems)", str(found.path))
             continue
@@ -88,11 +88,12 @@ def cmd_packs(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     from wizard.kb.loader import parse_pack
     from wizard.kb.packfile import MAX_PACK_BYTES
-    from wizard.kb.registry import ANALYZERS, find_packs
+    from wizard.kb.registry import analyzer_specs, find_packs
     from wizard.kb.validate import validate_pack
     from wizard.safeio import ReadError, read_bounded
 
     paths = [Path(p) for p in args.paths] or [f.path for f in find_packs(args.pack_dir)]
+    analyzers = analyzer_specs()
     total = 0
     unreadable = False
     for path in paths:
@@ -104,7 +105,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
             continue
         pack, problems = parse_pack(data, str(path))
         if pack is not None:
-            problems += validate_pack(pack, ANALYZERS)
+            problems += validate_pack(pack, analyzers)
         for problem in sorted(problems):
             _row(str(problem))
         total += len(problems)
@@ -131,10 +132,14 @@ def _intake(args: argparse.Namespace) -> Intake:
     from wizard.engine.intake import Intake, read_answers_file, split_pair
 
     intake = read_answers_file(Path(args.answers)) if args.answers else Intake()
+    replaced: set[str] = set()
     for pair in args.evidence:
         kind, path = split_pair(pair, "--evidence")
-        intake.evidence = [(k, p) for k, p in intake.evidence if k != kind]
-        intake.evidence.append((kind, Path(path)))
+        if kind not in replaced:  # the command line replaces the answers file's artifacts
+            intake.evidence = [(k, p) for k, p in intake.evidence if k != kind]
+            replaced.add(kind)
+        if (kind, Path(path)) not in intake.evidence:
+            intake.evidence.append((kind, Path(path)))
     for pair in args.fact:
         name, value = split_pair(pair, "--fact")
         intake.facts = [f for f in intake.facts if f[0] != name]
@@ -167,7 +172,7 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     case = build_case(pack, intake)
     summary = summarize(case, unattended=True)
     _emit(render(summary, args.format), args.output, args.force)
-    if summary.diagnosis == "needs-more-information":
+    if summary.outcome_status in ("undecided", "in-progress"):
         return exit_codes.NEEDS_MORE_INFORMATION
     return exit_codes.OK
 
@@ -271,6 +276,14 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument("--version", action="version", version=f"kbwizard {__version__}")
+    parser.add_argument(
+        "--pack-dir",
+        action="append",
+        default=[],
+        dest="pack_dir_first",
+        metavar="DIR",
+        help="also look for packs in DIR (repeatable; before or after the command)",
+    )
     common = _Parser(add_help=False)
     common.add_argument(
         "--pack-dir",
@@ -295,7 +308,7 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(func=cmd_validate)
 
     graph = sub.add_parser("graph", parents=[common], help="print the decision graph")
-    graph.add_argument("--pack", metavar="ID", help="pack id or file (default: tid-3438100)")
+    graph.add_argument("--pack", metavar="ID", help="pack id or file (default: the default pack)")
     graph.add_argument(
         "--format",
         type=_choice(GRAPH_FORMATS, "graph format"),
@@ -305,13 +318,13 @@ def build_parser() -> argparse.ArgumentParser:
     graph.set_defaults(func=cmd_graph)
 
     inputs = _Parser(add_help=False)
-    inputs.add_argument("--pack", metavar="ID", help="pack id or file (default: tid-3438100)")
+    inputs.add_argument("--pack", metavar="ID", help="pack id or file (default: the default pack)")
     inputs.add_argument(
         "--evidence",
         action="append",
         default=[],
         metavar="KIND=PATH",
-        help="read evidence: login-script, load-script or set-parameters (repeatable)",
+        help="read evidence of a kind the pack names (repeatable; several of one kind allowed)",
     )
     inputs.add_argument(
         "--fact",
@@ -328,7 +341,8 @@ def build_parser() -> argparse.ArgumentParser:
         parents=[common, inputs],
         help="decide a case without questions",
         description="Run the wizard unattended on the facts and evidence given, and print the "
-        "result. Exit 0 when a diagnosis is reached, 3 when more information is needed.",
+        "result. Exit 0 when the problem is confirmed or ruled out, 3 when more information is "
+        "needed.",
         epilog=EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -372,6 +386,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        args.pack_dir = [*args.pack_dir_first, *getattr(args, "pack_dir", [])]
         func: Callable[[argparse.Namespace], int] | None = getattr(args, "func", None)
         if func is None:
             return _start_tui(args)

@@ -207,7 +207,7 @@ def open_saved_pack(saved: SavedPack, extra: list[str] | None = None) -> Pack:
     """
     from wizard.kb.cache import load_checked
     from wizard.kb.packfile import read_pack_file
-    from wizard.kb.registry import ANALYZERS, find_pack
+    from wizard.kb.registry import analyzer_specs, find_pack
     from wizard.paths import cache_dir
 
     if saved.path and re.fullmatch(r"[0-9a-f]{64}", saved.sha256) and is_regular(saved.path):
@@ -216,13 +216,13 @@ def open_saved_pack(saved: SavedPack, extra: list[str] | None = None) -> Pack:
         except PackError:
             same = False
         if same:
-            pack = load_checked(Path(saved.path), ANALYZERS, cache_dir())
+            pack = load_checked(Path(saved.path), analyzer_specs(), cache_dir())
             if pack.sha256 == saved.sha256:
                 return pack
     valid_id = bool(_PACK_ID.match(saved.id)) and not saved.id.endswith((".yaml", ".yml"))
     pack_file = find_pack(saved.id, extra) if valid_id else None
     if pack_file is not None:
-        return load_checked(pack_file.path, ANALYZERS, cache_dir())
+        return load_checked(pack_file.path, analyzer_specs(), cache_dir())
     where = f" (file {shown(saved.path, 200)})" if saved.path else ""
     raise SessionError(
         f"the session's pack '{shown(saved.id)}'{where} is not installed, and its file is gone "

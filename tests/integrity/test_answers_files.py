@@ -40,7 +40,7 @@ CASES = [
     ("notes:\n  reconnect_fails: {a: b}\n", 2, "note 'reconnect_fails' must be a single value"),
     ("facts:\n  node_names: [[a]]\n", 2, "an item of fact 'node_names' must be a single value"),
     ("facts:\n  reconnect_fails: {yes: no}\n", 2, "fact 'reconnect_fails' must be a single value"),
-    ("evidence:\n  login-script: [a.txt]\n", 2, "evidence 'login-script' must be a single"),
+    ("evidence:\n  login-script: [[a.txt]]\n", 2, "evidence 'login-script' must be a single"),
     ("? [a]\n: b\n", 1, "mapping keys must be plain names"),
     ("facts:\n  ? {a: b}\n  : c\n", 2, "mapping keys must be plain names"),
     ("colour: red\n", 1, "unknown key 'colour'"),

@@ -42,7 +42,7 @@ def test_save_list_load_round_trip(pack: Pack) -> None:
     )
     loaded = load_case(pack, "last")
     assert loaded.to_dict() == case.to_dict()
-    assert loaded.artifacts["login-script"].data == b"MAP F:=CLUSTER1_POOL1_SERVER/VOL1:\r\n"
+    assert loaded.artifacts_of("login-script")[0].data == b"MAP F:=CLUSTER1_POOL1_SERVER/VOL1:\r\n"
 
 
 def test_corrupt_and_foreign_files_are_skipped(pack: Pack) -> None:

@@ -100,9 +100,9 @@ async def test_loaded_control_bytes_are_shown_not_sent_and_lines_match_diagnose(
         assert lines[1].startswith("\\x1b]0;PWNED\\x07\\x1b[2J\\x9b2J \\u202eevil")
         # The editor's line N is the line diagnose names.
         assert lines[decided_at - 1] == "MAP S1:=SYS:PUBLIC"
-        order = app.screen.query_one("#login-order", Static)
+        order = app.screen.query_one("#headline-login-script", Static)
         assert f"lines {decided_at}, " in str(order.render())
-        table = app.screen.query_one("#mappings", DataTable)
+        table = app.screen.query_one("#table-login-script", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
             str(decided_at),
             str(decided_at + 1),
@@ -114,8 +114,10 @@ async def test_loaded_control_bytes_are_shown_not_sent_and_lines_match_diagnose(
         # What is saved is the original, byte for byte.
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.case is not None
-        assert app.case.artifacts["login-script"].data == HOSTILE
+        assert app.case.artifacts_of("login-script")[0].data == HOSTILE
 
 
 async def test_a_paste_with_escapes_is_flagged_kept_and_shown_visibly(pack: Pack) -> None:
@@ -135,11 +137,12 @@ async def test_a_paste_with_escapes_is_flagged_kept_and_shown_visibly(pack: Pack
         assert any("escape characters" in str(n.message) for n in app._notifications)
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.case is not None
-        assert app.case.artifacts["login-script"].data == pasted.encode("utf-8")
-        assert any(
-            "terminal escape characters" in m.text for m in app.case.analysis().reports()[0].remarks
-        )
+        assert app.case.artifacts_of("login-script")[0].data == pasted.encode("utf-8")
+        remarks = app.case.analysis().readings[0].reading.report.remarks
+        assert any("terminal escape characters" in m.text for m in remarks)
 
 
 @pytest.mark.slow
@@ -226,5 +229,7 @@ async def test_a_restored_draft_with_escapes_is_shown_safely_and_kept_as_given(
         assert area.original_text() == draft
         await pilot.press("ctrl+s")
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         assert app.case is not None
-        assert app.case.artifacts["login-script"].data == HOSTILE
+        assert app.case.artifacts_of("login-script")[0].data == HOSTILE

@@ -150,7 +150,7 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         await pilot.pause(0.3)
         await app.workers.wait_for_complete()
         await pilot.pause()
-        table = app.screen.query_one("#mappings", DataTable)
+        table = app.screen.query_one("#table-login-script", DataTable)
         assert table.row_count == 2
         # The primary IP is not known yet: correct its role to node (unknown -> node).
         table.focus()
@@ -169,7 +169,8 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         (shown,) = [w for w in app.screen.query(".corrected-script").results(Static) if w.display]
         diff = str(shown.render())
         assert "▶ MAP S1:=10.1.1.11/SYS:PUBLIC" in diff
-        script = app.screen.summary.reordered_login_script if app.screen.summary else ""
+        summary = app.screen.summary
+        script = summary.fields["reordered_login_script"] if summary else ""
         assert script.index("MAP F:=") < script.index("MAP S1:=")
         assert app.is_running  # the pasted [@click=app.quit] did nothing
 
@@ -322,7 +323,7 @@ async def test_pasted_markup_is_literal_and_clicking_it_does_nothing(pack: Pack)
         await pilot.pause()
         app.screen.query_one("#text-login-script", TextArea).load_text(HOSTILE)
         await settle(pilot)
-        table = app.screen.query_one("#mappings", DataTable)
+        table = app.screen.query_one("#table-login-script", DataTable)
         cells = [str(table.get_row_at(r)[2]) for r in range(table.row_count)]
         assert "[@click=app.quit]X[/]/VOL1:" in cells[0]
         assert "[bold red]RED[/]/SYS:" in cells[1]

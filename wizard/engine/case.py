@@ -10,28 +10,21 @@ turns one into a summary.
 from __future__ import annotations
 
 import base64
+import os
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.engine.session import Given, Session, SessionError, now
-from wizard.evidence import KINDS, MAX_EVIDENCE_BYTES
 from wizard.kb.model import FactValue, Pack
 from wizard.kb.values import parse_value, shown
+from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence import (
-        LoadScriptAnalysis,
-        LoginScriptAnalysis,
-        Reordering,
-        Role,
-        SetParametersAnalysis,
-        SiteContext,
-    )
-    from wizard.evidence.model import EvidenceReport
+    from wizard.evidence.protocol import Produced, Reading
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -69,6 +62,21 @@ class Verification:
     verdict: Verdict
     note: str | None
     time: str
+
+
+@dataclass(frozen=True)
+class ArtifactReading:
+    """What the analyzer of an artifact's kind made of it."""
+
+    artifact: Artifact
+    reading: Reading
+    label: str
+    """Where its findings come from in provenance: ``KIND`` with one artifact of the kind,
+    ``KIND:NAME`` with several."""
+
+    @property
+    def kind(self) -> str:
+        return self.artifact.kind
 
 
 @dataclass
@@ -120,25 +128,153 @@ def _set(drafts: dict[str, str], key: str, text: str | None) -> None:
 
 @dataclass
 class EvidenceAnalysis:
-    """Every analyzer's view of the current artifacts."""
+    """Every analyzer's view of the current artifacts, in the pack's order of kinds."""
 
-    login: LoginScriptAnalysis | None = None
-    load: LoadScriptAnalysis | None = None
-    settings: SetParametersAnalysis | None = None
-    reordering: Reordering | None = None
+    readings: list[ArtifactReading] = field(default_factory=list)
+    findings: list[Given] = field(default_factory=list)
+    """The facts the pack takes from them (its ``supplies``, by its own names)."""
     rejected: list[str] = field(default_factory=list)
-    """Findings whose value the pack's fact cannot take (said, not used)."""
+    """Findings whose value the pack's fact cannot take, and artifacts no analyzer read."""
 
-    def reports(self) -> list[EvidenceReport]:
-        found = [a.report for a in (self.login, self.load, self.settings) if a is not None]
-        return sorted(found, key=lambda r: KINDS.index(r.kind))
+    def of(self, kind: str) -> list[ArtifactReading]:
+        return [r for r in self.readings if r.kind == kind]
 
-    def findings(self) -> list[Given]:
-        return [
-            Given(f.fact, f.value, f"{report.kind}:{f.line}", f.detail)
-            for report in self.reports()
-            for f in report.findings
-        ]
+    def products(self, kind: str, name: str) -> list[tuple[ArtifactReading, Produced]]:
+        """Every artifact ``name`` the analyzer of ``kind`` made (one per artifact read)."""
+        out = []
+        for item in self.of(kind):
+            made = item.reading.product(name)
+            if made is not None:
+                out.append((item, made))
+        return out
+
+
+@dataclass(frozen=True)
+class EvidenceDraft:
+    """A snapshot of what the evidence would be: the one place evidence is previewed and applied.
+
+    Made on the front end's thread (cheap), analysed anywhere (``analyse`` is pure
+    and may run in a worker thread), then handed to ``Case.apply_evidence``.
+    """
+
+    pack: Pack
+    artifacts: tuple[Artifact, ...]
+    corrections: Mapping[str, str]
+    facts: Mapping[str, FactValue]
+
+    def analyse(self) -> EvidenceAnalysis:
+        """Run each kind's analyzer (those that read no facts first) on every artifact."""
+        from wizard.evidence.protocol import Context
+        from wizard.evidence.registry import get
+
+        pack = self.pack
+        result = EvidenceAnalysis()
+        if not self.artifacts:
+            return result
+        by_kind: dict[str, list[Artifact]] = {}
+        for artifact in self.artifacts:
+            by_kind.setdefault(artifact.kind, []).append(artifact)
+        kinds = [k for k in pack.evidence if k in by_kind]
+        analyzers = {k: get(pack.evidence[k].analyzer) for k in kinds}
+
+        def reads_facts(kind: str) -> bool:
+            analyzer = analyzers[kind]
+            return analyzer is not None and bool(analyzer.reads)
+
+        order = sorted(kinds, key=reads_facts)
+        found: dict[str, list[str]] = {}
+        readings: dict[str, list[ArtifactReading]] = {}
+        for kind in order:
+            analyzer = analyzers[kind]
+            if analyzer is None:
+                result.rejected.append(
+                    f"{kind}: not read (analyzer '{pack.evidence[kind].analyzer}' is not installed)"
+                )
+                continue
+            context = Context(
+                {name: self._known(name, found) for name in analyzer.reads},
+                dict(self.corrections),
+            )
+            several = len(by_kind[kind]) > 1
+            items = []
+            for artifact in by_kind[kind]:
+                label = kind
+                if several:
+                    label = f"{kind}:{os.path.basename(artifact.name) or artifact.name}"
+                reading = analyzer.analyze(artifact.data, context)
+                items.append(ArtifactReading(artifact, reading, label))
+            readings[kind] = items
+            for item in items:
+                for finding in item.reading.report.findings:
+                    value = finding.value
+                    found.setdefault(finding.fact, []).extend(
+                        (value,) if isinstance(value, str) else value
+                    )
+                for name, values in item.reading.offers.items():
+                    found.setdefault(name, []).extend(values)
+        for kind in kinds:
+            result.readings.extend(readings.get(kind, []))
+        self._pick(result)
+        return result
+
+    def _known(self, name: str, found: Mapping[str, list[str]]) -> tuple[str, ...]:
+        """Every value known for the analyzer fact ``name``: the case's fact of that name
+        (or of the pack fact renamed to it), then what earlier analyzers found."""
+        values: list[str] = []
+        pack_names = {name} | {
+            fact
+            for ev in self.pack.evidence.values()
+            for fact, source in ev.renames.items()
+            if source == name
+        }
+        for fact in sorted(pack_names):
+            value = self.facts.get(fact)
+            if value is not None:
+                values.extend((value,) if isinstance(value, str) else value)
+        values.extend(found.get(name, ()))
+        return tuple(dict.fromkeys(values))
+
+    def _pick(self, result: EvidenceAnalysis) -> None:
+        """The pack's ``supplies`` of each kind, combined over the kind's artifacts:
+        a list fact is the union (in order), another fact the first artifact's value."""
+        pack = self.pack
+        for kind, ev in pack.evidence.items():
+            items = result.of(kind)
+            if not items:
+                continue
+            for fact_name in ev.supplies:
+                fact = pack.facts.get(fact_name)
+                if fact is None:
+                    continue
+                source = ev.source_of(fact_name)
+                chosen: Given | None = None
+                merged: list[str] = []
+                for item in items:
+                    finding = item.reading.report.fact(source)
+                    if finding is None:
+                        continue
+                    where = f"{item.label}:{finding.line}"
+                    try:
+                        value = parse_value(fact, finding.value)
+                    except ValueError as exc:
+                        result.rejected.append(f"{where}: not used: {exc}")
+                        continue
+                    if chosen is None:
+                        chosen = Given(fact_name, value, where, finding.detail)
+                    elif isinstance(value, tuple):
+                        pass
+                    elif value != chosen.value:
+                        result.rejected.append(
+                            f"{where}: {fact_name} = {shown(value)} not used: "
+                            f"{chosen.source} says {shown(str(chosen.value))}"
+                        )
+                    if isinstance(value, tuple):
+                        merged.extend(value)
+                if chosen is None:
+                    continue
+                if isinstance(chosen.value, tuple):
+                    chosen = replace(chosen, value=tuple(dict.fromkeys(merged)))
+                result.findings.append(chosen)
 
 
 @dataclass
@@ -151,8 +287,10 @@ class Case:
     created: str = field(default_factory=now)
     updated: str = field(default_factory=now)
     header: CaseHeader = field(default_factory=CaseHeader)
-    artifacts: dict[str, Artifact] = field(default_factory=dict)
-    role_overrides: dict[str, Role] = field(default_factory=dict)
+    artifacts: list[Artifact] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)
+    """A person's corrections of analyzer table rows (row key -> value), e.g. a
+    login-script target's role."""
     verifications: list[Verification] = field(default_factory=list)
     drafts: Drafts = field(default_factory=Drafts)
     _analysis: EvidenceAnalysis | None = field(default=None, repr=False)
@@ -163,13 +301,16 @@ class Case:
 
     # --- evidence -------------------------------------------------------------
 
+    def artifacts_of(self, kind: str) -> list[Artifact]:
+        return [a for a in self.artifacts if a.kind == kind]
+
     def add_evidence(self, kind: str, data: bytes | str, name: str = "pasted") -> None:
-        """Add (or replace) the artifact of ``kind`` and re-read every artifact."""
+        """Add (or replace, by kind and name) an artifact and re-read every artifact."""
         self.store_artifact(kind, data, name)
         self.refresh_evidence()
 
-    def store_artifact(self, kind: str, data: bytes | str, name: str) -> None:
-        """Store an artifact without re-reading yet (to add several, then read once)."""
+    def make_artifact(self, kind: str, data: bytes | str, name: str) -> Artifact:
+        """An artifact of ``kind``; SessionError for a kind the pack does not read or too much."""
         if kind not in self.pack.evidence:
             known = ", ".join(self.pack.evidence) or "none"
             raise SessionError(f"unknown evidence kind '{shown(kind)}' (this pack reads: {known})")
@@ -179,90 +320,84 @@ class Case:
                 f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
                 "limit for one artifact"
             )
-        self.artifacts[kind] = Artifact(kind, raw, name, now())
+        return Artifact(kind, raw, name, now())
 
-    def remove_evidence(self, kind: str) -> None:
-        if self.artifacts.pop(kind, None) is not None:
+    def store_artifact(self, kind: str, data: bytes | str, name: str) -> None:
+        """Store an artifact without re-reading yet (to add several, then read once).
+
+        An artifact of the same kind and name is replaced; others of the kind are kept.
+        """
+        artifact = self.make_artifact(kind, data, name)
+        self.artifacts = _replaced(self.artifacts, artifact)
+
+    def remove_evidence(self, kind: str, name: str | None = None) -> None:
+        """Drop the artifacts of ``kind`` (only the one called ``name``, when given)."""
+        kept = [
+            a for a in self.artifacts if not (a.kind == kind and (name is None or a.name == name))
+        ]
+        if len(kept) != len(self.artifacts):
+            self.artifacts = kept
             self.refresh_evidence()
 
-    def set_role(self, server: str, role: Role | None) -> None:
-        """Correct (or, with None, un-correct) the role of a login-script target."""
-        key = server.upper()
-        if role is None:
-            self.role_overrides.pop(key, None)
+    def set_correction(self, key: str, value: str | None) -> None:
+        """Correct (or, with None, un-correct) an analyzer table row."""
+        if value is None:
+            self.corrections.pop(key, None)
         else:
-            self.role_overrides[key] = role
+            self.corrections[key] = value
         self.refresh_evidence()
 
-    def site_context(self, load: LoadScriptAnalysis | None = None) -> SiteContext:
-        """What is known of the site, to classify login-script targets."""
-        from wizard.evidence import SiteContext, context_from
+    def correction_values(self, kind: str) -> tuple[str, ...]:
+        """The values a person may give a row of the table of ``kind``'s analyzer."""
+        from wizard.evidence.registry import get
 
-        facts = self.session.known_facts()
+        ev = self.pack.evidence.get(kind)
+        analyzer = get(ev.analyzer) if ev is not None else None
+        return tuple(analyzer.corrections) if analyzer is not None else ()
 
-        def names(fact: str) -> frozenset[str]:
-            value = facts.get(fact, ())
-            items = (value,) if isinstance(value, str) else value
-            return frozenset(v.upper() for v in items if v)
+    def draft(
+        self,
+        replace_kinds: Mapping[str, Sequence[Artifact]] | None = None,
+        corrections: Mapping[str, str] | None = None,
+    ) -> EvidenceDraft:
+        """The evidence as it would be with the artifacts of some kinds replaced.
 
-        context = SiteContext(
-            node_names=names("node_names"),
-            virtual_servers=names("virtual_servers"),
-            virtual_ips=names("virtual_ips"),
-            node_ips=names("primary_ip"),
-            role_overrides=dict(self.role_overrides),
+        ``replace_kinds`` maps a kind to its new artifacts (empty: none left); the
+        other kinds keep theirs. Cheap: call it on the front end's thread.
+        """
+        artifacts = list(self.artifacts)
+        for kind, new in (replace_kinds or {}).items():
+            artifacts = [a for a in artifacts if a.kind != kind] + list(new)
+        return EvidenceDraft(
+            self.pack,
+            tuple(artifacts),
+            dict(self.corrections if corrections is None else corrections),
+            self.session.known_facts(),
         )
-        if load is not None:
-            context = context.merged(context_from(load))
-        return context
+
+    def apply_evidence(
+        self, draft: EvidenceDraft, analysis: EvidenceAnalysis | None = None
+    ) -> None:
+        """Make ``draft`` the case's evidence (undoable); ``analysis`` is ``draft.analyse()``
+        when it was run already (in a worker thread), so applying never re-reads."""
+        if analysis is None:
+            analysis = draft.analyse()
+        self.artifacts = list(draft.artifacts)
+        self.corrections = dict(draft.corrections)
+        self._analysis = analysis
+        sources = [f"{kind}:" for kind in self.pack.evidence]
+        self.session.set_given(analysis.findings, replace_sources=sources)
+        self.touch()
 
     def analysis(self) -> EvidenceAnalysis:
         if self._analysis is None:
-            self._analysis = self._analyse()
+            self._analysis = self.draft().analyse()
         return self._analysis
-
-    def _analyse(self) -> EvidenceAnalysis:
-        if not self.artifacts:
-            return EvidenceAnalysis()
-        from wizard.evidence import (
-            SiteContext,
-            analyze_load_script,
-            analyze_login_script,
-            analyze_set_parameters,
-            reorder_login_script,
-        )
-
-        result = EvidenceAnalysis()
-        if "load-script" in self.artifacts:
-            result.load = analyze_load_script(self.artifacts["load-script"].data)
-        if "set-parameters" in self.artifacts:
-            result.settings = analyze_set_parameters(self.artifacts["set-parameters"].data)
-        if "login-script" in self.artifacts:
-            context = self.site_context(result.load)
-            if result.settings is not None and result.settings.primary_ip:
-                context = context.merged(
-                    SiteContext(node_ips=frozenset({result.settings.primary_ip}))
-                )
-            result.login = analyze_login_script(self.artifacts["login-script"].data, context)
-            result.reordering = reorder_login_script(result.login)
-        return result
 
     def refresh_evidence(self) -> None:
         """Re-read the artifacts and hand their findings to the session (undoable)."""
         self._analysis = None
-        analysis = self.analysis()
-        usable: list[Given] = []
-        for finding in analysis.findings():
-            fact = self.pack.facts.get(finding.fact)
-            if fact is None:
-                continue
-            try:
-                usable.append(replace(finding, value=parse_value(fact, finding.value)))
-            except ValueError as exc:
-                analysis.rejected.append(f"{finding.source}: not used: {exc}")
-        sources = [f"{kind}:" for kind in KINDS]
-        self.session.set_given(usable, replace_sources=sources)
-        self.touch()
+        self.apply_evidence(self.draft())
 
     # --- verification ---------------------------------------------------------
 
@@ -317,9 +452,9 @@ class Case:
                     "added": a.added,
                     "data": base64.b64encode(a.data).decode("ascii"),
                 }
-                for a in self.artifacts.values()
+                for a in self.artifacts
             ],
-            "role_overrides": dict(self.role_overrides),
+            "role_overrides": dict(self.corrections),
             "verifications": [
                 {"fix": v.fix, "verdict": v.verdict, "note": v.note, "time": v.time}
                 for v in self.verifications
@@ -351,10 +486,8 @@ class Case:
                     _text(header, "agent", ""),
                     _text(header, "contact", ""),
                 ),
-                artifacts={
-                    a.kind: a for a in map(partial(_artifact, pack), _items(data, "artifacts"))
-                },
-                role_overrides=_roles(_mapping(data, "role_overrides")),
+                artifacts=_artifacts(pack, _items(data, "artifacts")),
+                corrections=_corrections(_mapping(data, "role_overrides")),
                 verifications=[_verification(pack, v) for v in _items(data, "verifications")],
                 drafts=Drafts.from_dict(data.get("drafts")),
             )
@@ -400,15 +533,33 @@ def _artifact(pack: Pack, raw: Mapping[str, Any]) -> Artifact:
     return Artifact(kind, data, _text(raw, "name"), _text(raw, "added"))
 
 
-def _roles(raw: Mapping[str, Any]) -> dict[str, Role]:
-    from wizard.evidence.model import ROLES
+def _artifacts(pack: Pack, raw: list[Mapping[str, Any]]) -> list[Artifact]:
+    out: list[Artifact] = []
+    for artifact in map(partial(_artifact, pack), raw):
+        out = _replaced(out, artifact)
+    return out
 
-    roles: dict[str, Role] = {}
-    for server, role in raw.items():
-        if role not in ROLES:
-            raise ValueError(f"'{shown(str(role))}' is not a role")
-        roles[server] = role
-    return roles
+
+def _replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
+    """``artifacts`` with ``artifact`` in place of the one of the same kind and name."""
+    for index, old in enumerate(artifacts):
+        if old.kind == artifact.kind and old.name == artifact.name:
+            return [*artifacts[:index], artifact, *artifacts[index + 1 :]]
+    return [*artifacts, artifact]
+
+
+MAX_CORRECTION_TEXT = 1024
+
+
+def _corrections(raw: Mapping[str, Any]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        if not isinstance(value, str) or len(value) > MAX_CORRECTION_TEXT or not value:
+            raise ValueError(f"'{shown(str(value))[:60]}' is not a correction")
+        if len(key) > MAX_CORRECTION_TEXT:
+            raise ValueError("a correction's key is too long")
+        out[key] = value
+    return out
 
 
 def _verification(pack: Pack, raw: Mapping[str, Any]) -> Verification:

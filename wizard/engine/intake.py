@@ -4,12 +4,12 @@ One input format serves unattended runs (``diagnose --answers``), pre-filling
 the wizard (``run --answers``) and test fixtures:
 
 ```yaml
-pack: tid-3438100            # optional
+pack: PACK-ID                # optional
 case: {reference: INC-1042, agent: Dana, contact: "ops@example.com"}
 facts:
   reconnect_fails: yes
   node_names: [NODE1, NODE2]  # or "NODE1,NODE2"
-evidence:                     # paths relative to this file
+evidence:                     # paths relative to this file (a list for several)
   login-script: login.txt
 notes:
   reconnect_fails: Caller says drive H: dies after every migration.
@@ -25,10 +25,9 @@ from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from wizard.engine.case import Case, CaseHeader
 from wizard.engine.session import Given, SessionError
-from wizard.evidence import MAX_EVIDENCE_BYTES
 from wizard.kb.model import UNKNOWN, Pack
 from wizard.kb.values import parse_value, shown
-from wizard.safeio import ReadError, read_bounded
+from wizard.safeio import MAX_EVIDENCE_BYTES, ReadError, read_bounded
 
 if TYPE_CHECKING:  # yamlsrc imports yaml, which only an answers file needs
     from wizard.kb.yamlsrc import LinedList, LinedMap, Located
@@ -136,10 +135,21 @@ class _Answers:
         evidence = self.mapping(top, "evidence")
         if evidence is not None:
             for kind, line in zip(evidence, evidence.lines, strict=True):
-                rel = self.text(evidence, kind, line, f"evidence '{shown(kind)}'")
-                if not rel:
-                    self.fail(line, f"evidence '{shown(kind)}' must be a file path")
-                intake.evidence.append((kind, self.path.parent / rel))
+                found = evidence[kind]
+                if isinstance(found, list):  # several artifacts of one kind
+                    paths = cast("LinedList", found)
+                    if len(paths) > MAX_LIST_ITEMS:
+                        self.fail(line, f"evidence '{shown(kind)}' lists too many files")
+                    rels = [
+                        self.text(paths, i, item_line, f"evidence '{shown(kind)}'")
+                        for i, item_line in enumerate(paths.lines)
+                    ]
+                else:
+                    rels = [self.text(evidence, kind, line, f"evidence '{shown(kind)}'")]
+                for rel in rels:
+                    if not rel:
+                        self.fail(line, f"evidence '{shown(kind)}' must be a file path")
+                    intake.evidence.append((kind, self.path.parent / rel))
         notes = self.mapping(top, "notes")
         if notes is not None:
             intake.notes = {
@@ -225,7 +235,7 @@ def build_case(pack: Pack, intake: Intake) -> Case:
     case.header = intake.header
     for kind, path in intake.evidence:
         if kind not in pack.evidence:  # before reading the file: say the kind is wrong first
-            case.store_artifact(kind, b"", str(path))
+            case.make_artifact(kind, b"", str(path))
         case.store_artifact(kind, read_evidence_file(kind, path), str(path))
     case.refresh_evidence()
     return case

@@ -185,7 +185,7 @@ class Session:
         return facts
 
     def provenance(self) -> dict[str, str]:
-        """Where each known fact came from (``user``, ``fact``, ``login-script:3`` …)."""
+        """Where each known fact came from (``user``, ``fact``, ``KIND:LINE`` …)."""
         sources: dict[str, str] = {}
         for item in sorted(self._state.given, key=lambda g: g.explicit):
             if item.value != UNKNOWN:
@@ -221,7 +221,7 @@ class Session:
 
         Interactive walks stop at the first question nobody has answered.
         Unattended walks pass such questions as "don't know", so they always
-        reach an outcome (``needs-more-information`` when the facts do not settle it).
+        reach an outcome (an ``undecided`` one when the facts do not settle it).
         """
         facts = self.known_facts()
         answers = {a.fact: a for a in self._state.answers}
@@ -312,7 +312,7 @@ class Session:
         Empty once the known facts reach a diagnosis.
         """
         walk = self.walk(unattended=True)
-        if not isinstance(walk.node, Outcome) or walk.node.diagnosis != "needs-more-information":
+        if not isinstance(walk.node, Outcome) or walk.node.status != "undecided":
             return []
         return list(dict.fromkeys(walk.unknown_facts))
 

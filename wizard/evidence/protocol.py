@@ -70,6 +70,8 @@ class Row:
     value: str = ""
     """The row's current value among ``corrections`` (what a correction replaces)."""
     decisive: bool = False
+    detail: str = ""
+    """The row in full, in words (shown for the selected row; cells may be clipped)."""
 
 
 @dataclass(frozen=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 
+from wizard.kb.model import NO_CHECK
 from wizard.kb.values import value_text
 from wizard.report.summary import CaseSummary
 
@@ -57,13 +58,6 @@ class Table:
 
 Block = Heading | Para | Callout | Items | Code | Table
 
-DIAGNOSIS_WORDS = {
-    "tid3438100-confirmed": "Confirmed",
-    "not-this-issue": "Not this issue",
-    "needs-more-information": "Needs more information",
-    "in-progress": "In progress",
-}
-
 
 VERDICT_WORDS = {"fixed": "fixed", "not-fixed": "not fixed", "escalated": "escalated"}
 
@@ -73,9 +67,7 @@ def build_document(s: CaseSummary) -> list[Block]:
         return s.fact_words.get(fact, fact)
 
     blocks: list[Block] = [Heading(1, f"Case summary: {s.title}")]
-    blocks.append(
-        Para(f"{s.diagnosis} ({DIAGNOSIS_WORDS.get(s.diagnosis, s.diagnosis)})", "Diagnosis: ")
-    )
+    blocks.append(Para(f"{s.diagnosis} ({s.words})", "Diagnosis: "))
     if s.escalation is not None:
         blocks.append(
             Para(
@@ -133,16 +125,20 @@ def build_document(s: CaseSummary) -> list[Block]:
         for warning in fix.warnings:
             blocks.append(Callout("warning", warning))
         blocks.append(Para(fix.explanation, "Why it works: "))
-        if fix.id == "reorder-login-script" and s.login_script_diff:
-            blocks.append(Heading(3, "Corrected login script (diff)"))
-            blocks.append(Code(s.login_script_diff.rstrip("\n"), "diff"))
-            for note in s.reorder_notes:
+        diffs = [a for a in s.artifacts if a.fix == fix.id and a.format == "diff"]
+        for artifact in diffs:
+            blocks.append(Heading(3, artifact.title))
+            blocks.append(Code(artifact.text.rstrip("\n"), "diff"))
+            for note in artifact.notes:
                 blocks.append(Callout("note", note))
         verify = next((v for v in s.verification if v.fix == fix.id), None)
         if verify is not None:
             blocks.append(Heading(3, "Verify"))
             # The checks are what to look at; a verdict is about the fix, not each check.
-            blocks.append(Items(verify.checks, checks=tuple(False for _ in verify.checks)))
+            if verify.checks:
+                blocks.append(Items(verify.checks, checks=tuple(False for _ in verify.checks)))
+            else:
+                blocks.append(Para(NO_CHECK))
             if verify.history:
                 reported = ", then ".join(
                     f"{VERDICT_WORDS.get(e.verdict, e.verdict)} ({e.time})"
@@ -150,16 +146,20 @@ def build_document(s: CaseSummary) -> list[Block]:
                     for e in verify.history
                 )
                 blocks.append(Para(reported + ".", "Reported: "))
-    if s.reordered_login_script:
-        blocks.append(Heading(2, "Corrected login script (whole)"))
-        blocks.append(Code(s.reordered_login_script.rstrip("\r\n"), "text"))
+    for artifact in s.artifacts:
+        if artifact.format == "diff":
+            continue
+        blocks.append(Heading(2, artifact.title))
+        blocks.append(Code(artifact.text.rstrip("\r\n"), "text"))
+        if not any(a.format == "diff" and a.source == artifact.source for a in s.artifacts):
+            for note in artifact.notes:
+                blocks.append(Callout("note", note))
 
     if s.missing:
         blocks.append(Heading(2, "Still needed"))
         for m in s.missing:
             blocks.append(Para(m.question, f"{m.label or words(m.fact)}: "))
-            if m.how_to_check:
-                blocks.append(Para(m.how_to_check, "How to check: "))
+            blocks.append(Para(m.how_to_check or NO_CHECK, "How to check: "))
     if s.risks:
         blocks.append(Heading(2, "Latent risk worth fixing anyway"))
         for risk in s.risks:
@@ -193,22 +193,8 @@ def build_document(s: CaseSummary) -> list[Block]:
         blocks.append(Heading(2, f"Evidence: {ev.title} ({ev.name}, {ev.encoding})"))
         for fact, value, line, detail in ev.findings:
             blocks.append(Para(f"{value_text(value)} (line {line}): {detail}", f"{words(fact)}: "))
-        if ev.mappings:
-            blocks.append(
-                Table(
-                    ("Line", "Drive", "Target", "Role", "Why"),
-                    tuple(
-                        (
-                            str(m.line),
-                            m.drive,
-                            m.target,
-                            m.role + (" (hint)" if m.hint else ""),
-                            m.role_reason + (f" [{m.condition}]" if m.condition else ""),
-                        )
-                        for m in ev.mappings
-                    ),
-                )
-            )
+        if ev.table is not None and ev.table.rows:
+            blocks.append(Table(ev.table.columns, tuple(row.cells for row in ev.table.rows)))
         for remark in ev.remarks:
             blocks.append(Callout("note", remark))
         marked = tuple(number - 1 for number in ev.decisive)

@@ -9,14 +9,14 @@ from wizard.engine.fixes import RenderedFix
 from wizard.engine.session import Step
 from wizard.kb.model import FactValue
 from wizard.report.sanitize import json_text
-from wizard.report.summary import SCHEMA_VERSION, CaseSummary
+from wizard.report.summary import SCHEMA_VERSION, CaseSummary, FixArtifactSummary
 
 
 def _value(value: FactValue | None) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _fix(fix: RenderedFix) -> dict[str, Any]:
+def _fix(fix: RenderedFix, artifacts: list[FixArtifactSummary]) -> dict[str, Any]:
     return {
         "id": fix.id,
         "title": fix.title,
@@ -27,6 +27,18 @@ def _fix(fix: RenderedFix) -> dict[str, Any]:
         "verify": list(fix.verify),
         "missing": list(fix.missing),
         "tid": fix.tid,
+        "artifacts": [
+            {
+                "name": a.name,
+                "title": a.title,
+                "format": a.format,
+                "source": a.source,
+                "text": a.text,
+                "notes": list(a.notes),
+            }
+            for a in artifacts
+            if a.fix == fix.id
+        ],
     }
 
 
@@ -50,7 +62,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
         "schema_version": SCHEMA_VERSION,
         "pack": s.pack_id,
         "diagnosis": s.diagnosis,
-        "fixes": [_fix(f) for f in s.fixes],
+        "fixes": [_fix(f, s.artifacts) for f in s.fixes],
         "facts": {k: _value(v) for k, v in s.facts.items()},
         "provenance": dict(s.provenance),
         "missing": [m.fact for m in s.missing],
@@ -65,10 +77,9 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
             }
             for c in s.conflicts
         ],
-        "reordered_login_script": s.reordered_login_script,
-        "login_script_diff": s.login_script_diff,
-        "reorder_notes": s.reorder_notes,
+        **s.fields,
         "status": s.status,
+        "outcome_status": s.outcome_status,
         "title": s.title,
         "summary": s.summary,
         "missing_help": [
@@ -111,19 +122,8 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
                 ],
                 "remarks": list(e.remarks),
                 "unrecognised": [{"line": n, "text": t} for n, t in e.unrecognised],
-                "mappings": [
-                    {
-                        "line": m.line,
-                        "drive": m.drive,
-                        "target": m.target,
-                        "server": m.server,
-                        "role": m.role,
-                        "reason": m.role_reason,
-                        "hint": m.hint,
-                        "condition": m.condition,
-                    }
-                    for m in e.mappings
-                ],
+                **({e.records_name: [dict(r) for r in e.records]} if e.records_name else {}),
+                "source": e.label,
                 "text": "\n".join(e.texts),
             }
             for e in s.evidence

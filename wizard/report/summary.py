@@ -3,11 +3,14 @@
 The summary is plain data, ready for the renderers (Markdown, JSON, HTML,
 text). Its JSON form is also the output of ``kbwizard diagnose`` and carries
 the contract's fields (pack, diagnosis, fixes, facts, provenance, missing,
-path, conflicts, reordered_login_script).
+path, conflicts, and the fields a pack's fix artifacts name). Nothing here
+knows a pack: wording and what is shown follow the outcome's ``status`` and
+what the pack's fixes declare.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -17,8 +20,7 @@ from wizard.engine.session import Conflict, Step, now
 from wizard.kb.model import FactValue, Outcome, Question
 
 if TYPE_CHECKING:
-    from wizard.evidence.login_script import Mapping
-    from wizard.evidence.reorder import Reordering
+    from wizard.evidence.protocol import Table
 
 SCHEMA_VERSION = 1
 """Version of the summary's JSON schema (docs/summary-schema.md)."""
@@ -53,7 +55,26 @@ class EvidenceSummary:
     findings: tuple[tuple[str, FactValue, int, str], ...]
     remarks: tuple[str, ...]
     unrecognised: tuple[tuple[int, str], ...]
-    mappings: tuple[Mapping, ...] = ()
+    label: str = ""
+    """The artifact's name in provenance (``KIND`` or ``KIND:NAME``)."""
+    table: Table | None = None
+    records_name: str = ""
+    records: tuple[Mapping[str, str | int | bool | None], ...] = ()
+
+
+@dataclass(frozen=True)
+class FixArtifactSummary:
+    """An artifact a fix shows (declared by the pack's fix, made by an analyzer)."""
+
+    fix: str
+    name: str
+    title: str
+    text: str
+    format: str
+    marked: tuple[int, ...]
+    notes: tuple[str, ...]
+    source: str
+    """The evidence it was made from (``KIND`` or ``KIND:NAME``)."""
 
 
 @dataclass(frozen=True)
@@ -95,6 +116,10 @@ class CaseSummary:
     status: str
     """``decided`` when an outcome was reached, ``escalated`` when the case was then handed
     on, ``in-progress`` otherwise."""
+    outcome_status: str
+    """The outcome's status (``confirmed``, ``ruled-out``, ``undecided``); ``in-progress``."""
+    words: str
+    """The status in words (the outcome's ``label``, or the status's default words)."""
     diagnosis: str
     title: str
     summary: str
@@ -105,9 +130,9 @@ class CaseSummary:
     path: list[Step]
     conflicts: list[Conflict]
     evidence: list[EvidenceSummary]
-    reordered_login_script: str | None
-    login_script_diff: str | None
-    reorder_notes: list[str]
+    artifacts: list[FixArtifactSummary]
+    fields: dict[str, Any]
+    """Top-level JSON fields the pack's fix artifacts name (null when not made)."""
     explanation_title: str
     explanation: list[str]
     verification: list[VerifyItem]
@@ -138,6 +163,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
     facts = session.known_facts()
     if outcome is None:
         # Mid-case export: the answers so far, and what the case still needs.
+        outcome_status, words = "in-progress", "In progress"
         diagnosis, title, summary_text = (
             "in-progress",
             "Case in progress",
@@ -149,18 +175,16 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         collect: list[str] = []
         risks: list[str] = []
     else:
+        outcome_status, words = outcome.status, outcome.words
         diagnosis, title, summary_text = outcome.diagnosis, outcome.title, outcome.summary
         missing_facts = (
-            list(dict.fromkeys(walk.unknown_facts))
-            if outcome.diagnosis == "needs-more-information"
-            else []
+            list(dict.fromkeys(walk.unknown_facts)) if outcome.status == "undecided" else []
         )
-        fixes = render_fixes(pack, outcome, facts) if outcome.diagnosis not in _NO_FIX else []
+        fixes = render_fixes(pack, outcome, facts) if outcome.status == "confirmed" else []
         collect = list(outcome.collect)
         risks = [r.text for r in outcome.risks if r.when.holds(facts)]
     analysis = case.analysis()
-    reorder_applies = any(f.id == "reorder-login-script" for f in fixes)
-    reordering = analysis.reordering if reorder_applies else None
+    artifacts, fields = _fix_artifacts(case, fixes)
     histories = {
         f.id: tuple(VerdictEvent(v.verdict, v.note, v.time) for v in case.verdicts(f.id))
         for f in fixes
@@ -185,6 +209,8 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         ended=case.updated,
         generated=now(),
         status=status,
+        outcome_status=outcome_status,
+        words=words,
         diagnosis=diagnosis,
         title=title,
         summary=summary_text,
@@ -195,13 +221,8 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         path=walk.steps,
         conflicts=session.conflicts(),
         evidence=_evidence(case),
-        reordered_login_script=(
-            reordering.text if reordering is not None and reordering.changed else None
-        ),
-        login_script_diff=reordering.diff
-        if reordering is not None and reordering.changed
-        else None,
-        reorder_notes=_reorder_notes(reordering),
+        artifacts=artifacts,
+        fields=fields,
         explanation_title=pack.explanation_title,
         explanation=list(pack.explanation),
         verification=[
@@ -224,25 +245,53 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         risks=risks,
         scope_warnings=[c.text for c in pack.scope if c.when.holds(facts)],
         remarks=[
-            f"{r.kind}: {m.text}" if m.line is None else f"{r.kind}:{m.line}: {m.text}"
-            for r in analysis.reports()
-            for m in r.remarks
+            f"{r.label}: {m.text}" if m.line is None else f"{r.label}:{m.line}: {m.text}"
+            for r in analysis.readings
+            for m in r.reading.report.remarks
         ]
         + analysis.rejected,
     )
 
 
-def _reorder_notes(reordering: Reordering | None) -> list[str]:
-    """What the reorder left alone and why (the login-through-a-node caveat is the fix's own
-    warning already)."""
-    if reordering is None:
-        return []
-    from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT
-
-    return [w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT]
-
-
-_NO_FIX = frozenset({"not-this-issue", "needs-more-information"})
+def _fix_artifacts(
+    case: Case, fixes: list[RenderedFix]
+) -> tuple[list[FixArtifactSummary], dict[str, Any]]:
+    """The artifacts the shown fixes declare, as their analyzers made them, and the
+    top-level JSON fields the pack names for them (null when not made)."""
+    analysis = case.analysis()
+    shown = {f.id for f in fixes}
+    out: list[FixArtifactSummary] = []
+    fields: dict[str, Any] = {}
+    for fix in case.pack.fixes.values():
+        for declared in fix.artifacts:
+            if declared.field:
+                fields.setdefault(declared.field, None)
+            if declared.notes_field:
+                fields.setdefault(declared.notes_field, [])
+            if fix.id not in shown:
+                continue
+            made = analysis.products(declared.evidence, declared.artifact)
+            several = len(made) > 1
+            for item, product in made:
+                if declared.notes_field and not fields[declared.notes_field]:
+                    fields[declared.notes_field] = list(product.notes)
+                if not product.text:
+                    continue
+                if declared.field and fields[declared.field] is None:
+                    fields[declared.field] = product.text
+                out.append(
+                    FixArtifactSummary(
+                        fix=fix.id,
+                        name=declared.artifact,
+                        title=declared.title + (f" ({item.artifact.name})" if several else ""),
+                        text=product.text,
+                        format=product.format,
+                        marked=product.marked,
+                        notes=product.notes,
+                        source=item.label,
+                    )
+                )
+    return out, fields
 
 
 def _missing(case: Case, fact: str) -> MissingFact:
@@ -255,35 +304,35 @@ def _missing(case: Case, fact: str) -> MissingFact:
 
 def _evidence(case: Case) -> list[EvidenceSummary]:
     analysis = case.analysis()
-    decoded = {
-        "login-script": analysis.login.decoded if analysis.login else None,
-        "load-script": analysis.load.decoded if analysis.load else None,
-        "set-parameters": analysis.settings.decoded if analysis.settings else None,
-    }
     out = []
-    for report in analysis.reports():
-        artifact = case.artifacts[report.kind]
-        decisive = {f.line for f in report.findings}
-        if report.kind == "login-script" and analysis.login is not None:
-            decisive |= set(analysis.login.deciding_lines)
-        text = decoded[report.kind]
-        texts = tuple(text.texts()) if text is not None else ()
+    for item in analysis.readings:
+        reading = item.reading
+        report = reading.report
+        ev = case.pack.evidence[item.kind]
+        picked = []
+        for name in ev.supplies:
+            finding = report.fact(ev.source_of(name))
+            if finding is not None:
+                picked.append((name, finding.value, finding.line, finding.detail))
+        decisive = {f.line for f in report.findings} | set(reading.decisive)
+        texts = tuple(reading.decoded.texts())
         out.append(
             EvidenceSummary(
-                kind=report.kind,
-                title=case.pack.evidence[report.kind].title,
-                name=artifact.name,
+                kind=item.kind,
+                title=ev.title,
+                name=item.artifact.name,
                 encoding=report.encoding,
                 texts=texts,
                 decisive=tuple(sorted(n for n in decisive if 1 <= n <= len(texts))),
-                findings=tuple((f.fact, f.value, f.line, f.detail) for f in report.findings),
+                findings=tuple(picked),
                 remarks=tuple(
                     m.text if m.line is None else f"line {m.line}: {m.text}" for m in report.remarks
                 ),
                 unrecognised=report.unrecognised,
-                mappings=analysis.login.mappings
-                if report.kind == "login-script" and analysis.login
-                else (),
+                label=item.label,
+                table=reading.report_table or reading.table,
+                records_name=reading.records_name,
+                records=reading.records,
             )
         )
     return out

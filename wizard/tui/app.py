@@ -14,7 +14,7 @@ from textual.timer import Timer
 
 from wizard.atomic import WriteError
 from wizard.engine.case import Case, CaseHeader
-from wizard.kb.model import Outcome, Pack, Question
+from wizard.kb.model import NO_CHECK, Outcome, Pack, Question
 from wizard.tui.keyorder import KeyOrder
 
 if TYPE_CHECKING:
@@ -265,7 +265,7 @@ class KBWizardApp(App[None]):
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Evidence",
-            "Paste or load the login script, load script, SET output",
+            "Paste or load the evidence the article reads",
             self.action_evidence,
         )
         yield SystemCommand(
@@ -286,7 +286,7 @@ class KBWizardApp(App[None]):
                 f"Read: {question.text[:60]}",
                 "Why we ask it and how to check",
                 lambda q=question: self.show_text(
-                    q.text, f"{q.why}\n\nHow to check: {q.how_to_check}"
+                    q.text, f"{q.why}\n\nHow to check: {q.how_to_check or NO_CHECK}".strip()
                 ),
                 discover=False,
             )

@@ -42,8 +42,8 @@ class LoginScriptAnalyzer:
         >>> reading = LOGIN_SCRIPT.analyze(script, context)
         >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
         [('login_order', 'node-first', 2)]
-        >>> [row.cells[:3] for row in reading.table.rows]
-        [('1', 'S1:', 'node'), ('2', 'F:', 'virtual')]
+        >>> [(row.cells[1], row.cells[3]) for row in reading.table.rows]
+        [('S1:', 'node'), ('F:', 'virtual')]
         >>> print(reading.product("corrected-script").text, end="")
         MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
         MAP S1:=10.1.1.11/SYS:
@@ -110,18 +110,24 @@ class LoginScriptAnalyzer:
         doc_rows = []
         records: list[Mapping[str, str | int | bool | None]] = []
         for m in analysis.mappings:
-            role = m.role + (" (hint: confirm)" if m.hint else "")
-            if m.server.upper() in overrides:
-                role += " (corrected)"
             why = m.role_reason + (f" [{m.condition}]" if m.condition else "")
+            corrected = m.server.upper() in overrides
+            # The role, with ? for a name-convention hint and * for a person's correction.
+            word = m.role + ("*" if corrected else "?" if m.hint else "")
+            role: str = m.role
+            if corrected:
+                role += " (corrected)"
+            elif m.hint:
+                role += " (a hint from the name: confirm, ctrl+r corrects)"
             rows.append(
                 Row(
-                    (str(m.line), m.drive, role, m.target, why),
+                    (str(m.line), m.drive, m.target, word, why),
                     m.line,
                     _TONE.get(m.role, ""),
                     m.server.upper(),
                     m.role,
                     m.line in deciding,
+                    f"{m.drive} {m.target} is {role}: {why}",
                 )
             )
             doc_rows.append(
@@ -159,7 +165,7 @@ class LoginScriptAnalyzer:
             decoded=analysis.decoded,
             decisive=analysis.deciding_lines,
             headline=headline,
-            table=Table(("Line", "Drive", "Role", "Target", "Why"), tuple(rows), 2)
+            table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(rows), 3)
             if rows
             else None,
             report_table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(doc_rows))

@@ -1,4 +1,4 @@
-"""Provides the evidence screen: paste or load artifacts, see the live analysis, correct roles.
+"""Provides the evidence screen: paste or load artifacts, see the live analysis, correct rows.
 
 Analysis runs in a worker thread, so even a multi-megabyte paste never
 freezes the screen. Nothing is lost: leaving the screen applies what was
@@ -7,6 +7,7 @@ pasted (and autosaves), exactly like the Apply key.
 
 from __future__ import annotations
 
+import re
 from functools import partial
 from pathlib import Path
 
@@ -26,37 +27,38 @@ from textual.widgets import (
 )
 from textual.worker import get_current_worker
 
+from wizard.engine.case import Artifact, EvidenceAnalysis, EvidenceDraft
 from wizard.engine.session import SessionError
-from wizard.evidence import (
-    MAX_EVIDENCE_BYTES,
-    LoadScriptAnalysis,
-    LoginScriptAnalysis,
-    Mapping,
-    Role,
-    SetParametersAnalysis,
-    SiteContext,
-    analyze_load_script,
-    analyze_login_script,
-    analyze_set_parameters,
-    decode,
-)
-from wizard.evidence.model import ROLES, EvidenceReport
+from wizard.evidence.model import EvidenceReport
+from wizard.evidence.protocol import Reading
+from wizard.evidence.text import decode
 from wizard.kb.values import value_text
 from wizard.report.sanitize import visible
-from wizard.safeio import ReadError, read_bounded
+from wizard.safeio import MAX_EVIDENCE_BYTES, ReadError, read_bounded
 from wizard.tui.evidence_text import EvidenceText
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.titlebar import TitleBar
 
-TABS = {"login-script": "Login script", "load-script": "Load script", "set-parameters": "SET"}
-Analysis = LoginScriptAnalysis | LoadScriptAnalysis | SetParametersAnalysis
-ROLE_STYLE = {"node": "bold red", "virtual": "bold green", "other": "", "unknown": "yellow"}
+TONE_STYLE = {"bad": "bold red", "good": "bold green", "warn": "yellow", "": ""}
+"""How a table row's tone (declared by its analyzer) is drawn."""
+
+_ID = re.compile(r"[A-Za-z_][A-Za-z0-9_-]{0,63}")
+
+
+def slug(kind: str, index: int) -> str:
+    """The widget-id part for an evidence kind: the kind itself when it can be one."""
+    return kind if _ID.fullmatch(kind) else f"kind{index}"
 
 
 class EvidenceScreen(WizardScreen[None]):
-    """Paste or load the login script, load script and SET output."""
+    """Paste or load the artifacts the pack's evidence kinds name, one tab per kind.
+
+    The screen neither runs analyzers nor edits the case: it makes an
+    ``EvidenceDraft`` of what is typed, has it analysed in a worker thread, shows
+    the readings, and hands draft and analysis to ``Case.apply_evidence``.
+    """
 
     DEFAULT_CSS = """
     .evidence-pane { height: 1fr; }
@@ -64,91 +66,114 @@ class EvidenceScreen(WizardScreen[None]):
     .file-path { width: 1fr; }
     .evidence-text { height: 3fr; min-height: 4; }
     .evidence-result { height: 2fr; min-height: 3; padding: 0 1; }
-    #login-order { height: auto; color: $accent; border-left: thick $accent; padding-left: 1; }
-    #mappings { height: auto; max-height: 7; }
-    #mapping-detail { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
+    .evidence-headline {
+        height: auto; color: $accent; border-left: thick $accent; padding-left: 1;
+    }
+    .evidence-table { height: auto; max-height: 7; }
+    .evidence-detail { height: auto; max-height: 3; padding: 0 1; color: $text-muted; }
     """
     """This screen's own styles: parsed when it is first shown, not at the wizard's start.
 
-    Designed for 80x24 first: the text, then (login script) the mappings across the whole
-    width with the selected one's full reason below, then the analysis.
+    Designed for 80x24 first: the text, then (when the analyzer has rows) the rows across
+    the whole width with the selected one's full detail below, then the analysis.
     """
 
-    AUTO_FOCUS = "#text-login-script"
-    """The paste goes where the focus is from the first frame on (not to the tabs first)."""
+    AUTO_FOCUS = ".evidence-text"
+    """The paste goes where the focus is from the first frame on (not to the tabs first):
+    the first tab's text."""
 
     BINDINGS = [
         Binding("ctrl+s", "apply", "Apply", priority=True),
         Binding("escape", "close", "Done"),
-        Binding("ctrl+r", "cycle_role", "Correct role", priority=True),
+        Binding("ctrl+r", "cycle_correction", "Correct row", priority=True),
         Binding("ctrl+l", "focus_path", "Load file", priority=True),
     ]
 
     def __init__(self) -> None:
         super().__init__()
+        self.slugs: dict[str, str] = {}
+        """Evidence kind -> the id part of its widgets."""
+        self.kinds: dict[str, str] = {}
+        """The id part -> the evidence kind."""
         self.loaded: dict[str, tuple[bytes, str, str]] = {}
         """kind -> (original bytes, text shown, file name): kept so the fix keeps their encoding."""
-        self.overrides: dict[str, Role] = {}
-        self.previews: dict[str, Analysis] = {}
+        self.corrections: dict[str, str] = {}
+        self.analysis: EvidenceAnalysis | None = None
         self.dirty: set[str] = set()
         self.applied: dict[str, str] = {}
         """kind -> the text of the artifact the case holds (what is not a draft)."""
+        self.closing = False
+        self.pending: EvidenceDraft | None = None
+        """The draft to apply once its analysis is done (Apply, or leaving with changes)."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
+        pack = self.case.pack
+        for index, kind in enumerate(pack.evidence):
+            self.slugs[kind] = slug(kind, index)
+            self.kinds[self.slugs[kind]] = kind
         with TabbedContent(id="evidence-tabs"):
-            for kind, title in TABS.items():
-                with TabPane(title, id=f"tab-{kind}"), Vertical(classes="evidence-pane"):
+            for kind, ev in pack.evidence.items():
+                key = self.slugs[kind]
+                with (
+                    TabPane(ev.tab or ev.title, id=f"tab-{key}"),
+                    Vertical(classes="evidence-pane"),
+                ):
                     with Horizontal(classes="file-row"):
                         yield Input(
                             placeholder="file path (ctrl+l), or paste below",
-                            id=f"path-{kind}",
+                            id=f"path-{key}",
                             classes="file-path",
                             compact=True,
                         )
-                        yield Button("Load", id=f"load-{kind}", classes="load", compact=True)
-                    yield EvidenceText(id=f"text-{kind}", classes="evidence-text")
-                    if kind == "login-script":
-                        # The mappings come first: they are what a person checks and
-                        # corrects; the details follow.
-                        yield Static(id="login-order")
-                        yield DataTable(id="mappings", cursor_type="row", zebra_stripes=True)
-                        yield Static(id="mapping-detail")
+                        yield Button("Load", id=f"load-{key}", classes="load", compact=True)
+                    yield EvidenceText(id=f"text-{key}", classes="evidence-text")
+                    # The rows come first: they are what a person checks and corrects.
+                    yield Static(id=f"headline-{key}", classes="evidence-headline")
+                    yield DataTable(
+                        id=f"table-{key}",
+                        classes="evidence-table",
+                        cursor_type="row",
+                        zebra_stripes=True,
+                    )
+                    yield Static(id=f"detail-{key}", classes="evidence-detail")
                     with VerticalScroll(classes="evidence-result"):
-                        yield Static(id=f"result-{kind}", classes="result")
+                        yield Static(id=f"result-{key}", classes="result")
         yield KeyFooter()
 
     def on_mount(self) -> None:
-        self.overrides = dict(self.case.role_overrides)
-        table = self.query_one("#mappings", DataTable)
-        table.add_columns("Line", "Drive", "Target", "Role", "Why")
-        for kind in TABS:
-            artifact = self.case.artifacts.get(kind)
-            if artifact is not None:
+        self.corrections = dict(self.case.corrections)
+        for kind, key in self.slugs.items():
+            for part in ("headline", "table", "detail"):
+                self.query_one(f"#{part}-{key}").display = False
+            artifacts = self.case.artifacts_of(kind)
+            if artifacts:
+                artifact = artifacts[0]
                 text = self._area(kind).show_text(decode(artifact.data).lines)
                 self.loaded[kind] = (artifact.data, text, artifact.name)
                 self.applied[kind] = text
-            self.analyse(kind)
         self.dirty.clear()
         for kind, draft in self.case.drafts.evidence.items():
-            if kind in TABS:  # pasted but not applied when the wizard was stopped: restored
+            if kind in self.slugs:  # pasted but not applied when the wizard was stopped
                 self._area(kind).show_text(decode(draft).lines)  # shown safely, kept as given
                 self.dirty.add(kind)
-                self.analyse(kind)
-        self.query_one("#text-login-script", TextArea).focus()
+        self.analyse()
+        if self.slugs:
+            first = next(iter(self.slugs.values()))
+            self.query_one(f"#text-{first}", TextArea).focus()
 
     # --- input ----------------------------------------------------------------
 
     def current_kind(self) -> str:
-        active = self.query_one("#evidence-tabs", TabbedContent).active or "tab-login-script"
-        return active.removeprefix("tab-")
+        active = self.query_one("#evidence-tabs", TabbedContent).active or ""
+        return self.kinds.get(active.removeprefix("tab-"), next(iter(self.slugs), ""))
 
     @on(TextArea.Changed)
     def _changed(self, event: TextArea.Changed) -> None:
-        kind = (event.text_area.id or "").removeprefix("text-")
-        if kind in TABS:
+        kind = self.kinds.get((event.text_area.id or "").removeprefix("text-"))
+        if kind is not None:
             self.dirty.add(kind)
-            self.analyse(kind)
+            self.analyse()
             self._keep_draft(kind)
 
     def _keep_draft(self, kind: str) -> None:
@@ -162,14 +187,17 @@ class EvidenceScreen(WizardScreen[None]):
 
     @on(Button.Pressed, ".load")
     def _load_pressed(self, event: Button.Pressed) -> None:
-        self.load_file((event.button.id or "").removeprefix("load-"))
+        self.load_file(self.kinds.get((event.button.id or "").removeprefix("load-"), ""))
 
     @on(Input.Submitted, ".file-path")
     def _path_submitted(self, event: Input.Submitted) -> None:
-        self.load_file((event.input.id or "").removeprefix("path-"))
+        self.load_file(self.kinds.get((event.input.id or "").removeprefix("path-"), ""))
 
     def load_file(self, kind: str) -> None:
-        raw = self.query_one(f"#path-{kind}", Input).value.strip()
+        if kind not in self.slugs:
+            return
+        key = self.slugs[kind]
+        raw = self.query_one(f"#path-{key}", Input).value.strip()
         if not raw:
             self.notify("Type the file's path first.", severity="warning")
             return
@@ -182,19 +210,21 @@ class EvidenceScreen(WizardScreen[None]):
         text = self._area(kind).show_text(decode(data).lines)
         self.loaded[kind] = (data, text, str(path))
         self.dirty.add(kind)
-        self.analyse(kind)
+        self.analyse()
 
     def action_focus_path(self) -> None:
-        self.query_one(f"#path-{self.current_kind()}", Input).focus()
+        kind = self.current_kind()
+        if kind:
+            self.query_one(f"#path-{self.slugs[kind]}", Input).focus()
 
-    # --- analysis -------------------------------------------------------------
+    # --- the draft and its analysis -------------------------------------------
 
     def _words(self) -> dict[str, str]:
         """Fact name -> what people read for it."""
         return {name: fact.words for name, fact in self.case.pack.facts.items()}
 
     def _area(self, kind: str) -> EvidenceText:
-        return self.query_one(f"#text-{kind}", EvidenceText)
+        return self.query_one(f"#text-{self.slugs[kind]}", EvidenceText)
 
     def _data(self, kind: str) -> bytes:
         """What is analysed and saved: the bytes as given, never the text as shown."""
@@ -213,163 +243,171 @@ class EvidenceScreen(WizardScreen[None]):
             timeout=10,
         )
 
-    def _site_context(self) -> SiteContext:
-        load = self.previews.get("load-script")
-        context = self.case.site_context(load if isinstance(load, LoadScriptAnalysis) else None)
-        settings = self.previews.get("set-parameters")
-        if isinstance(settings, SetParametersAnalysis) and settings.primary_ip:
-            context = context.merged(SiteContext(node_ips=frozenset({settings.primary_ip})))
-        return context.merged(SiteContext(role_overrides=dict(self.overrides)))
+    def draft(self) -> EvidenceDraft:
+        """What the tabs hold now: the first artifact of each edited kind is replaced by the
+        tab's text (an empty tab removes it); the others of the kind are kept."""
+        case = self.case
+        changes: dict[str, list[Artifact]] = {}
+        for kind in self.dirty:
+            data = self._data(kind)
+            kept = case.artifacts_of(kind)[1:]
+            name = self.loaded[kind][2] if kind in self.loaded else "pasted"
+            new = [case.make_artifact(kind, data, name)] if data.strip() else []
+            changes[kind] = new + [a for a in kept if a.name != name]
+        return case.draft(changes, self.corrections)
 
-    def analyse(self, kind: str) -> None:
-        data, context = self._data(kind), self._site_context()
+    def analyse(self, apply: bool = False) -> None:
+        """Analyse what the tabs hold, in a worker thread (the screen stays live); with
+        ``apply``, hand it to the case once analysed."""
+        try:
+            draft = self.draft()
+        except SessionError as exc:
+            self.closing = False
+            self.notify(str(exc), severity="error")
+            return
+        if apply:
+            self.pending = draft
         self.run_worker(
-            partial(self._analyse, kind, data, context),
+            partial(self._analyse, draft),
             thread=True,
-            exclusive=True,
-            group=f"analysis-{kind}",
+            exclusive=not apply,  # a pending apply is never cancelled by later typing
+            group="evidence-apply" if apply else "evidence-analysis",
         )
 
-    def _analyse(self, kind: str, data: bytes, context: SiteContext) -> None:
+    def _analyse(self, draft: EvidenceDraft) -> None:
         """Runs in a worker thread: pure analysis, then the UI update on the UI thread."""
-        result: Analysis
-        if kind == "login-script":
-            result = analyze_login_script(data, context)
-        elif kind == "load-script":
-            result = analyze_load_script(data)
-        else:
-            result = analyze_set_parameters(data)
+        analysis = draft.analyse()
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._show, kind, result, bool(data.strip()))
+            self.app.call_from_thread(self._show, draft, analysis)
 
-    def _show(self, kind: str, result: Analysis, has_text: bool) -> None:
-        self.previews[kind] = result
-        self.query_one(f"#result-{kind}", Static).update(
-            _report_text(result.report, has_text, self._words())
-        )
-        if isinstance(result, LoginScriptAnalysis):
-            self._show_mappings(result)
-        elif self.query_one("#text-login-script", TextArea).text.strip():
-            # Names and addresses from the other artifacts change the roles.
-            self.analyse("login-script")
-
-    def _show_mappings(self, analysis: LoginScriptAnalysis) -> None:
-        order = self.query_one("#login-order", Static)
-        lines = ", ".join(str(n) for n in analysis.deciding_lines)
-        order.update(
-            joined(
-                "Login order: ",
-                (analysis.login_order or "not decided", "bold"),
-                f" (lines {lines})" if lines else " — correct the roles below (ctrl+r)",
+    def _show(self, draft: EvidenceDraft, analysis: EvidenceAnalysis) -> None:
+        self.analysis = analysis
+        for kind, key in self.slugs.items():
+            readings = analysis.of(kind)
+            reading = readings[0].reading if readings else None
+            has_text = bool(self.query_one(f"#text-{key}", TextArea).text.strip())
+            self.query_one(f"#result-{key}", Static).update(
+                _report_text(
+                    reading.report if reading else None, has_text, self._words(), len(readings)
+                )
             )
-        )
-        order.display = bool(analysis.mappings)
-        table = self.query_one("#mappings", DataTable)
+            self._show_table(key, reading)
+        if draft is self.pending:
+            self.pending = None
+            self._apply(draft, analysis)
+
+    def _show_table(self, key: str, reading: Reading | None) -> None:
+        headline = self.query_one(f"#headline-{key}", Static)
+        table = self.query_one(f"#table-{key}", DataTable)
+        view = reading.table if reading is not None else None
+        headline.update(plain(reading.headline if reading is not None else ""))
+        headline.display = bool(reading is not None and reading.headline and view)
+        table.display = view is not None and bool(view.rows)
+        if view is None:
+            table.clear()
+            self._show_detail(key)
+            return
         row = table.cursor_row
-        table.clear()
-        table.display = bool(analysis.mappings)
-        deciding = set(analysis.deciding_lines)
-        # Line, drive, target and role always fit at 80 columns; the reason gets the rest and
-        # the selected mapping's whole reason is shown below the table.
-        target_width = min(28, max((len(m.target) for m in analysis.mappings), default=6))
-        why_width = max(12, self.size.width - target_width - 30)
-        for index, m in enumerate(analysis.mappings):
-            mark = "bold reverse" if m.line in deciding else ""
-            table.add_row(
-                plain(str(m.line), mark),
-                plain(m.drive),
-                plain(_clip(m.target, target_width)),
-                plain(self._role_word(m), ROLE_STYLE.get(m.role, "")),
-                plain(_clip(_why(m), why_width), "dim"),
-                key=str(index),
-            )
-        if analysis.mappings:
-            table.move_cursor(row=min(row, len(analysis.mappings) - 1))
-        self._show_detail()
+        table.clear(columns=len(table.columns) != len(view.columns))
+        if not table.columns:
+            table.add_columns(*view.columns)
+        # Every column but the last fits in 28 columns; the last gets the rest of the width,
+        # and the selected row's whole detail is shown below the table.
+        widths = [
+            min(28, max((len(r.cells[c]) for r in view.rows if c < len(r.cells)), default=4))
+            for c in range(len(view.columns))
+        ]
+        last = max(12, self.size.width - sum(widths[:-1]) - 2 * len(widths) - 4)
+        for index, r in enumerate(view.rows):
+            cells = []
+            for column, cell in enumerate(r.cells):
+                width = last if column == len(r.cells) - 1 else widths[column]
+                style = ""
+                if column == view.tone_column:
+                    style = TONE_STYLE.get(r.tone, "")
+                elif column == 0 and r.decisive:
+                    style = "bold reverse"
+                elif column == len(r.cells) - 1:
+                    style = "dim"
+                cells.append(plain(_clip(cell, width), style))
+            table.add_row(*cells, key=str(index))
+        if view.rows:
+            table.move_cursor(row=min(row, len(view.rows) - 1))
+        self._show_detail(key)
 
-    def _role_word(self, m: Mapping) -> str:
-        """The role, with ``?`` for a name-convention hint and ``*`` for a user's correction."""
-        if m.server.upper() in self.overrides:
-            return m.role + "*"
-        return m.role + ("?" if m.hint else "")
+    @on(DataTable.RowHighlighted, ".evidence-table")
+    def _row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_detail((event.data_table.id or "").removeprefix("table-"))
 
-    @on(DataTable.RowHighlighted, "#mappings")
-    def _row_highlighted(self) -> None:
-        self._show_detail()
-
-    def _show_detail(self) -> None:
-        """The selected mapping in full: its target, role and the whole reason."""
-        detail = self.query_one("#mapping-detail", Static)
-        analysis = self.previews.get("login-script")
-        mappings = analysis.mappings if isinstance(analysis, LoginScriptAnalysis) else ()
-        detail.display = bool(mappings)
-        if not mappings:
+    def _show_detail(self, key: str) -> None:
+        """The selected row in full (its analyzer's words), below the table."""
+        kind = self.kinds.get(key)
+        if kind is None:
             return
-        row = self.query_one("#mappings", DataTable).cursor_row
-        m = mappings[min(max(row, 0), len(mappings) - 1)]
-        role: str = m.role
-        if m.server.upper() in self.overrides:
-            role += " (corrected)"
-        elif m.hint:
-            role += " (a hint from the name: confirm, ctrl+r corrects)"
-        detail.update(
-            joined(
-                (f"Line {m.line}: ", "bold"),
-                f"{m.drive} {m.target} is ",
-                (role, ROLE_STYLE.get(m.role, "") or "bold"),
-                f": {_why(m)}",
-            )
-        )
-
-    def action_cycle_role(self) -> None:
-        """Correct the role of the selected mapping's target: node → virtual → other → unknown."""
-        analysis = self.previews.get("login-script")
-        if not isinstance(analysis, LoginScriptAnalysis) or not analysis.mappings:
-            self.notify(
-                "Paste a login script first; then select a mapping row.", severity="warning"
-            )
+        detail = self.query_one(f"#detail-{key}", Static)
+        readings = self.analysis.of(kind) if self.analysis is not None else []
+        view = readings[0].reading.table if readings else None
+        rows = view.rows if view is not None else ()
+        detail.display = bool(rows)
+        if not rows:
             return
-        table = self.query_one("#mappings", DataTable)
-        mapping = analysis.mappings[min(table.cursor_row, len(analysis.mappings) - 1)]
-        key = mapping.server.upper()
-        current = self.overrides.get(key, mapping.role)
-        new = ROLES[(ROLES.index(current) + 1) % len(ROLES)]
-        self.overrides[key] = new
-        self.dirty.add("login-script")
-        self.notify(f"{mapping.server or 'default server'}: {new}")
-        self.analyse("login-script")
+        row = self.query_one(f"#table-{key}", DataTable).cursor_row
+        r = rows[min(max(row, 0), len(rows) - 1)]
+        text = r.detail or " ".join(r.cells)
+        if r.key is not None and r.key in self.corrections:
+            text += " (corrected)"
+        detail.update(joined((f"Line {r.line}: " if r.line else "", "bold"), text))
+
+    def action_cycle_correction(self) -> None:
+        """Correct the selected row: its value moves to the next one its analyzer allows."""
+        kind = self.current_kind()
+        values = self.case.correction_values(kind) if kind else ()
+        readings = self.analysis.of(kind) if self.analysis is not None and kind else []
+        view = readings[0].reading.table if readings else None
+        if not values or view is None or not view.rows:
+            self.notify("Nothing to correct here: paste the text first.", severity="warning")
+            return
+        table = self.query_one(f"#table-{self.slugs[kind]}", DataTable)
+        row = view.rows[min(table.cursor_row, len(view.rows) - 1)]
+        if row.key is None:
+            self.notify("This row cannot be corrected.", severity="warning")
+            return
+        current = self.corrections.get(row.key, row.value)
+        new = values[(values.index(current) + 1) % len(values)] if current in values else values[0]
+        self.corrections[row.key] = new
+        self.dirty.add(kind)
+        self.notify(f"{row.key or 'default'}: {new}", markup=False)
+        self.analyse()
 
     # --- leaving --------------------------------------------------------------
 
-    def action_apply(self) -> bool:
-        """Hand the artifacts and role corrections to the case (undoable, autosaved)."""
-        case = self.case
+    def action_apply(self) -> None:
+        """Hand the draft and its analysis to the case (undoable, autosaved).
+
+        The analysis runs in a worker thread: applying a 10 MiB artifact never blocks.
+        """
+        self.analyse(apply=True)
+
+    def _apply(self, draft: EvidenceDraft, analysis: EvidenceAnalysis) -> None:
         try:
-            for server, role in self.overrides.items():
-                if case.role_overrides.get(server) != role:
-                    case.role_overrides[server] = role
-            for kind in TABS:
-                data = self._data(kind)
-                if kind not in self.dirty and kind not in self.overrides:
-                    continue
-                name = self.loaded[kind][2] if kind in self.loaded else "pasted"
-                if data.strip():
-                    case.store_artifact(kind, data, name)
-                else:
-                    case.artifacts.pop(kind, None)
-                self.applied[kind] = self.query_one(f"#text-{kind}", TextArea).text
-            case.refresh_evidence()
+            self.case.apply_evidence(draft, analysis)
         except SessionError as exc:
+            self.closing = False
             self.notify(str(exc), severity="error")
-            return False
+            return
+        for kind, key in self.slugs.items():
+            self.applied[kind] = self.query_one(f"#text-{key}", TextArea).text
         self.dirty.clear()
-        case.drafts.evidence.clear()  # applied: nothing is a draft any more
+        self.case.drafts.evidence.clear()  # applied: nothing is a draft any more
         self.wizard.save()
         self.notify("Evidence applied.")
-        return True
+        if self.closing:
+            self.dismiss(None)
 
     def action_close(self) -> None:
-        if self.dirty and not self.action_apply():
+        if self.dirty or self.corrections != self.case.corrections:
+            self.closing = True
+            self.action_apply()
             return
         self.dismiss(None)
 
@@ -378,14 +416,14 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _why(m: Mapping) -> str:
-    return m.role_reason + (f" [{m.condition}]" if m.condition else "")
-
-
-def _report_text(report: EvidenceReport, has_text: bool, words: dict[str, str]) -> Text:
-    if not has_text:
+def _report_text(
+    report: EvidenceReport | None, has_text: bool, words: dict[str, str], count: int = 1
+) -> Text:
+    if not has_text or report is None:
         return plain("Paste the text here or load a file: the analysis appears as you type.", "dim")
     out = Text(end="")
+    if count > 1:
+        out.append_text(plain(f"{count} artifacts of this kind; the first is shown.\n", "dim"))
     if report.findings:
         out.append_text(plain("Found\n", "bold"))
         for f in report.findings:

@@ -9,22 +9,19 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from wizard.engine.case import ESCALATION, Case, Verdict
+from wizard.engine.case import ESCALATION, Verdict
 from wizard.engine.fixes import RenderedFix
-from wizard.evidence import SourceLine
+from wizard.kb.model import NO_CHECK
 from wizard.kb.values import value_text
-from wizard.report.document import DIAGNOSIS_WORDS, VERDICT_WORDS
-from wizard.report.summary import CaseSummary, VerdictEvent, summarize
+from wizard.report.document import VERDICT_WORDS
+from wizard.report.summary import CaseSummary, FixArtifactSummary, VerdictEvent, summarize
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.titlebar import TitleBar
 
-
-def reordering_lines(case: Case) -> tuple[SourceLine, ...]:
-    """The login script's lines as the analyzer read them."""
-    login = case.analysis().login
-    return login.decoded.lines if login is not None else ()
+STATUS_STYLE = {"confirmed": "bold green", "ruled-out": "bold yellow"}
+"""How an outcome's status is drawn; anything else (undecided, in progress) in bold red."""
 
 
 class OutcomeScreen(WizardScreen[None]):
@@ -104,10 +101,8 @@ class OutcomeScreen(WizardScreen[None]):
             # A new case or a revised answer: the outcome reads from the top again.
             self._shown = shown
             self.query_one("#outcome-body", VerticalScroll).scroll_home(animate=False)
-        word = DIAGNOSIS_WORDS.get(summary.diagnosis, summary.diagnosis)
-        style = {"tid3438100-confirmed": "bold green", "not-this-issue": "bold yellow"}.get(
-            summary.diagnosis, "bold red"
-        )
+        word = summary.words
+        style = STATUS_STYLE.get(summary.outcome_status, "bold red")
         title = summary.title
         prefix = "" if title.lower().startswith(word.lower()) else f"{word}: "
         header = joined((prefix, style), (title, style), (f"  [{summary.diagnosis}]", "dim"))
@@ -171,31 +166,38 @@ class OutcomeScreen(WizardScreen[None]):
             commands.display = bool(fix.commands)
             history = next((v.history for v in summary.verification if v.fix == fix.id), ())
             body.update(self._fix_body(fix, history))
-            has_script = fix.id == "reorder-login-script" and bool(summary.reordered_login_script)
-            if has_script:
-                script.update(self._script_text(summary))
-            script.display = has_script
+            artifacts = [a for a in summary.artifacts if a.fix == fix.id and a.format != "diff"]
+            if artifacts:
+                script.update(self._artifact_text(artifacts))
+            script.display = bool(artifacts)
             for widget in (title, body):
                 widget.display = True
         for unused in self._slots[len(summary.fixes) :]:
             for widget in unused:
                 widget.display = False
 
-    def _script_text(self, summary: CaseSummary) -> Text:
-        """The whole corrected script, the moved lines marked (the diff goes in exports)."""
-        reordering = self.case.analysis().reordering
-        moved_numbers = reordering.moved if reordering is not None else ()
-        moved = {line.text for line in reordering_lines(self.case) if line.number in moved_numbers}
-        text = joined(
-            ("Your login script, corrected (d copies it; ", "bold"),
-            ("▶", "bold green"),
-            (" marks the lines moved):\n", "bold"),
-        )
-        for line in (summary.reordered_login_script or "").splitlines():
-            mark = ("▶ ", "bold green") if line in moved else ("  ", "")
-            text.append_text(joined(mark, (line + "\n", "bold" if line in moved else "")))
-        for note in summary.reorder_notes:
-            text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
+    def _artifact_text(self, artifacts: list[FixArtifactSummary]) -> Text:
+        """Each whole artifact a fix shows, its marked lines marked (diffs go in exports)."""
+        text = Text(end="")
+        for artifact in artifacts:
+            marked = set(artifact.marked)
+            text.append_text(
+                joined(
+                    (f"{artifact.title} (d copies it", "bold"),
+                    ("; ", "bold"),
+                    ("▶", "bold green"),
+                    (
+                        " marks the lines moved):\n" if marked else " marks changed lines):\n",
+                        "bold",
+                    ),
+                )
+            )
+            for number, line in enumerate(artifact.text.splitlines(), 1):
+                moved = number in marked
+                mark = ("▶ ", "bold green") if moved else ("  ", "")
+                text.append_text(joined(mark, (line + "\n", "bold" if moved else "")))
+            for note in artifact.notes:
+                text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
         return text
 
     def _fix_body(self, fix: RenderedFix, history: tuple[VerdictEvent, ...] = ()) -> Text:
@@ -215,6 +217,8 @@ class OutcomeScreen(WizardScreen[None]):
         out.append_text(plain("Verify:\n", "bold"))
         for check in fix.verify:
             out.append_text(plain(f"☐ {check}\n"))
+        if not fix.verify:
+            out.append_text(plain(f"{NO_CHECK}\n", "dim"))
         if history:
             reported = ", then ".join(VERDICT_WORDS.get(e.verdict, e.verdict) for e in history)
             out.append_text(joined(("Reported: ", "bold"), f"{reported}\n"))
@@ -228,8 +232,7 @@ class OutcomeScreen(WizardScreen[None]):
                 out.append_text(
                     joined(("  • ", "bold"), (m.label or m.fact, "bold"), f": {m.question}\n")
                 )
-                if m.how_to_check:
-                    out.append_text(plain(f"    How to check: {m.how_to_check}\n", "dim"))
+                out.append_text(plain(f"    How to check: {m.how_to_check or NO_CHECK}\n", "dim"))
         if summary.risks:
             out.append_text(plain("\nLatent risk worth fixing anyway:\n", "bold yellow"))
             for risk in summary.risks:
@@ -289,12 +292,15 @@ class OutcomeScreen(WizardScreen[None]):
         self.notify(f"Copied the commands of fix {self.selected + 1}.")
 
     def action_copy_script(self) -> None:
-        script = self.summary.reordered_login_script if self.summary else None
-        if not script:
-            self.notify("No corrected login script for this case.", severity="warning")
+        """Copy the whole artifact the selected fix shows (else the first any fix shows)."""
+        fix = self._fix()
+        shown = [a for a in self.summary.artifacts if a.format != "diff"] if self.summary else []
+        chosen = [a for a in shown if fix is not None and a.fix == fix.id] or shown
+        if not chosen:
+            self.notify("No corrected file for this case.", severity="warning")
             return
-        self.app.copy_to_clipboard(script)
-        self.notify("Copied the corrected login script.")
+        self.app.copy_to_clipboard(chosen[0].text)
+        self.notify(f"Copied: {chosen[0].title}.")
 
     def action_verdict(self, verdict: Verdict) -> None:
         fix = self._fix()

@@ -10,7 +10,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
-from wizard.kb.model import UNKNOWN, FactValue, Question
+from wizard.kb.model import NO_CHECK, UNKNOWN, FactValue, Question
 from wizard.kb.values import value_text
 from wizard.tui.fields import FieldLeft, NoteInput, SideList, ValueInput
 from wizard.tui.safe import joined_content, plain_content
@@ -196,10 +196,12 @@ class QuestionScreen(WizardScreen[None]):
         scope = self.query_one("#scope", Static)
         scope.update(plain_content("Outside the article's scope: " + " ".join(warnings)))
         scope.display = bool(warnings)
-        why = joined_content(("Why we ask: ", "bold"), question.why)
+        why = joined_content(
+            ("Why we ask: ", "bold"), question.why or "the article gives no reason of its own."
+        )
         self.query_one("#why", Static).update(why)
         self.query_one("#how", Static).update(
-            joined_content(("How to check: ", "bold"), question.how_to_check)
+            joined_content(("How to check: ", "bold"), question.how_to_check or NO_CHECK)
         )
         self._show_evidence_answer(question)
         recorded = self.case.session.recorded(question.fact)
