@@ -2,7 +2,7 @@
 
 A Case joins the generic Session with what is specific to a site: the
 pasted artifacts (kept byte-for-byte), the facts the analyzers read from them
-(with ``kind:line`` provenance), the user's role corrections, the case header
+(with ``KIND:LINE`` provenance), a person's corrections of what they read, the case header
 and the verification results. Front ends drive a Case; the report module
 turns one into a summary.
 """
@@ -289,8 +289,8 @@ class Case:
     header: CaseHeader = field(default_factory=CaseHeader)
     artifacts: list[Artifact] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
-    """A person's corrections of analyzer table rows (row key -> value), e.g. a
-    login-script target's role."""
+    """A person's corrections of analyzer table rows (row key -> value), e.g. the
+    role of a server a script connects to."""
     verifications: list[Verification] = field(default_factory=list)
     drafts: Drafts = field(default_factory=Drafts)
     _analysis: EvidenceAnalysis | None = field(default=None, repr=False)
@@ -398,6 +398,38 @@ class Case:
         """Re-read the artifacts and hand their findings to the session (undoable)."""
         self._analysis = None
         self.apply_evidence(self.draft())
+
+    # --- what the fixes still need -------------------------------------------
+
+    def facts_to_ask(self) -> list[str]:
+        """Facts a shown fix's command needs that nobody gave or was asked for yet.
+
+        Only facts the pack has a question for (its text says what to give): the
+        wizard asks each once, whatever the pack; "don't know" is recorded, so it
+        is not asked again (the fix then names what it still needs).
+        """
+        from wizard.engine.fixes import applicable_fixes
+        from wizard.kb.templates import template_fields
+
+        outcome = self.session.outcome
+        if outcome is None or outcome.status != "confirmed":
+            return []
+        facts = self.session.known_facts()
+        needed: dict[str, None] = {}
+        for fix in applicable_fixes(self.pack, outcome, facts):
+            for command in fix.commands:
+                try:
+                    needed.update(dict.fromkeys(template_fields(command)))
+                except ValueError:
+                    continue
+        return [
+            name
+            for name in needed
+            if name in self.pack.facts
+            and name not in facts
+            and self.session.recorded(name) is None
+            and self.pack.question_for(name) is not None
+        ]
 
     # --- verification ---------------------------------------------------------
 

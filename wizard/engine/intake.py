@@ -10,7 +10,7 @@ facts:
   reconnect_fails: yes
   node_names: [NODE1, NODE2]  # or "NODE1,NODE2"
 evidence:                     # paths relative to this file (a list for several)
-  login-script: login.txt
+  KIND: file.txt
 notes:
   reconnect_fails: Caller says drive H: dies after every migration.
 ```

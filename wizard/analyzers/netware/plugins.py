@@ -37,11 +37,13 @@ class LoginScriptAnalyzer:
 
     Facts yielded (with the site's node address known)::
 
-        >>> context = Context({"primary_ip": ("10.1.1.11",)})
+        >>> context = Context(
+        ...     {"primary_ip": ("10.1.1.11",), "virtual_servers": ("CLUSTER1_POOL1_SERVER",)}
+        ... )
         >>> script = b"MAP S1:=10.1.1.11/SYS:\\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\\n"
         >>> reading = LOGIN_SCRIPT.analyze(script, context)
         >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
-        [('login_order', 'node-first', 2)]
+        [('login_order', 'node-first', 1)]
         >>> [(row.cells[1], row.cells[3]) for row in reading.table.rows]
         [('S1:', 'node'), ('F:', 'virtual')]
         >>> print(reading.product("corrected-script").text, end="")

@@ -1,4 +1,4 @@
-"""Provides a dialog asking for one fact a fix still needs (e.g. the virtual IPs)."""
+"""Provides a dialog asking for one fact a fix still needs."""
 
 from __future__ import annotations
 
@@ -19,13 +19,17 @@ class AskFactDialog(ModalScreen[str | tuple[str, ...] | None]):
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
 
-    def __init__(self, fact: Fact) -> None:
+    def __init__(self, fact: Fact, question: str = "") -> None:
         super().__init__()
         self.fact = fact
+        self.question = question
+        """The pack's question for the fact, shown above it when there is one."""
 
     def compose(self) -> ComposeResult:
         hint = " (several: separate with commas)" if self.fact.type == "list" else ""
         with Vertical(classes="dialog"):
+            if self.question:
+                yield Static(plain(self.question, "bold"))
             yield Static(joined((self.fact.words, "bold"), f": {self.fact.description}{hint}"))
             yield Input(id="ask-value", placeholder="value, then Enter (Esc cancels)")
             yield Static(id="ask-error", classes="error")

@@ -66,6 +66,8 @@ class OutcomeScreen(WizardScreen[None]):
         self._shown = ""
         """What the view last showed (case, diagnosis, facts): a change reopens it at the top."""
         self._slots: list[tuple[Static, Static, Static, Static]] = []
+        self.asking = False
+        """A dialog asking for a fact the fixes need is open."""
 
     def compose(self) -> ComposeResult:
         yield TitleBar()
@@ -131,6 +133,7 @@ class OutcomeScreen(WizardScreen[None]):
         has_fixes = bool(summary.fixes)
         for button in ("#fixed", "#not-fixed"):
             self.query_one(button, Button).display = has_fixes
+        self.call_after_refresh(self.ask_what_fixes_need)
 
     def _slot(self, index: int) -> tuple[Static, Static, Static, Static]:
         """The widgets that show fix ``index``: made once, then only updated (no churn)."""
@@ -248,6 +251,29 @@ class OutcomeScreen(WizardScreen[None]):
     def _fix(self) -> RenderedFix | None:
         fixes = self.summary.fixes if self.summary else []
         return fixes[self.selected] if 0 <= self.selected < len(fixes) else None
+
+    def ask_what_fixes_need(self) -> None:
+        """Ask (once) for a fact a shown fix's command still needs; Esc records "don't know"."""
+        from wizard.engine.session import Given
+        from wizard.kb.model import UNKNOWN, FactValue
+        from wizard.tui.dialogs.ask import AskFactDialog
+
+        needed = self.case.facts_to_ask()
+        if not needed or self.asking or self.app.screen is not self:
+            return
+        fact = self.case.pack.facts[needed[0]]
+        question = self.case.pack.question_for(fact.name)
+        self.asking = True
+
+        def given(value: FactValue | None) -> None:
+            self.asking = False
+            recorded = UNKNOWN if value is None else value
+            self.case.session.set_given([Given(fact.name, recorded, "user")])
+            self.wizard.changed()
+
+        self.app.push_screen(
+            AskFactDialog(fact, question.text if question is not None else ""), given
+        )
 
     def action_give_missing(self) -> None:
         """Ask for a fact a fix still needs, then show the exact commands."""
