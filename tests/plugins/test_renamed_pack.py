@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.conftest import PACK_FILE, ROOT
+from tests.conftest import PACK_FILE
 from wizard.engine.case import Case
 from wizard.engine.intake import given_facts
 from wizard.kb.loader import parse_pack
@@ -16,9 +16,11 @@ from wizard.kb.registry import ANALYZERS
 from wizard.kb.validate import validate_pack
 from wizard.report.summary import CaseSummary, summarize
 
-EVIDENCE = ROOT / "tests" / "data" / "evidence"
 LOGIN = b"MAP S1:=10.1.1.11/SYS:PUBLIC\r\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\r\n"
-LOAD = b"BIND IP VNIC ADDRESS=10.1.1.180 MASK=255.255.255.0\nNUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180\n"
+LOAD = (
+    b"BIND IP VNIC ADDRESS=10.1.1.180 MASK=255.255.255.0\n"
+    b"NUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180\n"
+)
 SETP = (
     b"set NCP Include IP Address = all\nBIND IP INTEL_1000 ADDRESS=10.1.1.11 MASK=255.255.255.0\n"
 )
