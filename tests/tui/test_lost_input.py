@@ -248,10 +248,12 @@ async def test_an_evidence_draft_is_saved_as_typed_and_reopened_on_resume(pack: 
         assert isinstance(again.screen, EvidenceScreen)
         area = again.screen.query_one("#text-login-script", TextArea)
         assert area.text == "MAP S1:=SYS:PUBLIC\n"
-        await pilot.press("escape")  # Done: applied
+        await pilot.press("escape")  # Done: applied (analysed in a worker thread first)
+        await pilot.pause()
+        await again.workers.wait_for_complete()
         await pilot.pause()
         assert again.case is not None
-        assert again.case.artifacts["login-script"].data == b"MAP S1:=SYS:PUBLIC\n"
+        assert again.case.artifacts_of("login-script")[0].data == b"MAP S1:=SYS:PUBLIC\n"
         assert again.case.drafts.evidence == {}
     assert _saved()["drafts"] == {"notes": {}, "evidence": {}}
 
