@@ -145,8 +145,8 @@ def test_first_question_to_the_fix_with_a_pasted_login_script(
     term.keys("Enter")
     screen = term.wait_for("set NCP include IP address = 10.1.1.11")
     assert "Confirmed" in screen
-    screen = term.wait_for("Your login script, corrected")
-    lines = screen[screen.index("Your login script, corrected") :].splitlines()
+    screen = term.wait_for("Corrected login script (whole)")
+    lines = screen[screen.index("Corrected login script (whole)") :].splitlines()
     moved = next(i for i, line in enumerate(lines) if "▶ MAP S1:=SYS:PUBLIC" in line)
     virtual = next(i for i, line in enumerate(lines) if "MAP F:=CLUSTER1_POOL1_SERVER" in line)
     assert virtual < moved  # the virtual-server mapping now comes first, the node last
