@@ -401,6 +401,13 @@ class Case:
 
     # --- what the fixes still need -------------------------------------------
 
+    def state_fact(self, name: str, value: FactValue) -> None:
+        """A person states ``name`` (``UNKNOWN``: they do not know it); undoable."""
+        from wizard.engine.session import Given
+
+        self.session.set_given([Given(name, value, "user")])
+        self.touch()
+
     def facts_to_ask(self) -> list[str]:
         """Facts a shown fix's command needs that nobody gave or was asked for yet.
 

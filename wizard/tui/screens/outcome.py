@@ -254,7 +254,6 @@ class OutcomeScreen(WizardScreen[None]):
 
     def ask_what_fixes_need(self) -> None:
         """Ask (once) for a fact a shown fix's command still needs; Esc records "don't know"."""
-        from wizard.engine.session import Given
         from wizard.kb.model import UNKNOWN, FactValue
         from wizard.tui.dialogs.ask import AskFactDialog
 
@@ -267,8 +266,7 @@ class OutcomeScreen(WizardScreen[None]):
 
         def given(value: FactValue | None) -> None:
             self.asking = False
-            recorded = UNKNOWN if value is None else value
-            self.case.session.set_given([Given(fact.name, recorded, "user")])
+            self.case.state_fact(fact.name, UNKNOWN if value is None else value)
             self.wizard.changed()
 
         self.app.push_screen(
@@ -277,7 +275,6 @@ class OutcomeScreen(WizardScreen[None]):
 
     def action_give_missing(self) -> None:
         """Ask for a fact a fix still needs, then show the exact commands."""
-        from wizard.engine.session import Given
         from wizard.kb.model import FactValue
         from wizard.tui.dialogs.ask import AskFactDialog
 
@@ -290,7 +287,7 @@ class OutcomeScreen(WizardScreen[None]):
 
         def given(value: FactValue | None) -> None:
             if value is not None:
-                self.case.session.set_given([Given(fact.name, value, "user")])
+                self.case.state_fact(fact.name, value)
                 self.wizard.changed()
 
         self.app.push_screen(AskFactDialog(fact), given)
