@@ -162,3 +162,27 @@ async def test_the_tui_reads_the_plugin_evidence_and_asks_what_the_fix_needs(
         assert summary is not None and summary.outcome_status == "confirmed"
         assert summary.fixes[0].commands[-1] == "route add default 10.0.0.1"
         assert app.case.session.provenance()["loss"] == "ping:5"
+
+
+def test_rows_an_analyzer_asks_about(plugin_site: Path, pack_dir: Path) -> None:
+    """An analyzer's questions about its rows: asked once the walk reaches what its kind
+    supplies, in the pack's words when they name a fact; answered, passed, never twice."""
+    from wizard.engine.case import Case
+
+    pack = open_pack(str(pack_dir / "test-ping.yaml"))
+    case = Case.start(pack)
+    slow = LOSSY.replace("icmp_seq=3 ttl=64 time=0.1", "icmp_seq=3 ttl=64 time=1500")
+    case.add_evidence("ping", slow, "ping.txt")
+    asked = case.row_questions()
+    assert [(kind, q.key) for kind, q in asked] == [("ping", "seq3"), ("ping", "gateway")]
+    assert asked[1][1].text == "Which address is the default gateway?"  # the pack's question
+    kind, question = case.pending_row_question() or ("", asked[0][1])
+    assert (kind, question.key, question.line) == ("ping", "seq3", 3)
+    case.answer_row_question(kind, question, "lost")
+    assert case.corrections == {"seq3": "lost"}
+    assert [q.key for _k, q in case.row_questions()] == ["gateway"]
+    (kind, gateway) = case.row_questions()[0]
+    case.answer_row_question(kind, gateway, None)
+    assert case.row_questions() == []
+    restored = Case.from_dict(pack, case.to_dict())
+    assert restored.row_questions() == [] and restored.corrections == {"seq3": "lost"}

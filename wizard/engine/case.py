@@ -18,13 +18,13 @@ from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
 from wizard.engine.session import Given, Session, SessionError, now
-from wizard.kb.model import FactValue, Pack
+from wizard.kb.model import FactValue, Pack, Question
 from wizard.kb.values import parse_value, shown
 from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence.protocol import Produced, Reading
+    from wizard.evidence.protocol import Produced, Reading, RowQuestion
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -292,6 +292,8 @@ class Case:
     """A person's corrections of analyzer table rows (row key -> value), e.g. the
     role of a server a script connects to."""
     verifications: list[Verification] = field(default_factory=list)
+    passed: set[str] = field(default_factory=set)
+    """Row questions the user passed over ("don't know"): not asked again."""
     drafts: Drafts = field(default_factory=Drafts)
     _analysis: EvidenceAnalysis | None = field(default=None, repr=False)
 
@@ -399,6 +401,75 @@ class Case:
         self._analysis = None
         self.apply_evidence(self.draft())
 
+    # --- rows an analyzer asks about --------------------------------------------
+
+    def row_questions(self) -> list[tuple[str, RowQuestion]]:
+        """(kind, question) for each row an analyzer asks about, in the pack's order of kinds;
+        a row corrected, or passed over, or whose fact is known, is not asked again.
+
+        A question naming a fact the pack has a question for is asked in the pack's words.
+        """
+        from wizard.evidence.protocol import RowQuestion
+
+        facts = self.session.known_facts()
+        seen: set[str] = set()
+        out: list[tuple[str, RowQuestion]] = []
+        for item in self.analysis().readings:
+            for question in item.reading.questions:
+                key = f"{item.kind}\x00{question.key}"
+                if key in seen or question.key in self.corrections or key in self.passed:
+                    continue
+                if question.fact is not None and question.fact in facts:
+                    continue
+                seen.add(key)
+                pack_question = (
+                    self.pack.question_for(question.fact) if question.fact is not None else None
+                )
+                if pack_question is not None:
+                    question = RowQuestion(
+                        question.key,
+                        pack_question.text,
+                        f"{question.why} {pack_question.why}".strip(),
+                        tuple((c.value, c.label) for c in pack_question.choices),
+                        question.line,
+                        question.line_text,
+                        question.current,
+                        question.fact,
+                    )
+                elif question.fact is not None:
+                    continue  # a fact the pack cannot ask for
+                out.append((item.kind, question))
+        return out
+
+    def pending_row_question(self) -> tuple[str, RowQuestion] | None:
+        """The row question to ask now: only once the walk has come to a fact its kind
+        supplies, so a case other evidence settles first is never asked about rows."""
+        questions = self.row_questions()
+        if not questions:
+            return None
+        walk = self.session.walk()
+        asked = {step.fact for step in walk.steps}
+        if isinstance(walk.node, Question):
+            asked.add(walk.node.fact)
+        for kind, question in questions:
+            if asked & set(self.pack.evidence[kind].supplies):
+                return kind, question
+        return None
+
+    def answer_row_question(self, kind: str, question: RowQuestion, value: str | None) -> None:
+        """Settle a row question; None passes it over (the analyzer's guess stays)."""
+        if value is None:
+            self.passed.add(f"{kind}\x00{question.key}")
+            self.touch()
+            return
+        if question.fact is not None:  # checked against the fact, as any answer is
+            self.session.set_given([Given(question.fact, value, "user")])
+            self.refresh_evidence()
+            return
+        if value not in {v for v, _label in question.choices}:
+            raise SessionError(f"'{shown(value)}' is not an answer here")
+        self.set_correction(question.key, value)
+
     # --- what the fixes still need -------------------------------------------
 
     def state_fact(self, name: str, value: FactValue) -> None:
@@ -494,6 +565,7 @@ class Case:
                 for a in self.artifacts
             ],
             "role_overrides": dict(self.corrections),
+            "rows_passed": sorted(self.passed),
             "verifications": [
                 {"fix": v.fix, "verdict": v.verdict, "note": v.note, "time": v.time}
                 for v in self.verifications
@@ -527,6 +599,7 @@ class Case:
                 ),
                 artifacts=_artifacts(pack, _items(data, "artifacts")),
                 corrections=_corrections(_mapping(data, "role_overrides")),
+                passed=_passed(data.get("rows_passed", [])),
                 verifications=[_verification(pack, v) for v in _items(data, "verifications")],
                 drafts=Drafts.from_dict(data.get("drafts")),
             )
@@ -585,6 +658,13 @@ def _replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
         if old.kind == artifact.kind and old.name == artifact.name:
             return [*artifacts[:index], artifact, *artifacts[index + 1 :]]
     return [*artifacts, artifact]
+
+
+def _passed(raw: Any) -> set[str]:
+    """The row questions passed over, as saved (a list of keys)."""
+    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
+        raise TypeError("'rows_passed' is not a list of names")
+    return set(raw)
 
 
 MAX_CORRECTION_TEXT = 1024

@@ -75,6 +75,27 @@ class Row:
 
 
 @dataclass(frozen=True)
+class RowQuestion:
+    """A row whose value decides something but is not known for sure: the wizard asks it.
+
+    Answering sets the correction of ``key`` (or, when ``fact`` names a fact the pack
+    has a question for, states that fact instead, with the pack's own question).
+    """
+
+    key: str
+    text: str
+    why: str
+    choices: tuple[tuple[str, str], ...]
+    """(value, label) pairs: values among the analyzer's ``corrections``."""
+    line: int = 0
+    line_text: str = ""
+    """The artifact line that makes the answer matter."""
+    current: str = ""
+    """The value the analyzer took (a guess, or nothing)."""
+    fact: str | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     """Rows a front end shows (and lets a person correct) or a report prints."""
 
@@ -102,6 +123,8 @@ class Reading:
     records: tuple[Mapping[str, str | int | bool | None], ...] = ()
     """For the JSON summary: rows as objects, under the evidence entry's ``records_name``."""
     produced: tuple[Produced, ...] = ()
+    questions: tuple[RowQuestion, ...] = ()
+    """Rows the wizard should ask about, in the order to ask them."""
     offers: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     """Values for other analyzers' context that are not facts a pack shows (e.g. the
     volume names a load script mounts), by the name the readers ``read``."""

@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 
 from wizard.evidence.model import EvidenceReport, Finding
-from wizard.evidence.protocol import Context, Produced, Reading, Row, Table
+from wizard.evidence.protocol import Context, Produced, Reading, Row, RowQuestion, Table
 from wizard.evidence.text import decode
 
 _LOSS = re.compile(r"(\d{1,3})% packet loss")
 _PING = re.compile(r"PING (\S+)")
-_REPLY = re.compile(r"\d+ bytes from (\S+?):? .*icmp_seq=(\d+)")
+_REPLY = re.compile(r"\d+ bytes from (\S+?):? .*icmp_seq=(\d+).*time=(\d+)")
 
 
 @dataclass(frozen=True)
@@ -31,6 +31,7 @@ class PingAnalyzer:
         decoded = decode(data)
         findings: list[Finding] = []
         rows: list[Row] = []
+        questions: list[RowQuestion] = []
         for number, text in decoded.numbered():
             loss = _LOSS.search(text)
             if loss:
@@ -44,7 +45,23 @@ class PingAnalyzer:
                 key = f"seq{reply.group(2)}"
                 value = context.corrections.get(key, "ok")
                 rows.append(Row((str(number), reply.group(2), value), number, "good", key, value))
+                if int(reply.group(3)) >= 1000:  # this slow: did it really arrive?
+                    questions.append(
+                        RowQuestion(
+                            key,
+                            f"Did reply {reply.group(2)} arrive in time?",
+                            "A reply this slow counts as lost for the application.",
+                            (("ok", "It arrived"), ("lost", "Count it as lost")),
+                            number,
+                            text,
+                            value,
+                        )
+                    )
         gateway = context.facts.get("gateway", ())
+        if rows and not gateway:
+            questions.append(
+                RowQuestion("gateway", "Gateway?", "The advice needs it.", (), fact="gateway")
+            )
         produced = (Produced("advice", f"route add default {gateway[0]}\n"),) if gateway else ()
         report = EvidenceReport("ping", tuple(findings), (), (), decoded.encoding)
         return Reading(
@@ -53,6 +70,7 @@ class PingAnalyzer:
             headline=f"{len(rows)} replies",
             table=Table(("Line", "Seq", "State"), tuple(rows), 2) if rows else None,
             produced=produced,
+            questions=tuple(questions),
         )
 
 
