@@ -339,7 +339,7 @@ def pack_cases(work: Path, env: dict[str, str], sizes: list[int], runs: int) -> 
 
 
 def login_cases(env: dict[str, str], work: Path, sizes: list[int], runs: int) -> list[Row]:
-    from wizard.evidence import analyze_login_script
+    from wizard.analyzers.netware import analyze_login_script
 
     rows = []
     for size in sizes:
@@ -509,7 +509,7 @@ def tui_start_case(work: Path, env: dict[str, str], runs: int) -> list[Row]:
 
 def adversarial_cases(env: dict[str, str], work: Path, size: int, runs: int) -> list[Row]:
     """Each adversarial shape against a normal login script of the same size."""
-    from wizard.evidence import analyze, analyze_login_script
+    from wizard.analyzers.netware import analyze, analyze_login_script
 
     normal = generate_login_script(size)
     base = median_time(lambda: analyze_login_script(normal), runs)
@@ -547,11 +547,11 @@ def child(kind: str, path: str) -> int:
     elif kind == "yaml":
         yaml_baseline(data)
     elif kind == "login":
-        from wizard.evidence import analyze_login_script
+        from wizard.analyzers.netware import analyze_login_script
 
         analyze_login_script(data)
     elif kind in ("login-script", "load-script", "set-parameters"):
-        from wizard.evidence import analyze
+        from wizard.analyzers.netware import analyze
 
         analyze(kind, data)
     else:

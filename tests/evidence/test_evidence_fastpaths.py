@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.evidence import analyze_login_script, decode
-from wizard.evidence.login_script import (
+from wizard.analyzers.netware import analyze_login_script, decode
+from wizard.analyzers.netware.login_script import (
     Mapping,
     _Block,
     _find_then,

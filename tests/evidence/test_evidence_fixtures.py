@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from wizard.evidence import (
+from wizard.analyzers.netware import (
     KINDS,
     SiteContext,
     analyze_load_script,

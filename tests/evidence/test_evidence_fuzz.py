@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from wizard.evidence import (
+from wizard.analyzers.netware import (
     MAX_EVIDENCE_BYTES,
     analyze_load_script,
     analyze_login_script,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from wizard.evidence import analyze_load_script, analyze_set_parameters, context_from
-from wizard.evidence.load_script import bind_address
+from wizard.analyzers.netware import analyze_load_script, analyze_set_parameters, context_from
+from wizard.analyzers.netware.load_script import bind_address
 
 
 @pytest.mark.parametrize(

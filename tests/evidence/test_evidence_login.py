@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from wizard.evidence import SiteContext, analyze, analyze_login_script
-from wizard.evidence.login_script import parse_target
+from wizard.analyzers.netware import SiteContext, analyze, analyze_login_script
+from wizard.analyzers.netware.login_script import parse_target
 
 CTX = SiteContext(
     node_names=frozenset({"NODE1"}),

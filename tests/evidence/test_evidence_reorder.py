@@ -7,8 +7,8 @@ from collections import Counter
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from wizard.evidence import SiteContext, analyze_login_script, reorder_login_script
-from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT
+from wizard.analyzers.netware import SiteContext, analyze_login_script, reorder_login_script
+from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT
 
 CTX = SiteContext(
     node_names=frozenset({"NODE1"}),

@@ -62,22 +62,22 @@ def main() -> None:
             assert pack is not None, problems
             return validate_pack(pack)
         if work == "reorder":
-            from wizard.evidence.reorder import reorder_login_script
+            from wizard.analyzers.netware.reorder import reorder_login_script
 
             return reorder_login_script(analysis)
-        from wizard.evidence import analyze
+        from wizard.analyzers.netware import analyze
 
         return analyze(work, data)
 
-    import wizard.evidence.load_script
-    import wizard.evidence.login_script
-    import wizard.evidence.reorder
-    import wizard.evidence.set_parameters
+    import wizard.analyzers.netware.load_script
+    import wizard.analyzers.netware.login_script
+    import wizard.analyzers.netware.reorder
+    import wizard.analyzers.netware.set_parameters
     import wizard.kb.validate  # noqa: F401  (imports are not part of the figure)
 
     analysis = None
     if work == "reorder":  # the reorder alone is measured; the analysis has its own cases
-        from wizard.evidence import SiteContext, analyze_login_script
+        from wizard.analyzers.netware import SiteContext, analyze_login_script
 
         context = SiteContext(
             node_names=frozenset({"NODE1"}), virtual_servers=frozenset({"CL_SERVER"})

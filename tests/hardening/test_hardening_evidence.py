@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from wizard.evidence import KINDS, MAX_EVIDENCE_BYTES
+from wizard.analyzers.netware import KINDS, MAX_EVIDENCE_BYTES
 
 from .helpers import assert_no_traceback, assert_one_line_error, kbwizard
 

@@ -11,9 +11,9 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
+from wizard.analyzers.netware import KINDS
 from wizard.engine.intake import Intake, build_case
 from wizard.engine.session import SessionError
-from wizard.evidence import KINDS
 from wizard.kb.loader import parse_pack
 from wizard.kb.model import Pack
 from wizard.kb.registry import ANALYZERS, open_pack

@@ -1,98 +1,14 @@
-"""Evidence analyzers: pasted NetWare artifacts -> facts with provenance, and fixes.
+"""Evidence: the analyzer protocol, the plugin registry, and what every analyzer shares.
 
-Provides the three analyzers (login script, cluster load script, SET
-parameters), the login-script reorder fix, tolerant decoding of pasted text,
-and ``analyze``, which dispatches on the evidence kind names the packs use.
-Everything here is pure: no printing, no UI, never raising on bad input.
+Provides the analyzer protocol (``protocol``: what a plugin declares, is given
+and returns), the registry that finds analyzers through the entry-point group
+``kbwizard.analyzers`` (``registry``), the result types (``model``: findings,
+remarks, the report) and tolerant decoding of pasted text (``text``). No
+analyzer lives here: the bundled ones are plugins in ``wizard.analyzers``.
 """
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .load_script import LoadScriptAnalysis, analyze_load_script, context_from
-    from .login_script import LoginScriptAnalysis, Mapping, analyze_login_script
-    from .model import EvidenceReport, Finding, Remark, Role, SiteContext
-    from .reorder import Reordering, reorder_login_script
-    from .set_parameters import SetParametersAnalysis, analyze_set_parameters
-    from .text import DecodedText, SourceLine, decode
-
 from wizard.safeio import MAX_EVIDENCE_BYTES
 
-KINDS = ("login-script", "load-script", "set-parameters")
-
-_EXPORTS = {
-    "LoadScriptAnalysis": "load_script",
-    "analyze_load_script": "load_script",
-    "context_from": "load_script",
-    "LoginScriptAnalysis": "login_script",
-    "Mapping": "login_script",
-    "analyze_login_script": "login_script",
-    "EvidenceReport": "model",
-    "Finding": "model",
-    "Remark": "model",
-    "Role": "model",
-    "SiteContext": "model",
-    "Reordering": "reorder",
-    "reorder_login_script": "reorder",
-    "SetParametersAnalysis": "set_parameters",
-    "analyze_set_parameters": "set_parameters",
-    "DecodedText": "text",
-    "SourceLine": "text",
-    "decode": "text",
-}
-
-
-def __getattr__(name: str) -> Any:
-    """Import an analyzer only when it is used: `diagnose` with facts alone loads none."""
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    return getattr(importlib.import_module(f".{module}", __name__), name)
-
-
-def analyze(kind: str, data: bytes | str, context: SiteContext | None = None) -> EvidenceReport:
-    """Run the analyzer for ``kind`` (one of ``KINDS``); ValueError for an unknown kind.
-
-    ``context`` is used by the login-script analyzer only.
-    """
-    from .load_script import analyze_load_script
-    from .login_script import analyze_login_script
-    from .model import SiteContext
-    from .set_parameters import analyze_set_parameters
-
-    context = context if context is not None else SiteContext()
-    if kind == "login-script":
-        return analyze_login_script(data, context).report
-    if kind == "load-script":
-        return analyze_load_script(data).report
-    if kind == "set-parameters":
-        return analyze_set_parameters(data).report
-    raise ValueError(f"unknown evidence kind {kind!r}; expected one of {', '.join(KINDS)}")
-
-
-__all__ = [
-    "KINDS",
-    "MAX_EVIDENCE_BYTES",
-    "DecodedText",
-    "EvidenceReport",
-    "Finding",
-    "LoadScriptAnalysis",
-    "LoginScriptAnalysis",
-    "Mapping",
-    "Remark",
-    "Reordering",
-    "Role",
-    "SetParametersAnalysis",
-    "SiteContext",
-    "SourceLine",
-    "analyze",
-    "analyze_load_script",
-    "analyze_login_script",
-    "analyze_set_parameters",
-    "context_from",
-    "decode",
-    "reorder_login_script",
-]
+__all__ = ["MAX_EVIDENCE_BYTES"]

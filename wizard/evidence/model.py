@@ -1,26 +1,18 @@
-"""Result types shared by the evidence analyzers.
+"""Result types shared by every analyzer.
 
 Provides the vocabulary every analyzer answers in: a ``Finding`` (one fact the
 artifact supplies, with the line that decided it), a ``Remark`` (something worth
-telling the user that is not a fact), the ``EvidenceReport`` that bundles them,
-and the ``SiteContext`` (what is already known about the site) used to classify
-login-script targets.
+telling the user that is not a fact), and the ``EvidenceReport`` that bundles them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
     from wizard.evidence.text import SourceLine
-
-Role = Literal["node", "virtual", "other", "unknown"]
-"""What a login-script target connects to: a cluster node, a virtual server,
-something unrelated to the cluster, or not known."""
-
-ROLES: tuple[Role, ...] = ("node", "virtual", "other", "unknown")
 
 
 @dataclass(frozen=True)
@@ -83,35 +75,3 @@ class EvidenceReport:
             if finding.fact == name:
                 return finding
         return None
-
-
-@dataclass(frozen=True)
-class SiteContext:
-    """What is known about the site from other evidence or answered facts.
-
-    Names are compared upper-cased. ``role_overrides`` holds the user's
-    corrections keyed by ``Mapping.server`` (upper-cased; ``""`` stands for the
-    default server of bare-volume mappings) and wins over everything else.
-    """
-
-    node_names: frozenset[str] = frozenset()
-    virtual_servers: frozenset[str] = frozenset()
-    virtual_ips: frozenset[str] = frozenset()
-    node_ips: frozenset[str] = frozenset()
-    cluster_volumes: frozenset[str] = frozenset()
-    volume_objects: frozenset[str] = frozenset()
-    role_overrides: Mapping[str, Role] = field(default_factory=dict)
-
-    def merged(self, other: SiteContext) -> SiteContext:
-        """Union of both contexts; ``other``'s role overrides win on the same key."""
-        overrides: dict[str, Role] = dict(self.role_overrides)
-        overrides.update(other.role_overrides)
-        return SiteContext(
-            node_names=self.node_names | other.node_names,
-            virtual_servers=self.virtual_servers | other.virtual_servers,
-            virtual_ips=self.virtual_ips | other.virtual_ips,
-            node_ips=self.node_ips | other.node_ips,
-            cluster_volumes=self.cluster_volumes | other.cluster_volumes,
-            volume_objects=self.volume_objects | other.volume_objects,
-            role_overrides=overrides,
-        )

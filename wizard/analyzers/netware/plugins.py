@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, cast
 from wizard.evidence.protocol import Context, Produced, Reading, Row, Table, Tone
 
 if TYPE_CHECKING:
-    from wizard.evidence.model import Role
+    from wizard.analyzers.netware.model import Role
 
 ROLES = ("node", "virtual", "other", "unknown")
 """What a login-script target connects to; the corrections a person may give a row."""
@@ -73,9 +73,9 @@ class LoginScriptAnalyzer:
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.evidence.login_script import analyze_login_script
-        from wizard.evidence.model import SiteContext
-        from wizard.evidence.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
+        from wizard.analyzers.netware.login_script import analyze_login_script
+        from wizard.analyzers.netware.model import SiteContext
+        from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
 
         facts = context.facts
         site = SiteContext(
@@ -213,7 +213,7 @@ class LoadScriptAnalyzer:
     corrections: tuple[str, ...] = ()
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.evidence.load_script import analyze_load_script, context_from
+        from wizard.analyzers.netware.load_script import analyze_load_script, context_from
 
         analysis = analyze_load_script(data)
         site = context_from(analysis)
@@ -256,7 +256,7 @@ class SetParametersAnalyzer:
     corrections: tuple[str, ...] = ()
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.evidence.set_parameters import analyze_set_parameters
+        from wizard.analyzers.netware.set_parameters import analyze_set_parameters
 
         analysis = analyze_set_parameters(data)
         return Reading(

@@ -14,10 +14,11 @@ import re
 from dataclasses import dataclass
 from typing import Literal, NamedTuple
 
+from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
+from wizard.evidence.text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
 from wizard.gcpause import paused_gc
 
-from .model import EvidenceReport, Finding, Remark, Role, SiteContext, escape_remarks
-from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
+from .model import Role, SiteContext
 
 KIND = "login-script"
 

@@ -14,8 +14,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .model import EvidenceReport, Finding, Remark, SiteContext, escape_remarks
-from .text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
+from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
+from wizard.evidence.text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
+
+from .model import SiteContext
 
 KIND = "load-script"
 _SETTLED_LINES = 65_536

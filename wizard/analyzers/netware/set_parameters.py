@@ -14,9 +14,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
+from wizard.evidence.text import (
+    MAX_PATTERN_LINE,
+    DecodedText,
+    decode,
+    find_ipv4s,
+    is_ipv4,
+    paste_content,
+)
+
 from .load_script import bind_address
-from .model import EvidenceReport, Finding, Remark, escape_remarks
-from .text import MAX_PATTERN_LINE, DecodedText, decode, find_ipv4s, is_ipv4, paste_content
 
 KIND = "set-parameters"
 _SETTLED_LINES = 65_536

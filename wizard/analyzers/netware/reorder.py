@@ -13,10 +13,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from wizard.evidence.text import SourceLine
 from wizard.gcpause import paused_gc
 
 from .login_script import LoginScriptAnalysis, Mapping, RawMapping, scan_login_script
-from .text import SourceLine
 
 LOGIN_THROUGH_NODE_CAVEAT = (
     "If users log in through a cluster node (their preferred server is a node), the login "
