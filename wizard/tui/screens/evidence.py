@@ -317,7 +317,8 @@ class EvidenceScreen(WizardScreen[None]):
             min(28, max((len(r.cells[c]) for r in view.rows if c < len(r.cells)), default=4))
             for c in range(len(view.columns))
         ]
-        last = max(12, self.size.width - sum(widths[:-1]) - 2 * len(widths) - 4)
+        shown = sum(max(w, len(h)) for w, h in zip(widths[:-1], view.columns, strict=False))
+        last = max(12, self.size.width - shown - 2 * len(widths) - 3)
         for index, r in enumerate(view.rows):
             cells = []
             for column, cell in enumerate(r.cells):
