@@ -9,10 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-if TYPE_CHECKING:
-    from wizard.evidence.text import SourceLine
+from typing import Literal
 
 
 @dataclass(frozen=True)
@@ -34,7 +31,7 @@ class Remark:
     text: str
 
 
-def escape_remarks(data: bytes | str, lines: Iterable[SourceLine]) -> tuple[Remark, ...]:
+def escape_remarks(data: bytes | str, lines: Iterable[tuple[int, str]]) -> tuple[Remark, ...]:
     """A warning when the text holds ESC (a terminal escape): a paste that went through a
     terminal may be scrambled, so the user is told which lines to check, never left guessing.
 
@@ -44,7 +41,7 @@ def escape_remarks(data: bytes | str, lines: Iterable[SourceLine]) -> tuple[Rema
     has_escape = b"\x1b" in data if isinstance(data, bytes) else "\x1b" in data
     if not has_escape:
         return ()
-    found = [line.number for line in lines if "\x1b" in line.text]
+    found = [number for number, text in lines if "\x1b" in text]
     if not found:
         return ()
     more = f" and {len(found) - 5} more" if len(found) > 5 else ""

@@ -239,7 +239,7 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
         elif outcome == 2:
             reader.unrecognised.append((number, text))
     findings: list[Finding] = []
-    remarks = list(reader.remarks) + list(escape_remarks(data, decoded.lines))
+    remarks = list(reader.remarks) + list(escape_remarks(data, decoded.numbered()))
     bind, secondary = reader.bind_lines, reader.secondary_lines
     if bind and secondary:
         remarks.append(

@@ -1102,7 +1102,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     known = _known(context)
     drives: dict[str, tuple[Role, str, bool, int]] = {}
     mappings: list[Mapping] = []
-    remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(data, decoded.lines))
+    remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(data, decoded.numbered()))
     hinted: dict[str, int] = {}
     paths: list[BlockPath] = []
     # Only a drive copy depends on what came before; any other role follows from the form,

@@ -242,7 +242,7 @@ def analyze_set_parameters(data: bytes | str) -> SetParametersAnalysis:
                 reader.in_setting,
             )
     findings: list[Finding] = []
-    remarks = list(reader.remarks) + list(escape_remarks(data, decoded.lines))
+    remarks = list(reader.remarks) + list(escape_remarks(data, decoded.numbered()))
     include: str | None = None
     if reader.includes:
         last = reader.includes[-1]
