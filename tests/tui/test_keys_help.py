@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Awaitable, Callable
 
 import pytest
@@ -13,7 +14,7 @@ from tests.tui.scenarios import CONFIRMED
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
 from wizard.tui.dialogs.export import ExportDialog
-from wizard.tui.dialogs.keys import KeysDialog
+from wizard.tui.dialogs.keys import KeysDialog, _numbered_together
 from wizard.tui.screens.evidence import EvidenceScreen
 from wizard.tui.screens.outcome import OutcomeScreen
 from wizard.tui.screens.question import QuestionScreen
@@ -75,12 +76,19 @@ async def test_the_key_list_names_every_key_of_the_screen(pack: Pack, name: str)
         for binding in screen_type.BINDINGS:
             assert not isinstance(binding, tuple)
             description = binding.tooltip or binding.description
+            numbered = re.fullmatch(r"(.*) (\d)", description or "")
+            if numbered and numbered.group(2) == binding.key:  # "Answer 1" … as one row
+                assert f"{numbered.group(1)} (by its number)" in listed, (name, binding.key)
+                continue
             assert description and description in listed, (name, binding.key)
             for each in binding.key.split(","):
                 shown = app.get_key_display(binding.__class__(each, binding.action))
                 assert shown in listed, (name, each)
         if name != "export":
             assert "Quit" in listed  # the app's own keys too (a dialog has only its own)
+            # Textual's own focus keys work as in any app: listed after the wizard's.
+            if "Focus Next" in listed:
+                assert listed.index("Focus Next") > listed.index("Quit")
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
@@ -95,3 +103,14 @@ async def test_outcome_hidden_keys_are_listed(pack: Pack) -> None:
         listed = str(app.screen.query_one(Static).render())
         for word in ("Copy script", "Next fix", "Give missing fact"):
             assert word in listed
+
+
+def test_numbered_keys_are_one_row() -> None:
+    rows = _numbered_together(
+        [("?", "Keys"), ("1", "Answer 1"), ("2", "Answer 2"), ("3", "Answer 3"), ("0", "Skip")]
+    )
+    assert rows == [("?", "Keys"), ("1-3", "Answer (by its number)"), ("0", "Skip")]
+    assert _numbered_together([("1", "Answer 1"), ("x", "Export")]) == [
+        ("1", "Answer 1"),
+        ("x", "Export"),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from textual.app import ComposeResult
@@ -43,6 +44,16 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
     """
     app = screen.app
     rows: dict[str, list[str]] = {}
+    # Textual's own screen keys (focus next/previous, copy) come last: they work as in
+    # every Textual app, the wizard's keys are what a user looks for.
+    textual_actions = {
+        binding.action if isinstance(binding, Binding) else binding[1]
+        for cls in type(screen).__mro__
+        if cls.__module__.startswith("textual.")
+        for binding in getattr(cls, "BINDINGS", ())
+        if isinstance(binding, Binding) or len(binding) >= 2
+    }
+    last: set[str] = set()
 
     def add(binding: Binding) -> None:
         description = binding.tooltip or binding.description or binding.action
@@ -50,6 +61,8 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
         keys = rows.setdefault(description, [])
         if shown not in keys:
             keys.append(shown)
+        if binding.action in textual_actions:
+            last.add(description)
 
     # The screen's own keys, each whether or not it works right now (F1 works only in a
     # text field, ``?`` everywhere else), then the app's keys that reach this screen.
@@ -60,7 +73,40 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
     for active in screen.active_bindings.values():
         if active.node is app and not active.binding.system:
             add(active.binding)
-    return [(" / ".join(keys), description) for description, keys in rows.items()]
+    listed = sorted(rows.items(), key=lambda row: row[0] in last)
+    return _numbered_together([(" / ".join(keys), description) for description, keys in listed])
+
+
+_NUMBERED = re.compile(r"(.*\S) (\d)")
+
+
+def _numbered_together(rows: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Rows ``N: What N`` for a run of digits shown as one row ``1-9: What (by number)``."""
+    result: list[tuple[str, str]] = []
+    run: list[str] = []
+    what = ""
+
+    def flush() -> None:
+        if len(run) > 1:
+            result.append((f"{run[0]}-{run[-1]}", f"{what} (by its number)"))
+        elif run:
+            result.append((run[0], f"{what} {run[0]}"))
+        run.clear()
+
+    for key, description in rows:
+        match = _NUMBERED.fullmatch(description)
+        if match and key == match.group(2) and (not run or match.group(1) == what):
+            what = match.group(1)
+            run.append(key)
+            continue
+        flush()
+        if match and key == match.group(2):
+            what = match.group(1)
+            run.append(key)
+            continue
+        result.append((key, description))
+    flush()
+    return result
 
 
 class KeysDialog(ModalScreen[None]):
