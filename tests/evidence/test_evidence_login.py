@@ -62,14 +62,23 @@ def test_del_mappings_never_decide() -> None:
     assert analysis.deciding_lines == (2, 3)
 
 
-def test_unknown_targets_before_the_deciding_line_are_named_in_a_warning() -> None:
+def test_a_server_outside_the_node_list_is_another_server_and_said_so() -> None:
     analysis = analyze_login_script(
         "MAP H:=FS9/DATA:\nMAP S1:=10.1.1.11/SYS:\nMAP F:=10.1.1.180/VOL1:\n", CTX
     )
     assert analysis.login_order == "node-first"
-    warnings = [r for r in analysis.report.remarks if r.level == "warning"]
-    assert len(warnings) == 1
-    assert "FS9 (line 1)" in warnings[0].text
+    assert analysis.mappings[0].role == "other"
+    assert not [r for r in analysis.report.remarks if r.level == "warning"]
+    assert any(
+        "FS9 is taken as another server: it is not among the cluster nodes (NODE1)" in r.text
+        for r in analysis.report.remarks
+    )
+
+
+def test_an_unknown_address_before_a_virtual_server_still_leaves_the_order_open() -> None:
+    analysis = analyze_login_script("MAP H:=10.9.9.9/DATA:\nMAP F:=10.1.1.180/VOL1:\n", CTX)
+    assert analysis.login_order is None
+    assert [m.server for m in analysis.unsettled] == ["10.9.9.9"]
 
 
 def test_conditional_virtual_then_unconditional_node_is_node_first() -> None:
@@ -92,9 +101,11 @@ def test_node_only_is_node_first_and_says_no_virtual_follows() -> None:
     assert "no virtual-server mapping follows" in finding.detail
 
 
-def test_script_without_mappings_is_no_node_mapping() -> None:
+def test_script_without_mappings_stays_undecided_and_asks_for_the_other_script() -> None:
+    # The drives are mapped by another login script (container, profile or user).
     analysis = analyze_login_script('WRITE "Hello"\nNO_DEFAULT\nEXIT\n', CTX)
-    assert analysis.login_order == "no-node-mapping"
+    assert analysis.login_order is None
+    assert any("another login script" in r.text for r in analysis.report.remarks)
 
 
 def test_comment_only_script_decides_nothing() -> None:

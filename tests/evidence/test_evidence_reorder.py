@@ -72,12 +72,15 @@ def test_nothing_to_do_when_virtual_first_but_caveat_is_given() -> None:
     assert result.warnings == (LOGIN_THROUGH_NODE_CAVEAT,)
 
 
-def test_conditional_node_mapping_is_not_moved_but_explained() -> None:
+def test_virtual_mapping_moves_above_an_if_block_that_maps_the_node() -> None:
     script = 'IF MEMBER OF "SALES" THEN\n  MAP S1:=NODE1/SYS:\nEND\nMAP F:=VIRTUAL_SERVER/VOL1:\n'
     result = reorder_login_script(analyze_login_script(script, CTX))
-    assert not result.changed
-    assert result.text == script
-    assert 'inside IF MEMBER OF "SALES"' in result.warnings[0]
+    assert result.changed
+    assert result.text == (
+        'MAP F:=VIRTUAL_SERVER/VOL1:\nIF MEMBER OF "SALES" THEN\n  MAP S1:=NODE1/SYS:\nEND\n'
+    )
+    assert result.moved == (4,)
+    assert analyze_login_script(result.text, CTX).login_order == "virtual-first"
 
 
 def test_search_drive_numbering_dependency_blocks_the_move() -> None:
@@ -87,11 +90,14 @@ def test_search_drive_numbering_dependency_blocks_the_move() -> None:
     assert "search drive" in result.warnings[0]
 
 
-def test_joined_node_and_virtual_line_is_not_moved() -> None:
-    script = "MAP S1:=NODE1/SYS:;F:=VIRTUAL_SERVER/VOL1:\nMAP G:=VIRTUAL_SERVER/VOL2:\n"
+def test_joined_node_and_virtual_line_is_split_one_map_per_mapping() -> None:
+    script = "MAP S1:=NODE1/SYS:;F:=VIRTUAL_SERVER/VOL1:\r\nMAP G:=VIRTUAL_SERVER/VOL2:\n"
     result = reorder_login_script(analyze_login_script(script, CTX))
-    assert not result.changed
-    assert "both a node and a virtual server" in result.warnings[0]
+    assert result.changed
+    assert result.text == (
+        "MAP F:=VIRTUAL_SERVER/VOL1:\r\nMAP G:=VIRTUAL_SERVER/VOL2:\nMAP S1:=NODE1/SYS:\r\n"
+    )
+    assert analyze_login_script(result.text, CTX).login_order == "virtual-first"
 
 
 def test_same_drive_remapped_later_is_not_moved() -> None:

@@ -33,7 +33,8 @@ _THEN = re.compile(r"\bTHEN\b")
 _QUOTED = re.compile(r'"[^"]*"')
 _COLON_EQ = re.compile(r":[ \t]*=")
 _DRIVE_TOKEN = re.compile(r"[A-Z]|S[0-9]{1,2}|\*[0-9]{1,2}")
-_DRIVE_LETTER_TARGET = re.compile(r"([A-Z]):(?:[\\/][^:]*)?")
+_DRIVE_LETTER_TARGET = re.compile(r"([A-Z]|S[0-9]{1,2}|\*[0-9]{1,2}):(?:[\\/][^:]*)?")
+_SEARCH_TOKEN = re.compile(r"S(?:[1-9]|1[0-6])")
 _CHOSEN_LETTER = re.compile(r"[ \t]*([A-Z]):=")
 _SLASH = re.compile(r"[\\/]")
 _SERVER_VOLUME = re.compile(r"([^\\/]*)[\\/]([^\\/]*)")
@@ -85,13 +86,21 @@ _PASS_COMMANDS = frozenset(
         "LOCAL", "DOS", "INCLUDE", "NO_DEFAULT", "NODEFAULT", "CONTEXT", "DISPLAY",
         "FDISPLAY", "COMSPEC", "SWAP", "NO_SWAP", "NOSWAP", "GOTO", "CLS", "LASTLOGINTIME",
         "BREAK", "MACHINE", "PCCOMPATIBLE", "COMPATIBLE", "SHIFT", "SCRIPT_SERVER", "TERM",
-        "PROFILE", "TREE", "BEGIN", "CLEAR",
+        "PROFILE", "TREE", "BEGIN", "CLEAR", "SET_TIME",
     }
 )  # fmt: skip
 _MAP_SETTINGS = frozenset({"DISPLAY", "ERRORS"})
-_MAX_NESTING = 32
+DEFAULT_SERVER_HINT = (
+    "SYS: without a server is on the default server, the one users log in through; it is "
+    "a cluster node only if users log in through a node (their preferred server) — confirm"
+)
+MAX_NESTING = 32
+_MAX_NESTING = MAX_NESTING
 _MAX_CONDITION = 200
 _MAX_PART_REMARKS = 3
+_MAX_INCLUDES = 100
+_MAX_OTHER_REMARKS = 20
+_MAX_UNSETTLED = 64
 _NO_CONTEXT = SiteContext()
 
 
@@ -151,6 +160,36 @@ class LoginScriptAnalysis:
     login_order: str | None
     deciding_lines: tuple[int, ...]
     decoded: DecodedText
+    unsettled: tuple[Mapping, ...] = ()
+    """Targets whose role decides the order but is not known for sure (unknown, or only a
+    hint such as a name convention or SYS: on the default server): the wizard asks them."""
+    includes: tuple[tuple[int, str], ...] = ()
+    """(line, name) of every INCLUDE: the mappings of those scripts are not in this one."""
+    paths: tuple[BlockPath, ...] = ()
+    """The IF-block path of each mapping (as ``mappings``)."""
+    path_changes: tuple[tuple[int, BlockPath], ...] = ()
+    """(line, block path) of each line whose nesting differs from the line before it."""
+
+    def raw(self, index: int) -> RawMapping:
+        """Mapping ``index`` as the scanner made it (drive letters and search numbers)."""
+        mapping = self.mappings[index]
+        drive = mapping.drive
+        letter = ""
+        search: int | None = None
+        if drive[:1] == "S" and drive[1:2].isdigit():
+            token, _, chosen = drive.partition(":")
+            search = int(token[1:])
+            letter = chosen.strip("=:")
+        elif len(drive) == 2 and drive[1] == ":":
+            letter = drive[0]
+        ref = ""
+        if mapping.form == "drive":
+            parsed = parse_target(mapping.target)
+            ref = parsed[3] if parsed is not None else ""
+        return RawMapping(
+            mapping.line, drive, mapping.target, mapping.server, mapping.volume, mapping.form,
+            mapping.options, mapping.condition, self.paths[index], letter, ref, search,
+        )  # fmt: skip
 
 
 class RawMapping(NamedTuple):
@@ -231,6 +270,8 @@ class _Scanner:
         self.branches = 0  # ELSE lines seen (each changes the block path)
         self.map_cache: dict[str, _KnownMap] = {}
         self.cached_parts = 0
+        self.includes: list[tuple[int, str]] = []
+        self.path_changes: list[tuple[int, BlockPath]] = []
 
     def where(self, single: _Block | None = None) -> tuple[str | None, BlockPath]:
         """(condition, block path) of a statement; ``single`` is its one-line IF, if any.
@@ -283,9 +324,12 @@ class _Scanner:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
 
     def run(
-        self, decoded: DecodedText, keep_lines: bool = True, keep_mappings: bool = True
+        self, decoded: DecodedText, keep_lines: bool | None = True, keep_mappings: bool = True
     ) -> ScriptScan:
         """Scan every non-empty line; without ``keep_lines`` the result's ``lines`` is empty.
+
+        With ``keep_lines`` None only ``path_changes`` is kept: (line, block path) of
+        each line whose block path differs from the line before it.
 
         Without ``keep_mappings`` the result's ``mappings`` is empty and the caller takes
         them from ``self.mappings`` (and may free each one as it is used).
@@ -295,6 +339,8 @@ class _Scanner:
         statement = self.statement
         unrecognised = self.unrecognised.append
         keep = self.lines.append if keep_lines else None
+        changes = self.path_changes if keep_lines is None else None
+        last_path: BlockPath = ()
         commands = 0
         # Kinds of lines that changed nothing (comments, commands, labels, unrecognised
         # text), by their text: a repeat costs one lookup. Bounded in size.
@@ -326,6 +372,11 @@ class _Scanner:
                 commands += 1
             if keep is not None:
                 keep(LineInfo(number, kind, self.where()[1]))
+            elif changes is not None:
+                now = self.where()[1]
+                if now is not last_path and now != last_path:
+                    changes.append((number, now))
+                last_path = now
         self.commands = commands
         for block in self.stack:
             self.remarks.append(
@@ -341,11 +392,11 @@ class _Scanner:
             self.commands,
         )
 
-    def state(self) -> tuple[int, int, int, int, int, int]:
+    def state(self) -> tuple[int, int, int, int, int, int, int]:
         """Changes whenever a statement records or changes anything (see ``run``)."""
         return (
             len(self.mappings), len(self.remarks), self.next_block, len(self.stack),
-            self.overflow, self.branches,
+            self.overflow, self.branches, len(self.includes),
         )  # fmt: skip
 
     def too_long(self, number: int) -> str:
@@ -395,6 +446,8 @@ class _Scanner:
             return self.map_statement(number, stripped[3:], single)
         if word == "ATTACH":
             return self.attach_statement(number, stripped[6:], single)
+        if word == "INCLUDE" and len(self.includes) < _MAX_INCLUDES:
+            self.includes.append((number, stripped[7:].strip() or "(no name given)"))
         if word in _PASS_COMMANDS:
             return "command"
         return "unrecognised"
@@ -460,6 +513,8 @@ class _Scanner:
             volume = volume.upper()
             form = "ip-volume" if is_ipv4(server) else "server-volume"
         elif bare is not None:
+            if _SEARCH_TOKEN.fullmatch(bare.upper()) or bare[0] == "*":
+                return False  # "S1:\APPS" names a search drive: parse_target reads it
             server, volume, form = "", bare.upper(), "bare-volume"
         elif dotted is not None:
             server, volume, form = _first_rdn(dotted.upper()), "", "volume-object"
@@ -498,6 +553,14 @@ class _Scanner:
         rest = stripped[then.end() :].strip()
         if not rest or rest.upper() == "BEGIN":
             self.push(self.new_block(condition, number))
+            return "if"
+        if rest[:6].upper() in ("BEGIN ", "BEGIN\t"):
+            # "IF … THEN BEGIN <command>": the block opens here and its first command
+            # follows on the same line; the block still ends at its END.
+            self.push(self.new_block(condition, number))
+            inner = rest[6:].strip()
+            if inner:
+                self.statement(number, inner, None)
             return "if"
         block = self.new_block(condition, number)
         kind = self.statement(number, rest, block)
@@ -608,6 +671,9 @@ class _Scanner:
             )  # fmt: skip
         if "N" in options and len(rest_tokens) == 1:
             return self.mapping(number, "", rest_tokens[0], tuple(options), single)
+        if "N" in options and rest_tokens and rest_tokens[0].startswith("%"):
+            # "MAP N %home directory": a property name may hold a blank after the "%".
+            return self.mapping(number, "", " ".join(rest_tokens), tuple(options), single)
         if len(rest_tokens) == 1 and set(options) <= {"C", "NP", "W"}:
             drive_token = rest_tokens[0].upper()
             if drive_token.endswith(":") and _DRIVE_TOKEN.fullmatch(drive_token[:-1]):
@@ -721,15 +787,24 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
             return None
         volume = parts[1].rstrip(":") if len(parts) > 1 else ""
         return server, volume, "unc-ip" if is_ipv4(server) else "unc-name", ""
-    drive_ref = _DRIVE_LETTER_TARGET.fullmatch(upper) if upper[1:2] == ":" else None
+    drive_ref = _DRIVE_LETTER_TARGET.fullmatch(upper) if ":" in upper[1:4] else None
     if drive_ref is not None:
-        return "", "", "drive", drive_ref.group(1)
+        # "F:", "F:\APPS", and a search or relative drive ("S1:\APPS", "*1:"), as in
+        # MAP INS S2:=S1:\APPS; a search drive S1-S16 is never a volume name here.
+        ref = drive_ref.group(1)
+        if len(ref) == 1 or ref[0] == "*" or _SEARCH_TOKEN.fullmatch(ref):
+            return "", "", "drive", ref
     colon = upper.find(":")
     head = upper if colon < 0 else upper[:colon]
     split = _SERVER_VOLUME.match(head)  # (before the first slash, up to the next); None: no slash
     if colon < 0:
         if upper.startswith(".") or ("." in upper and split is None):
-            return _first_rdn(upper), "", "directory-map", ""
+            name = _first_rdn(upper)
+            if "_" in name.strip("_"):
+                # TID 7014886's own syntax line, "map l:=.Clustername_volumename.context":
+                # a <CLUSTER>_<VOLUME> object written without the trailing colon.
+                return name, "", "volume-object", ""
+            return name, "", "directory-map", ""
         if upper.startswith("%"):
             return (upper if split is None else split.group(1)), "", "bare-volume", ""
         return "", "", "bare-volume", ""
@@ -744,6 +819,15 @@ def parse_target(target: str) -> tuple[str, str, str, str] | None:
             return None
         return name, "", "volume-object", ""
     return "", head, "bare-volume", ""
+
+
+def block_paths(decoded: DecodedText) -> tuple[list[RawMapping], list[tuple[int, BlockPath]]]:
+    """The raw mappings, and (line, block path) of every line whose IF-block nesting
+    differs from the line before it: what the reorder needs of the script's structure."""
+    with paused_gc():
+        scanner = _Scanner()
+        scanner.run(decoded, keep_lines=None, keep_mappings=False)
+        return scanner.mappings, scanner.path_changes
 
 
 def scan_login_script(decoded: DecodedText, keep_lines: bool = True) -> ScriptScan:
@@ -780,6 +864,7 @@ class _Known:
     objects: frozenset[str]
     clusters: frozenset[str]
     overrides: dict[str, Role]
+    nodes_text: str = ""
 
 
 def _known(context: SiteContext) -> _Known:
@@ -792,6 +877,7 @@ def _known(context: SiteContext) -> _Known:
         _upper_set(context.volume_objects),
         _cluster_names(context),
         {key.upper(): role for key, role in context.role_overrides.items()},
+        _listed(_upper_set(context.node_names)),
     )
 
 
@@ -827,7 +913,19 @@ def _classify_name(raw: RawMapping, known: _Known) -> Classified:
         )
     if names[-1].endswith("_SERVER") and len(names[-1]) > len("_SERVER"):
         return "virtual", "name matches <CLUSTER>_<POOL>_SERVER convention — confirm", True
+    if known.nodes and raw.form != "directory-map":
+        return (
+            "other",
+            f"{server} is taken as another server: it is not among the cluster nodes "
+            f"({known.nodes_text}) and not a known virtual server",
+            False,
+        )
     return "unknown", f"{server} is not a known node or virtual server", False
+
+
+def _listed(names: frozenset[str]) -> str:
+    shown = sorted(names)
+    return ", ".join(shown[:6]) + (f" and {len(shown) - 6} more" if len(shown) > 6 else "")
 
 
 def _classify_volume_object(name: str, known: _Known) -> Classified:
@@ -880,7 +978,7 @@ def _classify(
         )
     if raw.form == "bare-volume":
         if raw.volume == "SYS":
-            return "node", "default server is the login node; bare SYS: is a node volume", False
+            return "node", DEFAULT_SERVER_HINT, True
         if not raw.volume:
             return "unknown", "a path relative to the current drive", False
         if raw.volume in known.volumes:
@@ -910,11 +1008,49 @@ def _describe(mapping: Mapping) -> str:
     return text
 
 
-def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
-    """True when a virtual mapping already ran on every route that reaches ``path``."""
-    if not path:  # top level, most mappings: only a top-level virtual mapping dominates
-        return () in virtual_paths
-    return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
+def _exclusive(node_path: BlockPath, later_path: BlockPath) -> bool:
+    """True when a statement on ``later_path`` can never run in the same login as one on
+    ``node_path`` before it: the first sits in a THEN branch whose ELSE holds the second."""
+    for (block, branch), (other, other_branch) in zip(node_path, later_path, strict=False):
+        if block != other:
+            return False
+        if branch != other_branch:
+            return True
+    return False
+
+
+class _Later:
+    """Mappings of one kind seen so far in a one-way pass, counted per IF branch.
+
+    ``compatible(path)`` tells whether one of them can run in the same login as a
+    statement on ``path``: every one counts except those in the other branch of a block
+    the statement sits in. The branches of one path hold disjoint sets of mappings, so
+    the count is a sum; the work per mapping is its nesting depth (at most 32).
+    """
+
+    def __init__(self, forward: bool) -> None:
+        self.total = 0
+        self.by_branch: dict[tuple[int, int], int] = {}
+        self.forward = forward
+
+    def add(self, path: BlockPath) -> None:
+        self.total += 1
+        if path:
+            by_branch = self.by_branch
+            for key in path:
+                by_branch[key] = by_branch.get(key, 0) + 1
+
+    def compatible(self, path: BlockPath) -> bool:
+        if not self.total:
+            return False
+        # Walking backwards the other mappings come later: those in the ELSE of a block
+        # whose THEN holds the statement are excluded; walking forwards, those in the THEN
+        # of a block whose ELSE holds it.
+        mine = 0 if not self.forward else 1
+        excluded = sum(
+            self.by_branch.get((block, 1 - branch), 0) for block, branch in path if branch == mine
+        )
+        return self.total > excluded
 
 
 @dataclass(frozen=True)
@@ -924,6 +1060,8 @@ class _Order:
     deciding: tuple[int, ...]
     detail: str
     remarks: tuple[Remark, ...]
+    unsettled: tuple[Mapping, ...] = ()
+    """Targets whose role would decide the order (unknown, or taken from a hint)."""
 
 
 def _names(mappings: list[Mapping]) -> str:
@@ -956,93 +1094,142 @@ def _names(mappings: list[Mapping]) -> str:
 
 
 def _undecided(unknown: list[Mapping]) -> _Order:
-    """Conservative: an unknown target that may run before every virtual mapping could be
-    the node, so the order is left for the user to settle (correct the role, or answer)."""
+    """An unknown target that could be a node before a virtual server (or a virtual server
+    after a node) leaves the order to the user: correct the role, or answer."""
     remark = Remark(
         unknown[0].line,
         "warning",
-        "login order not decided: roles not known for targets that may be reached before any "
-        f"virtual server: {_names(unknown)}; if one is a cluster node the order is node-first. "
+        "login order not decided: the order depends on targets whose roles are not known: "
+        f"{_names(unknown)}; a cluster node mapped before a virtual server makes it node-first. "
         "Correct their roles (or give the node names / primary IP) to decide it",
     )
-    return _Order(None, 0, (), "", (remark,))
+    return _Order(None, 0, (), "", (remark,), tuple(unknown))
 
 
-def _decide(
-    mappings: tuple[Mapping, ...], paths: tuple[BlockPath, ...], commands: int, unrecognised: int
+def decide_order(
+    mappings: tuple[Mapping, ...] | list[Mapping],
+    paths: tuple[BlockPath, ...] | list[BlockPath],
+    commands: int,
+    unrecognised: int,
+    includes: tuple[tuple[int, str], ...] = (),
 ) -> _Order:
-    virtual_paths: set[BlockPath] = set()
-    first_virtual: Mapping | None = None
-    first_node: Mapping | None = None
-    deciding_node: Mapping | None = None
-    earlier_virtual: Mapping | None = None
-    undominated_unknown: list[Mapping] = []
-    unknown_before_node: list[Mapping] = []
-    unknown_all: list[Mapping] = []
-    for mapping, path in zip(mappings, paths, strict=True):
-        if mapping.form == "del":
-            continue
-        role = mapping.role
-        if role == "virtual":
-            if first_virtual is None:
-                first_virtual = mapping
-            virtual_paths.add(path)
-        elif role == "node":
-            if first_node is None:
-                first_node = mapping
-            if deciding_node is None and not _dominated(path, virtual_paths):
-                deciding_node = mapping
-                earlier_virtual = first_virtual
-        elif role == "unknown":
-            unknown_all.append(mapping)
-            if deciding_node is None:
-                unknown_before_node.append(mapping)
-            if not _dominated(path, virtual_paths):
-                undominated_unknown.append(mapping)
-    remarks: list[Remark] = []
+    """The login order the mappings give (design.md, "How the facts decide").
+
+    node-first as soon as a node connection can run before any virtual-server mapping;
+    virtual-first when every virtual-server mapping comes before every node connection;
+    undecided while a target of unknown role could make the difference, or when mappings
+    may come from an INCLUDEd script. Linear: one pass each way, counting per IF branch.
+    """
+    active = [(m, p) for m, p in zip(mappings, paths, strict=True) if m.form != "del"]
+    deciding_node: tuple[Mapping, BlockPath] | None = None
+    sure_node: tuple[Mapping, BlockPath] | None = None
+    flags = bytearray(len(active))  # 1: an unknown whose role would decide the order
+    hinted: dict[int, Mapping] = {}  # id -> hinted target in a node-before-virtual pair
+    roles = {m.role for m, _ in active}
+    if "virtual" in roles:
+        later_virtual = _Later(forward=False)
+        later_sure_virtual = _Later(forward=False)  # virtual servers known, not from a hint
+        later_maybe_virtual = _Later(forward=False)
+        for index in range(len(active) - 1, -1, -1):
+            mapping, path = active[index]
+            role = mapping.role
+            if role == "node":
+                if later_virtual.compatible(path):
+                    deciding_node = mapping, path
+                    if mapping.hint:
+                        hinted[id(mapping)] = mapping
+                if not mapping.hint and later_sure_virtual.compatible(path):
+                    sure_node = mapping, path
+            elif role == "unknown":
+                if (later_maybe_virtual.total > 0 if not path else
+                        later_maybe_virtual.compatible(path)):  # fmt: skip
+                    flags[index] = 1
+                if mapping.form != "bare-volume":
+                    # A bare volume is on the default server, a real server users log
+                    # in through: a node or another server, never a virtual one.
+                    later_maybe_virtual.add(path)
+            elif role == "virtual":
+                later_virtual.add(path)
+                later_maybe_virtual.add(path)
+                if not mapping.hint:
+                    later_sure_virtual.add(path)
+    if "node" in roles or "virtual" in roles:
+        earlier_maybe_node = _Later(forward=True)
+        earlier_node = _Later(forward=True)
+        for index, (mapping, path) in enumerate(active):
+            role = mapping.role
+            if role == "unknown":
+                if mapping.form != "bare-volume" and (
+                    earlier_maybe_node.total > 0 if not path else
+                    earlier_maybe_node.compatible(path)
+                ):  # fmt: skip
+                    flags[index] = 1
+                earlier_maybe_node.add(path)
+            elif role == "node":
+                earlier_maybe_node.add(path)
+                earlier_node.add(path)
+            elif role == "virtual" and mapping.hint and earlier_node.compatible(path):
+                hinted[id(mapping)] = mapping
+    unknown: list[Mapping] = []
+    start = flags.find(1)
+    while start >= 0 and len(unknown) < _MAX_UNSETTLED:
+        unknown.append(active[start][0])
+        start = flags.find(1, start + 1)
+    if sure_node is not None:
+        deciding_node, hinted = sure_node, {}
+    first_virtual = next((m for m, _ in active if m.role == "virtual"), None)
+    first_node = next((m for m, _ in active if m.role == "node"), None)
     if deciding_node is not None:
+        node, node_path = deciding_node
         later = next(
-            (m for m in mappings if m.role == "virtual" and m.line >= deciding_node.line
-             and m is not deciding_node and m.form != "del"),
+            (m for m, p in active if m.role == "virtual" and m is not node
+             and _after(active, node, m) and not _exclusive(node_path, p)),
             None,
         )  # fmt: skip
-        detail = f"{_describe(deciding_node)} ({deciding_node.role_reason})"
-        if deciding_node.condition:
-            detail += f", inside {deciding_node.condition} (for the users that condition selects),"
+        detail = f"{_describe(node)} ({node.role_reason})"
+        if node.condition:
+            detail += f", inside {node.condition} (for the users that condition selects),"
         if later is not None:
             detail += f" before {_describe(later)}"
-        else:
-            detail += " and no virtual-server mapping follows it in this script"
+            if later.condition:
+                detail += f" (inside {later.condition})"
+        deciding = tuple(sorted({node.line, *([later.line] if later else [])}))
+        # Without a pair of targets known for sure, the hinted ones decide: to confirm.
+        unsettled = tuple(sorted(hinted.values(), key=lambda m: m.line))
+        return _Order("node-first", node.line, deciding, detail + ".", (), unsettled)
+    if unknown and (first_node is not None or first_virtual is not None):
+        return _undecided(unknown)
+    if includes:
+        return _needs_included(includes)
+    lone = _undominated_node(active)
+    if lone is not None:
+        # Some users reach this node with no virtual-server mapping before it, and none
+        # after it in this script: virtual servers mapped by a script that runs later
+        # (profile or user script) would ride on this node connection.
+        node, earlier_virtual = lone
+        detail = f"{_describe(node)} ({node.role_reason})"
+        if node.condition:
+            detail += f", inside {node.condition} (for the users that condition selects),"
+        detail += " and no virtual-server mapping follows it in this script"
         if earlier_virtual is not None and earlier_virtual.condition:
             detail += (
                 f"; the earlier virtual-server mapping on line {earlier_virtual.line} runs only "
                 f"{earlier_virtual.condition}"
             )
-        if unknown_before_node:
-            remarks.append(
-                Remark(
-                    deciding_node.line,
-                    "warning",
-                    "roles not known for targets mapped before the deciding line: "
-                    f"{_names(unknown_before_node)}; if one is a virtual server the order may "
-                    "differ — tell the wizard what they are",
-                )
-            )
-        deciding = tuple(sorted({deciding_node.line, *([later.line] if later else [])}))
-        return _Order("node-first", deciding_node.line, deciding, detail + ".", tuple(remarks))
+        unsettled = (node,) if node.hint else ()
+        return _Order("node-first", node.line, (node.line,), detail + ".", (), unsettled)
     if first_node is not None and first_virtual is not None:
         detail = (
             f"{_describe(first_virtual)} ({first_virtual.role_reason}) before "
-            f"{_describe(first_node)}; every node mapping runs after a virtual-server mapping"
+            f"{_describe(first_node)}; every node connection comes after every "
+            "virtual-server mapping"
         )
-        if undominated_unknown:
-            return _undecided(undominated_unknown)
         deciding = tuple(sorted({first_virtual.line, first_node.line}))
-        return _Order("virtual-first", first_virtual.line, deciding, detail + ".", tuple(remarks))
+        return _Order("virtual-first", first_virtual.line, deciding, detail + ".", ())
+    remarks: list[Remark] = []
+    unknown_all = [m for m, _ in active if m.role == "unknown"]
     if first_virtual is not None:
         detail = f"the script maps virtual servers ({_describe(first_virtual)}) but no cluster node"
-        if undominated_unknown:
-            return _undecided(undominated_unknown)
         if unknown_all:
             remarks.append(
                 Remark(
@@ -1063,15 +1250,21 @@ def _decide(
                 f"virtual server; roles needed for {_names(unknown_all)}",
             )
         )
-        return _Order(None, 0, (), "", tuple(remarks))
-    active = [m for m in mappings if m.form != "del"]
+        return _Order(None, 0, (), "", tuple(remarks), tuple(unknown_all[:8]))
     if active:
         detail = "every target the script maps is a server outside the cluster"
-        return _Order("no-node-mapping", active[0].line, (), detail + ".", ())
+        return _Order("no-node-mapping", active[0][0].line, (), detail + ".", ())
     if commands and unrecognised <= commands:
-        return _Order(
-            "no-node-mapping", 1, (), "the script maps no drives and attaches to no server.", ()
+        remarks.append(
+            Remark(
+                None,
+                "warning",
+                "login order not decided: this script maps no drives and attaches to no "
+                "server, so the order comes from another login script (container, profile or "
+                "user script) — paste the one that maps the drives",
+            )
         )
+        return _Order(None, 0, (), "", tuple(remarks))
     remarks.append(
         Remark(
             None,
@@ -1081,6 +1274,54 @@ def _decide(
         )
     )
     return _Order(None, 0, (), "", tuple(remarks))
+
+
+def _undominated_node(
+    active: list[tuple[Mapping, BlockPath]],
+) -> tuple[Mapping, Mapping | None] | None:
+    """The first node mapping that some users reach before any virtual-server mapping
+    (with the first virtual-server mapping before it, if any), or None."""
+    virtual_paths: set[BlockPath] = set()
+    first_virtual: Mapping | None = None
+    for mapping, path in active:
+        if mapping.role == "virtual":
+            first_virtual = first_virtual or mapping
+            virtual_paths.add(path)
+        elif mapping.role == "node" and not _dominated(path, virtual_paths):
+            return mapping, first_virtual
+    return None
+
+
+def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
+    """True when a virtual mapping already ran on every route that reaches ``path``."""
+    if not path:  # top level, most mappings: only a top-level virtual mapping dominates
+        return () in virtual_paths
+    return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
+
+
+def _after(active: list[tuple[Mapping, BlockPath]], first: Mapping, second: Mapping) -> bool:
+    """``second`` comes after ``first`` in script order (same line: later ``;`` part)."""
+    if second.line != first.line:
+        return second.line > first.line
+    for mapping, _ in active:
+        if mapping is first:
+            return True
+        if mapping is second:
+            return False
+    return False
+
+
+def _needs_included(includes: tuple[tuple[int, str], ...]) -> _Order:
+    names = ", ".join(f"{name} (line {line})" for line, name in includes[:5])
+    if len(includes) > 5:
+        names += f" and {len(includes) - 5} more"
+    remark = Remark(
+        includes[0][0],
+        "warning",
+        f"login order not decided: this script runs INCLUDEd scripts ({names}) whose mappings "
+        "may connect to a node before a virtual server; paste the included script as well",
+    )
+    return _Order(None, 0, (), "", (remark,))
 
 
 def analyze_login_script(
@@ -1096,7 +1337,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     scanner = _Scanner()
     # The per-line kinds are not needed here, and each raw mapping is dropped once used (a
     # hostile script has a million): the raw and the classified list never both peak.
-    scan = scanner.run(decoded, keep_lines=False, keep_mappings=False)
+    scan = scanner.run(decoded, keep_lines=None, keep_mappings=False)
     raws = scanner.mappings
     raws.reverse()
     known = _known(context)
@@ -1104,6 +1345,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     mappings: list[Mapping] = []
     remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(data, decoded.numbered()))
     hinted: dict[str, int] = {}
+    others: dict[str, int] = {}
     paths: list[BlockPath] = []
     # Only a drive copy depends on what came before; any other role follows from the form,
     # server and volume, which a script repeats line after line, so each is worked out once.
@@ -1129,8 +1371,15 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
             drives.pop(letter, None)
         elif letter:
             drives[letter] = (role, reason, hint, line)
+        if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
+            # A search or relative drive (S1:, *1:) that a later MAP x:=S1:\path may name.
+            drives[drive.partition(":")[0]] = (role, reason, hint, line)
         if hint and form != "drive" and server not in hinted:
             hinted[server] = line
+        if role == "other" and form != "del" and form != "drive" and server not in others:
+            if len(others) < _MAX_OTHER_REMARKS:
+                remarks.append(Remark(line, "info", f"line {line}: {reason}"))
+            others[server] = line
         if form == "bare-volume" and volume in known.volumes:
             remarks.append(
                 Remark(
@@ -1141,28 +1390,57 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
                 )
             )
     for server, line in hinted.items():
-        remarks.append(
-            Remark(
-                line,
-                "info",
-                f"{server} is taken as a cluster target only because of its name; confirm it "
-                "(non-interactively it is used as it is)",
-            )
+        text = (
+            f"{server} is taken as a cluster target only because of its name; confirm it "
+            "(non-interactively it is used as it is)"
         )
+        if not server:
+            text = (
+                "SYS: without a server (the default server) is taken as a cluster node until "
+                "it is known which server users log in to (their preferred server); if it is "
+                "not a cluster node, say so (preferred_server=other)"
+            )
+        remarks.append(Remark(line, "info", text))
     result = tuple(mappings)
-    order = _decide(result, tuple(paths), scan.commands, len(scan.unrecognised))
+    order = decide_order(
+        result, tuple(paths), scan.commands, len(scan.unrecognised), tuple(scanner.includes)
+    )
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
     if order.value is not None:
         detail = order.detail
         deciding = order.deciding
-        hinted_deciders = [m for m in result if m.hint and m.line in deciding and m.form != "del"]
-        if hinted_deciders:
+        if order.value == "node-first":
+            hinted_deciders = list(order.unsettled)
+        else:
+            hinted_deciders = [
+                m for m in result if m.hint and m.line in deciding and m.form != "del"
+            ]
+        unsettled = tuple(hinted_deciders)
+        names = sorted({_label(m) for m in hinted_deciders if m.server})
+        if names:
             detail += (
                 " The role of "
-                + ", ".join(sorted({_label(m) for m in hinted_deciders}))
+                + ", ".join(names)
                 + " comes only from its name (convention) and needs confirming."
             )
+        if any(not m.server and m.form == "bare-volume" for m in hinted_deciders):
+            detail += (
+                " SYS: without a server is taken as a cluster node until it is known which "
+                "server users log in to (their preferred server)."
+            )
         findings = (Finding("login_order", order.value, order.line, detail),)
+    else:
+        unsettled = order.unsettled
     report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
-    return LoginScriptAnalysis(report, result, order.value, order.deciding, decoded)
+    return LoginScriptAnalysis(
+        report,
+        result,
+        order.value,
+        order.deciding,
+        decoded,
+        unsettled,
+        tuple(scanner.includes),
+        tuple(paths),
+        tuple(scanner.path_changes),
+    )

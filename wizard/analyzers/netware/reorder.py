@@ -11,12 +11,21 @@ does, it leaves the line alone and says what to change by hand.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from wizard.evidence.text import SourceLine
 from wizard.gcpause import paused_gc
 
-from .login_script import LoginScriptAnalysis, Mapping, RawMapping, scan_login_script
+from .login_script import (
+    MAX_NESTING,
+    BlockPath,
+    LoginScriptAnalysis,
+    Mapping,
+    RawMapping,
+    _Scanner,
+    block_paths,
+    decide_order,
+)
 
 LOGIN_THROUGH_NODE_CAVEAT = (
     "If users log in through a cluster node (their preferred server is a node), the login "
@@ -36,6 +45,9 @@ class Reordering:
     moved: tuple[int, ...]
     warnings: tuple[str, ...]
     changed: bool
+    unavailable: str = ""
+    """Why no corrected script can be given although the node is mapped first ("" when
+    one is given, or when no reorder applies)."""
 
 
 MAX_LINE_WARNINGS = 20
@@ -54,6 +66,13 @@ def _unchanged(analysis: LoginScriptAnalysis, warnings: list[str]) -> Reordering
     decoded = analysis.decoded
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     return Reordering(decoded.text, decoded.encode(decoded.text), "", (), tuple(shown), False)
+
+
+def _unavailable(analysis: LoginScriptAnalysis, warnings: list[str]) -> Reordering:
+    """Node-first, but no corrected script: ``unavailable`` says why, for the fix."""
+    result = _unchanged(analysis, warnings)
+    reasons = [w for w in _capped(warnings)]
+    return replace(result, unavailable="; ".join(reasons) or "no safe reorder exists")
 
 
 class _Between:
@@ -128,88 +147,460 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     return None
 
 
-def _unblocked(
-    candidates: list[int], raws: list[RawMapping], by_line: dict[int, list[RawMapping]], anchor: int
-) -> tuple[list[int], dict[int, str]]:
-    """The candidates that can move below ``anchor``, and why each other one cannot.
+@dataclass
+class _Unit:
+    """One line of the corrected script: a source line, or one piece of a split line."""
 
-    Whether a line can move depends only on the lines after it that stay, so one pass
-    from the last candidate up decides every line; linear in the script.
-    """
-    moving = set(candidates)
-    between = _Between()
-    pending = [(place, raw) for place, raw in enumerate(raws) if raw.line <= anchor]
-    pending.reverse()  # script order backwards: latest line first
-    position = 0
-    blocked: dict[int, str] = {}
-    for number in sorted(candidates, reverse=True):
-        while position < len(pending) and pending[position][1].line > number:
-            place, raw = pending[position]
-            if raw.line not in moving:
-                between.add(place, raw)
-            position += 1
-        reason = _blocker(number, by_line[number], anchor, between)
-        if reason is not None:
-            moving.discard(number)
-            blocked[number] = reason
-    return sorted(moving), blocked
+    number: int
+    text: str
+    ending: str
+    parts: list[int]
+    """Indices (in script order) of the mappings this line makes."""
+    piece: int = -1
+    """-1 for a whole source line; k for the k-th MAP of a split ``;``-joined line."""
 
 
-def _moved_lines(lines: tuple[SourceLine, ...], moved: list[int], anchor: int) -> list[SourceLine]:
-    """The new line order: moved lines (original order) right after the anchor line."""
-    moving = set(moved)
-    kept = [line for line in lines if line.number not in moving]
-    block = [line for line in lines if line.number in moving]
-    result: list[SourceLine] = []
-    for line in kept:
-        if line.number != anchor:
-            result.append(line)
-            continue
-        if line.ending:
-            result.append(line)
-            result.extend(block)
-            continue
-        # The anchor was the unterminated last line: it takes the first moved line's
-        # ending and the last moved line becomes the unterminated one.
-        endings = [item.ending for item in block]
-        result.append(SourceLine(line.number, line.text, endings[0]))
-        shifted = [*endings[1:], ""]
-        result.extend(
-            SourceLine(item.number, item.text, ending)
-            for item, ending in zip(block, shifted, strict=True)
+@dataclass
+class _Block:
+    """An IF block kept whole: its header, its branches, its ELSE and END lines."""
+
+    ident: int
+    header: _Unit
+    branches: list[list[_Item]]
+    else_unit: _Unit | None = None
+    end: _Unit | None = None
+
+    def units(self) -> Iterator[_Unit]:
+        yield self.header
+        for index, branch in enumerate(self.branches):
+            if index == 1 and self.else_unit is not None:
+                yield self.else_unit
+            for item in branch:
+                yield from _units(item)
+        if self.end is not None:
+            yield self.end
+
+
+_Item = _Unit | _Block
+
+
+def _units(item: _Item) -> Iterator[_Unit]:
+    if isinstance(item, _Unit):
+        yield item
+    else:
+        yield from item.units()
+
+
+class _NoSafeReorder(Exception):
+    """The script's structure is beyond what is reordered safely (the message says why)."""
+
+
+def _tree(
+    lines: tuple[SourceLine, ...], infos: dict[int, BlockPath], parts: dict[int, list[int]]
+) -> list[_Item]:
+    """The script as items: lines, and IF blocks holding their own lines (linear)."""
+    root: list[_Item] = []
+    stack: list[tuple[_Block, list[_Item]]] = []
+    current = root
+    path: BlockPath = ()
+    for line in lines:
+        unit = _Unit(line.number, line.text, line.ending, parts.get(line.number, []))
+        new = infos.get(line.number, path)
+        if new == path:
+            current.append(unit)
+        elif len(new) == len(path) + 1 and new[:-1] == path and new[-1][1] == 0:
+            block = _Block(new[-1][0], unit, [[]])
+            current.append(block)
+            stack.append((block, current))
+            current = block.branches[0]
+        elif len(new) + 1 == len(path) and new == path[:-1] and stack:
+            block, current = stack.pop()
+            block.end = unit
+        elif (
+            len(new) == len(path) and new[:-1] == path[:-1] and stack
+            and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
+        ):  # fmt: skip
+            block = stack[-1][0]
+            block.else_unit = unit
+            block.branches.append([])
+            current = block.branches[1]
+        else:
+            raise _NoSafeReorder(
+                f"line {line.number} opens or closes several IF blocks at once; reorder this "
+                "script by hand"
+            )
+        path = new
+    return root
+
+
+class _Reorderer:
+    """Applies the safe moves to each sequence of statements, innermost blocks first."""
+
+    def __init__(
+        self,
+        pairs: list[tuple[Mapping, RawMapping]],
+        moved: set[tuple[int, int]],
+        problems: list[str],
+        fallback_ending: str,
+    ) -> None:
+        self.pairs = pairs
+        self.moved = moved
+        self.problems = problems
+        self.fallback = fallback_ending
+
+    def active(self, index: int) -> bool:
+        return self.pairs[index][0].form != "del"
+
+    def role(self, index: int) -> str:
+        return self.pairs[index][0].role
+
+    def item_parts(self, item: _Item) -> list[int]:
+        if isinstance(item, _Unit):
+            return item.parts
+        return [index for unit in _units(item) for index in unit.parts]
+
+    def kind(self, item: _Item, level: BlockPath) -> str:
+        """V (unconditional virtual), W (conditional virtual, no node), N (unconditional
+        node), C (conditional node: an IF block or one-line IF), M (node and virtual on one
+        line), X (neither)."""
+        pairs = self.pairs
+        if isinstance(item, _Unit) and len(item.parts) == 1:  # most lines: one mapping
+            mapping, raw = pairs[item.parts[0]]
+            if mapping.form == "del":
+                return "X"
+            role = mapping.role
+            if role == "node":
+                return "N" if raw.path == level else "C"
+            if role == "virtual":
+                return "V" if raw.path == level else "W"
+            return "X"
+        parts = [i for i in self.item_parts(item) if pairs[i][0].form != "del"]
+        if not parts:
+            return "X"
+        roles = {pairs[i][0].role for i in parts}
+        if isinstance(item, _Block):
+            if "node" in roles:
+                return "C"
+            return "W" if "virtual" in roles else "X"
+        unconditional = all(self.pairs[i][1].path == level for i in parts)
+        if "node" in roles:
+            if not unconditional:
+                return "C"
+            return "N" if "virtual" not in roles else "M"
+        if "virtual" in roles:
+            return "V" if unconditional else "W"
+        return "X"
+
+    def sequence(self, items: list[_Item], level: BlockPath) -> list[_Item]:
+        for item in items:
+            if isinstance(item, _Block):
+                for index, branch in enumerate(item.branches):
+                    branch[:] = self.sequence(branch, (*level, (item.ident, index)))
+        items, kinds = self.split(items, level)
+        items, kinds = self.virtual_up(items, kinds)
+        return self.node_down(items, kinds)
+
+    def split(self, items: list[_Item], level: BlockPath) -> tuple[list[_Item], list[str]]:
+        """Each line joining node and virtual-server mappings with ';' becomes one MAP line
+        per mapping, in the same order, each with the original line's ending."""
+        out: list[_Item] = []
+        kinds: list[str] = []
+        for item in items:
+            kind = self.kind(item, level)
+            if not isinstance(item, _Unit) or kind != "M":
+                kinds.append(kind)
+                if isinstance(item, _Unit) and kind == "C":
+                    roles = {self.role(i) for i in item.parts if self.active(i)}
+                    if "virtual" in roles:
+                        self.problems.append(
+                            f"line {item.number} joins a node and a virtual-server mapping "
+                            "behind a one-line IF; split it by hand into one IF line per "
+                            "mapping, the node's last"
+                        )
+                out.append(item)
+                continue
+            pieces = _pieces(item, self.pairs)
+            if pieces is None:
+                self.problems.append(
+                    f"line {item.number} joins a node and a virtual-server mapping with ';' "
+                    "in a form that cannot be split safely; split it by hand, the node's "
+                    "mapping last"
+                )
+                out.append(item)
+                kinds.append("X")
+                continue
+            count = len(pieces)
+            for k, (text, parts) in enumerate(pieces):
+                ending = item.ending if (item.ending or k == count - 1) else self.fallback
+                unit = _Unit(item.number, text, ending, parts, k)
+                self.moved.add((item.number, k))
+                out.append(unit)
+                kinds.append(self.kind(unit, level))
+        return out, kinds
+
+    def virtual_up(self, items: list[_Item], kinds: list[str]) -> tuple[list[_Item], list[str]]:
+        """Unconditional virtual mappings after the first IF block (or one-line IF) that
+        maps a node move above that block; the block stays whole."""
+        first = next((i for i, kind in enumerate(kinds) if kind == "C"), None)
+        if first is None:
+            return items, kinds
+        ups = [i for i in range(first + 1, len(items)) if kinds[i] == "V"]
+        if not ups:
+            return items, kinds
+        up_set = set(ups)
+        passed = [i for i in range(first, ups[-1]) if i not in up_set]
+        reason = _conflict(
+            [p for i in ups for p in self.item_parts(items[i])],
+            [p for i in passed for p in self.item_parts(items[i])],
+            self.pairs,
         )
-    return result
+        header = items[first]
+        line = header.header.number if isinstance(header, _Block) else header.number
+        if reason is not None:
+            self.problems.append(
+                f"the virtual-server mappings after the IF block on line {line} cannot move "
+                f"above it: {reason}. Change it by hand: map the virtual servers before the "
+                "block"
+            )
+            return items, kinds
+        for i in ups:
+            for unit in _units(items[i]):
+                self.moved.add((unit.number, unit.piece))
+        order = [*range(first), *ups, *passed, *range(ups[-1] + 1, len(items))]
+        return [items[i] for i in order], [kinds[i] for i in order]
+
+    def node_down(self, items: list[_Item], kinds: list[str]) -> list[_Item]:
+        """Unconditional node mappings before the last unconditional virtual mapping move
+        just below it, unless moving one would change what a drive letter ends up as."""
+        # The last statement that maps a virtual server (an IF block that maps only
+        # virtual servers counts: a node mapping may move below it).
+        anchor = next((i for i in range(len(items) - 1, -1, -1) if kinds[i] in "VW"), None)
+        if anchor is None:
+            return items
+        anchor_line = next(_units(items[anchor])).number
+        between = _Between()
+        moving: list[int] = []
+        for i in range(anchor, -1, -1):
+            parts = self.item_parts(items[i])
+            if kinds[i] == "N":
+                own = [self.pairs[p][1] for p in parts]
+                unit = next(_units(items[i]))
+                reason = _blocker(unit.number, own, anchor_line, between)
+                if reason is None:
+                    moving.append(i)
+                    continue
+                self.problems.append(reason + "; it was not moved")
+            for p in reversed(parts):
+                between.add(p, self.pairs[p][1])
+        if not moving:
+            return items
+        moving.reverse()
+        for i in moving:
+            for unit in _units(items[i]):
+                self.moved.add((unit.number, unit.piece))
+        staying = set(moving)
+        out: list[_Item] = []
+        for i, item in enumerate(items):
+            if i in staying:
+                continue
+            out.append(item)
+            if i == anchor:
+                out.extend(items[j] for j in moving)
+        return out
 
 
-def _move_diff(
-    lines: tuple[SourceLine, ...], new_lines: list[SourceLine], moved: list[int], anchor: int
-) -> str:
-    """The unified diff of moving ``moved`` below ``anchor``, built from the move itself.
+def _pieces(
+    unit: _Unit, pairs: list[tuple[Mapping, RawMapping]]
+) -> list[tuple[str, list[int]]] | None:
+    """The MAP lines a ``;``-joined line splits into, each with the mappings it makes."""
+    text = unit.text
+    stripped = text.lstrip()
+    indent = text[: len(text) - len(stripped)]
+    word, body = stripped[:3], stripped[3:]
+    if word.upper() != "MAP" or body[:1] not in (" ", "\t"):
+        return None
+    scanner = _Scanner()
+    remaining = list(unit.parts)
+    out: list[tuple[str, list[int]]] = []
+    for piece in body.split(";"):
+        piece = piece.strip()
+        if not piece:
+            continue
+        made = scanner.map_part(unit.number, piece, None)
+        parts: list[int] = []
+        if made is not None and made.form:  # a real mapping, not a display-only part
+            if not remaining:
+                return None
+            parts.append(remaining.pop(0))
+        out.append((f"{indent}{word} {piece}", parts))
+    return out if not remaining else None
 
-    The edit is known, so it is not searched for (difflib's matcher is quadratic on a
-    long script of repeated lines): the moved lines are deleted where they were and
-    inserted after the anchor, in hunks with three lines of context as ``diff -u`` has.
-    """
-    moving = set(moved)
+
+def _conflict(
+    moving: list[int], passed: list[int], pairs: list[tuple[Mapping, RawMapping]]
+) -> str | None:
+    """Why mappings ``moving`` cannot change places with ``passed`` (drive letters, search
+    drive numbering), or None. Conservative: any shared letter or search drive blocks."""
+
+    def letters(indices: list[int]) -> tuple[set[str], set[str], bool]:
+        mapped: set[str] = set()
+        referenced: set[str] = set()
+        search = False
+        for index in indices:
+            raw = pairs[index][1]
+            if raw.letter:
+                mapped.add(raw.letter)
+            if raw.search is not None:
+                mapped.add(f"S{raw.search}")
+            if raw.ref_letter:
+                referenced.add(raw.ref_letter)
+            if (raw.search is not None and raw.search < 16) or "INS" in raw.options:
+                search = True
+        return mapped, referenced, search
+
+    moved_letters, moved_refs, moved_search = letters(moving)
+    passed_letters, passed_refs, passed_search = letters(passed)
+    shared = (moved_letters & passed_letters) | (moved_letters & passed_refs)
+    shared |= moved_refs & passed_letters
+    if shared:
+        drive = sorted(shared)[0]
+        return f"drive {drive}: is mapped or copied on both sides, so moving would change it"
+    if moved_search and passed_search:
+        return "both sides map search drives, so moving would renumber them"
+    return None
+
+
+def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
+    """Produce the corrected script with node mappings after the virtual-server ones."""
+    # The bulk work builds no cycles: the collector's passes over a large script's
+    # objects would cost more than the work (as in the analyzers).
+    with paused_gc():
+        return _reorder(analysis)
+
+
+def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
+    warnings: list[str] = []
+    if analysis.login_order != "node-first":
+        if analysis.login_order is None:
+            warnings.append("the login order could not be decided, so nothing was moved")
+        return _unchanged(analysis, warnings)
+    if len(analysis.paths) == len(analysis.mappings):
+        raws = [analysis.raw(index) for index in range(len(analysis.mappings))]
+        changes: list[tuple[int, BlockPath]] | tuple[tuple[int, BlockPath], ...] = (
+            analysis.path_changes
+        )
+    else:  # an analysis built by hand, without its paths: read the script again
+        raws, changes = block_paths(analysis.decoded)
+    if len(raws) != len(analysis.mappings):
+        warnings.append("the analysis does not match its script; nothing was moved")
+        return _unavailable(analysis, warnings)
+    pairs: list[tuple[Mapping, RawMapping]] = list(zip(analysis.mappings, raws, strict=True))
+    if not any(m.role == "virtual" and m.form != "del" for m, _ in pairs):
+        warnings.append(
+            "the script maps no virtual server, so there is nothing to map first; the "
+            "node connection comes first regardless"
+        )
+        return _unavailable(analysis, warnings)
+    infos: dict[int, BlockPath] = {}
+    for number, path in changes:
+        if len(path) >= MAX_NESTING:
+            warnings.append(
+                f"IF blocks are nested {MAX_NESTING} deep or more; reorder this script by hand"
+            )
+            return _unavailable(analysis, warnings)
+        infos[number] = path
+    by_line: dict[int, list[int]] = {}
+    for index, (_, raw) in enumerate(pairs):
+        by_line.setdefault(raw.line, []).append(index)
+    lines = analysis.decoded.lines
+    fallback = next((line.ending for line in reversed(lines) if line.ending), "\n")
+    try:
+        tree = _tree(lines, infos, by_line)
+    except _NoSafeReorder as exc:
+        warnings.append(str(exc))
+        return _unavailable(analysis, warnings)
+    moved: set[tuple[int, int]] = set()
+    problems: list[str] = []
+    units = [
+        u
+        for item in _Reorderer(pairs, moved, problems, fallback).sequence(tree, ())
+        for u in _units(item)
+    ]
+    warnings.extend(problems)
+    order = [index for unit in units for index in unit.parts]
+    again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
+    if not moved or again.value not in ("virtual-first", None):
+        why = again.detail if again.value == "node-first" else ""
+        warnings.append(
+            "no safe reorder exists: "
+            + (f"after every safe move, {why[0].lower()}{why[1:]} " if why else "")
+            + "Move that mapping by hand (inside its own IF block, below the virtual-server "
+            "mappings), map a virtual server unconditionally before any node, or use the "
+            "SET fix instead"
+        )
+        return _unavailable(analysis, warnings)
+    if again.value is None:
+        names = ", ".join(dict.fromkeys(f"{_label(m)} (line {m.line})" for m in again.unsettled))
+        warnings.append(
+            f"the roles of {names} are not known; if one of them is a cluster node, move its "
+            "mapping below the virtual-server mappings too"
+        )
+    _fix_endings(units, lines)
+    text = "".join(unit.text + unit.ending for unit in units)
+    diff = _diff(lines, units, moved)
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    numbers = tuple(sorted({number for number, _ in moved}))
+    return Reordering(text, data, diff, numbers, tuple(shown), True)
+
+
+def _label(mapping: Mapping) -> str:
+    if mapping.server:
+        return mapping.server
+    if mapping.volume:
+        return f"{mapping.volume}: on the default server"
+    return mapping.target.strip()
+
+
+def _fix_endings(units: list[_Unit], lines: tuple[SourceLine, ...]) -> None:
+    """An unterminated last line that moved up takes the ending of the line now last."""
+    if not units or not lines or lines[-1].ending:
+        return
+    open_index = next((i for i, unit in enumerate(units) if not unit.ending), None)
+    if open_index is None or open_index == len(units) - 1:
+        return
+    last = units[-1]
+    units[open_index].ending, last.ending = last.ending, ""
+
+
+def _diff(lines: tuple[SourceLine, ...], units: list[_Unit], moved: set[tuple[int, int]]) -> str:
+    """The unified diff of the moves, built from the moves themselves (linear): moved
+    and split lines are deleted where they were and inserted where they went."""
+    gone = {number for number, _ in moved}
     opcodes: list[Opcode] = []
-    old = new = 0  # positions in the old and the new line lists
-
-    def add(tag: str, old_end: int, new_end: int) -> None:
-        nonlocal old, new
-        if opcodes and opcodes[-1][0] == tag:
-            start = opcodes.pop()
-            opcodes.append((tag, start[1], old_end, start[3], new_end))
-        else:
-            opcodes.append((tag, old, old_end, new, new_end))
-        old, new = old_end, new_end
-
-    for index, line in enumerate(lines):
-        if line.number in moving:
-            add("delete", index + 1, new)
-        else:
-            add("equal", index + 1, new + 1)
-        if line.number == anchor:
-            add("insert", old, new + len(moved))
+    old = new = 0
+    old_count, new_count = len(lines), len(units)
+    while old < old_count or new < new_count:
+        # One run of a kind at a time: deleted, inserted, or unchanged lines.
+        start_old, start_new = old, new
+        if old < old_count and lines[old].number in gone:
+            while old < old_count and lines[old].number in gone:
+                old += 1
+            opcodes.append(("delete", start_old, old, new, new))
+        elif new < new_count and (units[new].number, units[new].piece) in moved:
+            while new < new_count and (units[new].number, units[new].piece) in moved:
+                new += 1
+            opcodes.append(("insert", old, old, start_new, new))
+        elif old < old_count and new < new_count:
+            while (
+                old < old_count and new < new_count and lines[old].number not in gone
+                and (units[new].number, units[new].piece) not in moved
+            ):  # fmt: skip
+                old += 1
+                new += 1
+            opcodes.append(("equal", start_old, old, start_new, new))
+        else:  # cannot happen: the lines that stay are in the same order on both sides
+            break
     out = ["--- login-script (original)\n", "+++ login-script (corrected)\n"]
     for group in _hunks(opcodes, 3):
         first, last = group[0], group[-1]
@@ -220,7 +611,7 @@ def _move_diff(
             elif tag == "delete":
                 out.extend("-" + line.text + "\n" for line in lines[i1:i2])
             else:
-                out.extend("+" + line.text + "\n" for line in new_lines[j1:j2])
+                out.extend("+" + unit.text + "\n" for unit in units[j1:j2])
     return "".join(out) if len(out) > 2 else ""
 
 
@@ -257,87 +648,3 @@ def _range(start: int, stop: int) -> str:
     if not length:
         beginning -= 1
     return f"{beginning},{length}"
-
-
-def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
-    """Produce the corrected script with node mappings after the virtual-server ones."""
-    # The bulk work builds no cycles: the collector's passes over a large script's
-    # objects would cost more than the work (as in the analyzers).
-    with paused_gc():
-        return _reorder(analysis)
-
-
-def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
-    warnings: list[str] = []
-    if analysis.login_order != "node-first":
-        if analysis.login_order is None:
-            warnings.append("the login order could not be decided, so nothing was moved")
-        return _unchanged(analysis, warnings)
-    scan = scan_login_script(analysis.decoded, keep_lines=False)
-    if len(scan.mappings) != len(analysis.mappings):
-        warnings.append("the analysis does not match its script; nothing was moved")
-        return _unchanged(analysis, warnings)
-    pairs: list[tuple[Mapping, RawMapping]] = list(
-        zip(analysis.mappings, scan.mappings, strict=True)
-    )
-    raws = [raw for _, raw in pairs]
-    top_virtual = [
-        m.line for m, raw in pairs if m.role == "virtual" and m.form != "del" and not raw.path
-    ]
-    if not top_virtual:
-        if any(m.role == "virtual" for m, _ in pairs):
-            warnings.append(
-                "every virtual-server mapping is inside an IF block, so users outside those "
-                "conditions reach the node first whatever the order; move the node mappings "
-                "into the same blocks after the virtual-server mappings by hand, or map a "
-                "virtual server unconditionally first"
-            )
-        else:
-            warnings.append(
-                "the script maps no virtual server, so there is nothing to map first; the "
-                "node connection comes first regardless"
-            )
-        return _unchanged(analysis, warnings)
-    first_virtual, anchor = min(top_virtual), max(top_virtual)
-    by_line: dict[int, list[tuple[Mapping, RawMapping]]] = {}
-    for mapping, raw in pairs:
-        by_line.setdefault(mapping.line, []).append((mapping, raw))
-    candidates: list[int] = []
-    for number, items in by_line.items():
-        if number > first_virtual:
-            continue
-        nodes: list[Mapping] = []
-        for mapping, _ in items:
-            if number == first_virtual and mapping.role == "virtual":
-                break  # on the first virtual line, only node parts before it matter
-            if mapping.role == "node" and mapping.form != "del":
-                nodes.append(mapping)
-        if not nodes:
-            continue
-        conditional = [m for m, raw in items if raw.path]
-        if conditional:
-            warnings.append(
-                f"line {number} maps node {nodes[0].server or nodes[0].target} inside "
-                f"{conditional[0].condition}; it was not moved — move it by hand below line "
-                f"{anchor} (inside its own IF block) so the virtual servers are mapped first"
-            )
-            continue
-        if any(m.role == "virtual" for m, _ in items):
-            warnings.append(
-                f"line {number} maps both a node and a virtual server (';'-joined); split it by "
-                f"hand and put the node part after line {anchor}"
-            )
-            continue
-        candidates.append(number)
-    raws_by_line = {number: [raw for _, raw in items] for number, items in by_line.items()}
-    moved, blocked = _unblocked(candidates, raws, raws_by_line, anchor)
-    warnings.extend(reason + "; it was not moved" for _, reason in sorted(blocked.items()))
-    if not moved:
-        return _unchanged(analysis, warnings)
-    lines = analysis.decoded.lines
-    new_lines = _moved_lines(lines, moved, anchor)
-    text = "".join(line.text + line.ending for line in new_lines)
-    diff = _move_diff(lines, new_lines, moved, anchor)
-    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
-    data = analysis.decoded.encode(text)
-    return Reordering(text, data, diff, tuple(moved), tuple(shown), True)
