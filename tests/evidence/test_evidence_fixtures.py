@@ -10,16 +10,23 @@ import yaml
 
 from wizard.analyzers.netware import (
     KINDS,
+    LoginScriptAnalysis,
     SiteContext,
     analyze_load_script,
     analyze_login_script,
     analyze_set_parameters,
     context_from,
+    reorder_login_script,
 )
 from wizard.evidence.model import EvidenceReport
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "evidence"
 EXPECTATIONS = sorted(DATA.glob("*.expect.yaml"))
+ARTIFACTS = sorted(
+    path
+    for path in DATA.iterdir()
+    if not path.name.startswith(".") and not path.name.endswith((".expect.yaml", ".fixed"))
+)
 
 
 def _context(spec: dict[str, Any] | None) -> SiteContext:
@@ -35,8 +42,29 @@ def _context(spec: dict[str, Any] | None) -> SiteContext:
                 "cluster_volumes",
                 "volume_objects",
             )
-        }
+        },
+        role_overrides=dict(spec.get("role_overrides") or {}),
     )
+
+
+def _check_reorder(analysis: LoginScriptAnalysis, expect: dict[str, Any], artifact: Path) -> None:
+    """The corrected script, byte for byte, and that it really is virtual-first; or the
+    reason why there is none."""
+    result = reorder_login_script(analysis)
+    if "corrected_file" in expect:
+        fixed = artifact.with_name(expect["corrected_file"]).read_bytes()
+        assert result.changed, result.warnings
+        assert result.data == fixed
+        assert not result.unavailable
+        again = analyze_login_script(result.data, _context(expect.get("context")))
+        assert again.login_order == expect.get("corrected_order", "virtual-first")
+    if "reorder_moved" in expect:
+        assert list(result.moved) == expect["reorder_moved"]
+    if "reorder_unavailable_contains" in expect:
+        assert not result.changed
+        assert result.data == analysis.decoded.encode(analysis.decoded.text)
+        for needle in expect["reorder_unavailable_contains"]:
+            assert needle in result.unavailable, result.unavailable
 
 
 def _value(value: Any) -> Any:
@@ -59,12 +87,18 @@ def _check_report(report: EvidenceReport, expect: dict[str, Any]) -> None:
     texts = " | ".join(remark.text for remark in report.remarks)
     for needle in expect.get("remarks_contain", []):
         assert needle in texts
+    for needle in expect.get("remarks_absent", []):
+        assert needle not in texts
     if "encoding" in expect:
         assert report.encoding == expect["encoding"]
 
 
+def test_every_artifact_has_its_expectations() -> None:
+    assert {path.name + ".expect.yaml" for path in ARTIFACTS} == {p.name for p in EXPECTATIONS}
+
+
 def test_corpus_is_big_enough() -> None:
-    assert len(EXPECTATIONS) >= 20
+    assert len(EXPECTATIONS) >= 50
     kinds = {yaml.safe_load(path.read_text())["kind"] for path in EXPECTATIONS}
     assert kinds == set(KINDS)
 
@@ -95,6 +129,9 @@ def test_fixture(expect_path: Path) -> None:
             assert analysis.decoded.bom
         if expect.get("line_endings") == "crlf":
             assert {line.ending for line in analysis.decoded.lines} == {"\r\n"}
+        if "unsettled" in expect:
+            assert [m.server for m in analysis.unsettled] == expect["unsettled"]
+        _check_reorder(analysis, expect, artifact)
     elif kind == "load-script":
         load = analyze_load_script(data)
         _check_report(load.report, expect)

@@ -122,50 +122,76 @@ def test_comments_and_blocks_stay_in_place() -> None:
 
 _SIMPLE = st.sampled_from(["REM note", "", 'WRITE "hello"', "; old", "NO_DEFAULT"])
 _DRIVE = st.sampled_from(["F", "G", "H", "I", "S1", "S2", "S16", "*1"])
+_TARGETS = [
+    "NODE1/SYS:PUBLIC",
+    "10.1.1.11/SYS:",
+    "SYS:APPS",
+    "VIRTUAL_SERVER/VOL1:",
+    "\\\\CLUSTER1_POOL1_SERVER\\VOL2",
+    "FS9/DATA:",
+]
+
+
+@st.composite
+def _piece(draw: st.DrawFn) -> str:
+    option = draw(st.sampled_from(["", "INS ", "ROOT "]))
+    return f"{option}{draw(_DRIVE)}:={draw(st.sampled_from(_TARGETS))}"
 
 
 @st.composite
 def _mapping_line(draw: st.DrawFn) -> str:
-    drive = draw(_DRIVE)
-    target = draw(
-        st.sampled_from(
-            [
-                "NODE1/SYS:PUBLIC",
-                "10.1.1.11/SYS:",
-                "SYS:APPS",
-                "VIRTUAL_SERVER/VOL1:",
-                "\\\\CLUSTER1_POOL1_SERVER\\VOL2",
-                "FS9/DATA:",
-            ]
-        )
-    )
-    prefix = draw(st.sampled_from(["MAP ", "map ", "MAP INS ", "MAP ROOT "]))
-    return f"{prefix}{drive}:={target}"
+    pieces = draw(st.lists(_piece(), min_size=1, max_size=4))
+    word = draw(st.sampled_from(["MAP", "map", "Map"]))
+    joiner = draw(st.sampled_from([";", "; "]))
+    indent = draw(st.sampled_from(["", "  "]))
+    return f"{indent}{word} {joiner.join(pieces)}"
 
 
 @st.composite
-def _script(draw: st.DrawFn) -> list[str]:
-    lines: list[str] = []
-    for _ in range(draw(st.integers(0, 12))):
-        choice = draw(st.integers(0, 9))
-        if choice < 6:
-            lines.append(draw(_mapping_line()))
-        elif choice < 8:
-            lines.append(draw(_SIMPLE))
-        else:
-            lines.append('IF MEMBER OF "G" THEN')
-            lines.extend(draw(st.lists(st.one_of(_mapping_line(), _SIMPLE), max_size=3)))
-            if draw(st.booleans()):
-                lines.append("ELSE")
-                lines.extend(draw(st.lists(_mapping_line(), max_size=2)))
-            lines.append("END")
+def _block(draw: st.DrawFn, depth: int) -> list[str]:
+    lines = ['IF MEMBER OF "G" THEN']
+    lines.extend(draw(_body(depth + 1)))
+    if draw(st.booleans()):
+        lines.append("ELSE")
+        lines.extend(draw(_body(depth + 1)))
+    lines.append("END")
     return lines
 
 
-@settings(max_examples=250, deadline=None)
+@st.composite
+def _body(draw: st.DrawFn, depth: int = 0) -> list[str]:
+    lines: list[str] = []
+    for _ in range(draw(st.integers(0, 6 if depth == 0 else 3))):
+        choice = draw(st.integers(0, 9))
+        if choice < 5:
+            lines.append(draw(_mapping_line()))
+        elif choice < 7:
+            lines.append(draw(_SIMPLE))
+        elif choice < 8:
+            lines.append(f'IF MEMBER OF "X" THEN MAP {draw(_piece())}')
+        elif depth < 2:
+            lines.extend(draw(_block(depth)))
+    return lines
+
+
+def _commands(lines: list[str]) -> Counter[tuple[str, str]]:
+    """Each MAP piece (a ';'-joined line counts piece by piece) and every other line."""
+    found: Counter[tuple[str, str]] = Counter()
+    for text in lines:
+        stripped = text.strip()
+        if stripped[:3].upper() == "MAP" and stripped[3:4] in (" ", "\t"):
+            for piece in stripped[4:].split(";"):
+                if piece.strip():
+                    found[(stripped[:3], piece.strip())] += 1
+        else:
+            found[("", text)] += 1
+    return found
+
+
+@settings(max_examples=300, deadline=None)
 @given(
-    lines=_script(),
-    endings=st.lists(st.sampled_from(["\n", "\r\n"]), min_size=40, max_size=40),
+    lines=_body(),
+    endings=st.lists(st.sampled_from(["\n", "\r\n"]), min_size=60, max_size=60),
     terminated=st.booleans(),
 )
 def test_reorder_property(lines: list[str], endings: list[str], terminated: bool) -> None:
@@ -175,27 +201,47 @@ def test_reorder_property(lines: list[str], endings: list[str], terminated: bool
     text = "".join(parts)
     analysis = analyze_login_script(text, CTX)
     result = reorder_login_script(analysis)
-    original = analysis.decoded.lines
+    original = [line.text for line in analysis.decoded.lines]
     corrected = analyze_login_script(result.text, CTX)
-    assert Counter(line.text for line in corrected.decoded.lines) == Counter(
-        line.text for line in original
-    )
-    assert Counter(line.ending for line in corrected.decoded.lines) == Counter(
-        line.ending for line in original
-    )
+    fixed = [line.text for line in corrected.decoded.lines]
     assert result.data == result.text.encode("utf-8")
     assert LOGIN_THROUGH_NODE_CAVEAT in result.warnings
+    event(f"order={analysis.login_order} changed={result.changed}")
     if not result.changed:
         assert result.text == text
-    only_caveat = result.warnings == (LOGIN_THROUGH_NODE_CAVEAT,)
-    event(f"order={analysis.login_order} changed={result.changed} only_caveat={only_caveat}")
-    # An unknown target (FS9) ahead of the virtual servers leaves the order undecided on
-    # purpose (it could be a node); every other corrected script is virtual-first.
-    undecided_ok = corrected.login_order is None and any(
-        m.role == "unknown" for m in corrected.mappings
+        # Node first and no script: the reason is always given, in words.
+        assert bool(result.unavailable) == (analysis.login_order == "node-first")
+        return
+    assert analysis.login_order == "node-first"
+    assert not result.unavailable
+    # Exactly the original commands, a ';'-joined line counted piece by piece.
+    assert _commands(fixed) == _commands(original)
+    # Every line that was not split is kept byte for byte; a split line becomes one
+    # MAP line per piece, each with the original line's ending.
+    left = Counter(original) - Counter(fixed)
+    assert all(";" in line for line in left), left
+    by_text = {line.text: line.ending for line in analysis.decoded.lines}
+    split = sum(len([p for p in line.split(";") if p.strip()]) - 1 for line in left.elements())
+    assert len(fixed) == len(original) + split
+    if not left:
+        assert Counter(line.ending for line in corrected.decoded.lines) == Counter(
+            line.ending for line in analysis.decoded.lines
+        )
+    endings_of = {}
+    for item in corrected.decoded.lines:
+        endings_of.setdefault(item.text, set()).add(item.ending)
+    for line in left.elements():
+        indent = line[: len(line) - len(line.lstrip())]
+        word, body = line.strip()[:3], line.strip()[3:]
+        for piece in (p.strip() for p in body.split(";") if p.strip()):
+            # One MAP line per piece, with the original line's ending (an unterminated
+            # last line's pieces end as the script's other lines do, the last one not).
+            assert f"{indent}{word} {piece}" in endings_of
+            assert endings_of[f"{indent}{word} {piece}"] <= {by_text[line], "\n", "\r\n", ""}
+            unterminated = not analysis.decoded.lines[-1].ending
+            if by_text[line] and not unterminated:
+                assert by_text[line] in endings_of[f"{indent}{word} {piece}"]
+    # Re-analysis: virtual-first, or undecided only because a role is not known.
+    assert corrected.login_order == "virtual-first" or (
+        corrected.login_order is None and any(m.role == "unknown" for m in corrected.mappings)
     )
-    if analysis.login_order == "node-first" and only_caveat:
-        assert result.changed
-        assert corrected.login_order == "virtual-first" or undecided_ok
-    if result.changed and only_caveat:
-        assert corrected.login_order == "virtual-first" or undecided_ok

@@ -1124,6 +1124,7 @@ def decide_order(
     deciding_node: tuple[Mapping, BlockPath] | None = None
     sure_node: tuple[Mapping, BlockPath] | None = None
     flags = bytearray(len(active))  # 1: an unknown whose role would decide the order
+    node_sure = virtual_sure = False
     hinted: dict[int, Mapping] = {}  # id -> hinted target in a node-before-virtual pair
     roles = {m.role for m, _ in active}
     if "virtual" in roles:
@@ -1138,8 +1139,12 @@ def decide_order(
                     deciding_node = mapping, path
                     if mapping.hint:
                         hinted[id(mapping)] = mapping
-                if not mapping.hint and later_sure_virtual.compatible(path):
-                    sure_node = mapping, path
+                    else:
+                        node_sure = True  # only the virtual side may rest on a hint
+                if later_sure_virtual.compatible(path):
+                    virtual_sure = True  # only the node side may rest on a hint
+                    if not mapping.hint:
+                        sure_node = mapping, path
             elif role == "unknown":
                 if (later_maybe_virtual.total > 0 if not path else
                         later_maybe_virtual.compatible(path)):  # fmt: skip
@@ -1177,15 +1182,19 @@ def decide_order(
         start = flags.find(1, start + 1)
     if sure_node is not None:
         deciding_node, hinted = sure_node, {}
+    elif node_sure or virtual_sure:
+        # One side of a node-before-virtual pair is known for sure: only the hints on
+        # the other side decide.
+        hinted = {key: m for key, m in hinted.items() if (m.role == "virtual") == node_sure}
     first_virtual = next((m for m, _ in active if m.role == "virtual"), None)
     first_node = next((m for m, _ in active if m.role == "node"), None)
     if deciding_node is not None:
         node, node_path = deciding_node
+        start = next(i for i, (m, _) in enumerate(active) if m is node) + 1
         later = next(
-            (m for m, p in active if m.role == "virtual" and m is not node
-             and _after(active, node, m) and not _exclusive(node_path, p)),
+            (m for m, p in active[start:] if m.role == "virtual" and not _exclusive(node_path, p)),
             None,
-        )  # fmt: skip
+        )
         detail = f"{_describe(node)} ({node.role_reason})"
         if node.condition:
             detail += f", inside {node.condition} (for the users that condition selects),"
@@ -1194,8 +1203,12 @@ def decide_order(
             if later.condition:
                 detail += f" (inside {later.condition})"
         deciding = tuple(sorted({node.line, *([later.line] if later else [])}))
-        # Without a pair of targets known for sure, the hinted ones decide: to confirm.
-        unsettled = tuple(sorted(hinted.values(), key=lambda m: m.line))
+        # Without a pair of targets known for sure, the hinted ones decide: to confirm
+        # (each target once).
+        by_server: dict[str, Mapping] = {}
+        for mapping in sorted(hinted.values(), key=lambda m: m.line):
+            by_server.setdefault(mapping.server, mapping)
+        unsettled = tuple(by_server.values())
         return _Order("node-first", node.line, deciding, detail + ".", (), unsettled)
     if unknown and (first_node is not None or first_virtual is not None):
         return _undecided(unknown)
@@ -1297,18 +1310,6 @@ def _dominated(path: BlockPath, virtual_paths: set[BlockPath]) -> bool:
     if not path:  # top level, most mappings: only a top-level virtual mapping dominates
         return () in virtual_paths
     return any(path[:depth] in virtual_paths for depth in range(len(path) + 1))
-
-
-def _after(active: list[tuple[Mapping, BlockPath]], first: Mapping, second: Mapping) -> bool:
-    """``second`` comes after ``first`` in script order (same line: later ``;`` part)."""
-    if second.line != first.line:
-        return second.line > first.line
-    for mapping, _ in active:
-        if mapping is first:
-            return True
-        if mapping is second:
-            return False
-    return False
 
 
 def _needs_included(includes: tuple[tuple[int, str], ...]) -> _Order:

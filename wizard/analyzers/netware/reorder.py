@@ -545,6 +545,11 @@ def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
             f"the roles of {names} are not known; if one of them is a cluster node, move its "
             "mapping below the virtual-server mappings too"
         )
+    for line, name in analysis.includes[:5]:
+        warnings.append(
+            f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
+            "virtual server, reorder it the same way"
+        )
     _fix_endings(units, lines)
     text = "".join(unit.text + unit.ending for unit in units)
     diff = _diff(lines, units, moved)
