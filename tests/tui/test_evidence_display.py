@@ -208,7 +208,7 @@ async def test_at_80x24_each_mapping_shows_line_drive_target_role_and_why(pack: 
         )
         assert "virtual" in row
         # The selected mapping's whole reason, wrapped below the table.
-        assert any("Line 1: S1: SYS:PUBLIC is node: default server" in line for line in shown)
+        assert any("Line 1: S1: SYS:PUBLIC is node (a hint" in line for line in shown)
 
 
 async def test_a_restored_draft_with_escapes_is_shown_safely_and_kept_as_given(
