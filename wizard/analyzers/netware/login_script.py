@@ -373,10 +373,12 @@ class _Scanner:
             if keep is not None:
                 keep(LineInfo(number, kind, self.where()[1]))
             elif changes is not None:
-                now = self.where()[1]
-                if now is not last_path and now != last_path:
-                    changes.append((number, now))
-                last_path = now
+                cached = self.cached
+                if cached is None or cached[1] is not last_path:  # the nesting may differ
+                    now = self.where()[1]
+                    if now != last_path:
+                        changes.append((number, now))
+                    last_path = now
         self.commands = commands
         for block in self.stack:
             self.remarks.append(
@@ -1126,7 +1128,17 @@ def decide_order(
     flags = bytearray(len(active))  # 1: an unknown whose role would decide the order
     node_sure = virtual_sure = False
     hinted: dict[int, Mapping] = {}  # id -> hinted target in a node-before-virtual pair
-    roles = {m.role for m, _ in active}
+    first_virtual: Mapping | None = None
+    first_node: Mapping | None = None
+    roles: set[str] = set()
+    for mapping, _ in active:
+        role = mapping.role
+        if role not in roles:
+            roles.add(role)
+            if role == "virtual":
+                first_virtual = mapping
+            elif role == "node":
+                first_node = mapping
     if "virtual" in roles:
         later_virtual = _Later(forward=False)
         later_sure_virtual = _Later(forward=False)  # virtual servers known, not from a hint
@@ -1186,8 +1198,6 @@ def decide_order(
         # One side of a node-before-virtual pair is known for sure: only the hints on
         # the other side decide.
         hinted = {key: m for key, m in hinted.items() if (m.role == "virtual") == node_sure}
-    first_virtual = next((m for m, _ in active if m.role == "virtual"), None)
-    first_node = next((m for m, _ in active if m.role == "node"), None)
     if deciding_node is not None:
         node, node_path = deciding_node
         start = next(i for i, (m, _) in enumerate(active) if m is node) + 1
@@ -1214,7 +1224,7 @@ def decide_order(
         return _undecided(unknown)
     if includes:
         return _needs_included(includes)
-    lone = _undominated_node(active)
+    lone = _undominated_node(active) if first_node is not None else None
     if lone is not None:
         # Some users reach this node with no virtual-server mapping before it, and none
         # after it in this script: virtual servers mapped by a script that runs later
