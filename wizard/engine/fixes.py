@@ -30,6 +30,9 @@ class RenderedFix:
     """Facts the fix needs that are not known; its commands are incomplete until given."""
     missing_words: tuple[str, ...] = ()
     """``missing`` as people read it (each fact's label), in the same order."""
+    withheld: tuple[str, ...] = ()
+    """Why a command was left out: it would be built from a value the evidence
+    contradicts (a "primary IP" that is a virtual IP). Never a command from such a value."""
 
 
 def _fill(
@@ -69,18 +72,41 @@ def _fill(
 
 
 def render_fix(
-    fix: Fix, facts: Mapping[str, FactValue], words: Mapping[str, str] | None = None
+    fix: Fix,
+    facts: Mapping[str, FactValue],
+    words: Mapping[str, str] | None = None,
+    contradicted: Mapping[str, str] | None = None,
 ) -> RenderedFix:
-    """``fix`` for these facts; ``words`` (fact -> label) names what is missing for people."""
+    """``fix`` for these facts; ``words`` (fact -> label) names what is missing for people.
+
+    A fact in ``contradicted`` (fact -> why) is never filled in: a command that needs it
+    is withheld, with the reason, and prose shows ``<fact>``.
+    """
     missing: set[str] = set()
     words = words or {}
+    doubted = dict(contradicted or {})
+    trusted = {name: value for name, value in facts.items() if name not in doubted}
+    withheld: list[str] = []
 
     def render(templates: tuple[str, ...], prose: bool) -> tuple[str, ...]:
         lines: list[str] = []
         for template in templates:
-            rendered, lacking = _fill(template, facts, prose, words)
+            if not prose and doubted:
+                try:
+                    names = template_fields(template)
+                except ValueError:
+                    names = []
+                bad = [name for name in names if name in doubted]
+                if bad:
+                    withheld.extend(
+                        f"{doubted[name]}; the command is withheld until "
+                        f"{words.get(name, name)} is corrected"
+                        for name in bad
+                    )
+                    continue
+            rendered, lacking = _fill(template, trusted, prose, words)
             lines.extend(rendered)
-            missing.update(lacking)
+            missing.update(n for n in lacking if n not in doubted)
         return tuple(lines)
 
     commands = render(fix.commands, prose=False)
@@ -95,6 +121,7 @@ def render_fix(
         warnings=render(fix.warnings, prose=True),
         missing=tuple(sorted(missing)),
         missing_words=tuple(words.get(name, name) for name in sorted(missing)),
+        withheld=tuple(dict.fromkeys(withheld)),
     )
 
 
@@ -104,6 +131,13 @@ def applicable_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue
     return [f for f in fixes if f.applies_when is None or f.applies_when.holds(facts)]
 
 
-def render_fixes(pack: Pack, outcome: Outcome, facts: Mapping[str, FactValue]) -> list[RenderedFix]:
+def render_fixes(
+    pack: Pack,
+    outcome: Outcome,
+    facts: Mapping[str, FactValue],
+    contradicted: Mapping[str, str] | None = None,
+) -> list[RenderedFix]:
     words = {name: fact.words for name, fact in pack.facts.items()}
-    return [render_fix(f, facts, words) for f in applicable_fixes(pack, outcome, facts)]
+    return [
+        render_fix(f, facts, words, contradicted) for f in applicable_fixes(pack, outcome, facts)
+    ]

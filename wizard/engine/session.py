@@ -171,8 +171,47 @@ class Session:
 
     # --- facts --------------------------------------------------------------
 
+    def _is_list(self, name: str) -> bool:
+        fact = self.pack.facts.get(name)
+        return fact is not None and fact.type == "list"
+
+    def _list_items(self) -> dict[str, dict[str, str]]:
+        """For each list fact: item -> where it came from, the person's items first.
+
+        A list fact is the union of what a person said (an answer, or else a stated
+        fact) and what the evidence shows: one load script naming one of two virtual
+        servers adds to the list, it never contradicts it. An answer "don't know"
+        forgets the fact.
+        """
+        answers = {a.fact: a for a in self._state.answers}
+        found: dict[str, dict[str, str]] = {}
+
+        def add(fact: str, value: FactValue, source: str) -> None:
+            items = found.setdefault(fact, {})
+            for item in (value,) if isinstance(value, str) else value:
+                items.setdefault(item, source)
+
+        forgotten = {name for name, answer in answers.items() if answer.value == UNKNOWN}
+        for item in self._state.given:
+            if not item.explicit or item.value == UNKNOWN or not self._is_list(item.fact):
+                continue
+            if item.fact not in answers:
+                add(item.fact, item.value, item.source)
+        for answer in self._state.answers:
+            if answer.value != UNKNOWN and self._is_list(answer.fact):
+                add(answer.fact, answer.value, answer.source)
+        for item in self._state.given:
+            if item.explicit or item.value == UNKNOWN or not self._is_list(item.fact):
+                continue
+            if item.fact not in forgotten:
+                add(item.fact, item.value, item.source)
+        return found
+
     def known_facts(self) -> dict[str, FactValue]:
-        """Every fact known from any source; answers beat given facts, people beat evidence."""
+        """Every fact known from any source; answers beat given facts, people beat evidence.
+
+        List facts combine every source (see ``_list_items``).
+        """
         facts: dict[str, FactValue] = {}
         for item in sorted(self._state.given, key=lambda g: g.explicit):
             if item.value != UNKNOWN:
@@ -182,10 +221,16 @@ class Session:
                 facts.pop(answer.fact, None)
             else:
                 facts[answer.fact] = answer.value
+        for name, items in self._list_items().items():
+            if items:
+                facts[name] = tuple(items)
         return facts
 
     def provenance(self) -> dict[str, str]:
-        """Where each known fact came from (``user``, ``fact``, ``KIND:LINE`` …)."""
+        """Where each known fact came from (``user``, ``fact``, ``KIND:LINE`` …).
+
+        A list fact combined from several sources names each (``fact, load-script:4``).
+        """
         sources: dict[str, str] = {}
         for item in sorted(self._state.given, key=lambda g: g.explicit):
             if item.value != UNKNOWN:
@@ -195,10 +240,25 @@ class Session:
                 sources.pop(answer.fact, None)
             else:
                 sources[answer.fact] = answer.source
+        for name, items in self._list_items().items():
+            if items:
+                sources[name] = ", ".join(dict.fromkeys(items.values()))
         return sources
 
+    def item_sources(self, name: str) -> dict[str, str]:
+        """Each value of fact ``name`` (each item of a list) -> where it came from."""
+        if self._is_list(name):
+            return self._list_items().get(name, {})
+        facts = self.known_facts()
+        value = facts.get(name)
+        if value is None or isinstance(value, tuple):
+            return {}
+        return {value: self.provenance().get(name, "")}
+
     def conflicts(self) -> list[Conflict]:
-        """Evidence that disagrees with a fact a person stated (as a --fact or an answer)."""
+        """Evidence that disagrees with a fact a person stated (as a --fact or an answer),
+        and any value found in two facts that exclude each other (a node's primary IP
+        that is also a virtual IP)."""
         stated: dict[str, tuple[FactValue, str]] = {
             g.fact: (g.value, g.source) for g in self._state.given if g.explicit
         }
@@ -209,10 +269,64 @@ class Session:
         for item in self._state.given:
             if item.explicit or item.fact not in stated or item.value == UNKNOWN:
                 continue
+            if self._is_list(item.fact):
+                continue  # list facts combine: the evidence adds items, it contradicts none
             value, source = stated[item.fact]
             if value != item.value:
                 found.append(Conflict(item.fact, value, source, item.value, item.source))
+        found.extend(conflict for conflict, _, _ in self._exclusive())
         return found
+
+    def _exclusive(self) -> list[tuple[Conflict, tuple[str, ...], str]]:
+        """Values held by two facts that exclude each other, each with the facts that
+        cannot be trusted because of it (the one a person gave when the evidence says
+        otherwise; both when both come from the same kind of source)."""
+        out: list[tuple[Conflict, tuple[str, ...], str]] = []
+        seen: set[frozenset[str]] = set()
+        for name, fact in self.pack.facts.items():
+            for other in fact.excludes:
+                pair = frozenset((name, other))
+                if other not in self.pack.facts or pair in seen:
+                    continue
+                seen.add(pair)
+                mine = {k.upper(): (k, v) for k, v in self.item_sources(name).items()}
+                if not mine:
+                    continue
+                theirs = self.item_sources(other)
+                for item, their_source in theirs.items():
+                    match = mine.get(item.upper())
+                    if match is None:
+                        continue
+                    value, my_source = match
+                    first, second = (name, my_source), (other, their_source)
+                    if _is_evidence(my_source) and not _is_evidence(their_source):
+                        first, second = second, first
+                    if _is_evidence(first[1]) == _is_evidence(second[1]):
+                        distrusted: tuple[str, ...] = (first[0], second[0])
+                    else:
+                        distrusted = (first[0],)
+                    first_words = self.pack.facts[first[0]].words
+                    second_words = self.pack.facts[second[0]].words
+                    conflict = Conflict(
+                        first[0], value, first[1], value, f"{second[1]} ({second_words})"
+                    )
+                    why = (
+                        f"{value} is given as {first_words} ({first[1]}) but is one of "
+                        f"{second_words} ({second[1]})"
+                    )
+                    out.append((conflict, distrusted, why))
+        return out
+
+    def contradicted(self) -> dict[str, str]:
+        """Facts whose value the evidence (or another stated fact) contradicts -> why.
+
+        No command is built from such a value (see ``wizard.engine.fixes``).
+        """
+        reasons: dict[str, str] = {}
+        for _, distrusted, text in self._exclusive():
+            for name in distrusted:
+                reasons.setdefault(name, text)
+        return reasons
 
     # --- the walk -----------------------------------------------------------
 
@@ -342,10 +456,26 @@ class Session:
             parsed = parse_value(fact, value)
         except ValueError as exc:
             raise SessionError(str(exc)) from None
+        self._check_exclusive(node.fact, parsed)
         if _route(node, parsed) is None:
             offered = ", ".join(c.value for c in node.choices)
             raise SessionError(f"{node.fact}: '{parsed}' is not an answer here ({offered})")
         return parsed
+
+    def _check_exclusive(self, name: str, value: FactValue) -> None:
+        """Refuse a value that a fact excluding this one already holds, with the reason."""
+        others = set(self.pack.facts[name].excludes)
+        others.update(n for n, f in self.pack.facts.items() if name in f.excludes)
+        items = (value,) if isinstance(value, str) else value
+        for other in sorted(others):
+            held = {k.upper(): src for k, src in self.item_sources(other).items()}
+            for item in items:
+                source = held.get(item.upper())
+                if source is not None:
+                    raise SessionError(
+                        f"{item} cannot be {self.pack.facts[name].words}: it is one of "
+                        f"{self.pack.facts[other].words} ({source})"
+                    )
 
     def back(self) -> bool:
         """Undo the last move (answer, revision or evidence change); False at the start."""
@@ -454,6 +584,11 @@ class Session:
 
 
 # --- helpers ------------------------------------------------------------------
+
+
+def _is_evidence(source: str) -> bool:
+    """A source that is an artifact line (``load-script:4``), not a person."""
+    return ":" in source
 
 
 def _upsert_given(given: tuple[Given, ...], item: Given) -> tuple[Given, ...]:

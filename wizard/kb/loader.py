@@ -93,6 +93,7 @@ _FACT = Fields(
         "values": False,
         "keywords": False,
         "item": False,
+        "excludes": False,
     }
 )
 _CONDITION = Fields({"fact": True, "equals": False, "in": False, "known": False})
@@ -329,6 +330,7 @@ class _Builder:
             values=values,
             keywords=self.texts(data, "keywords", path),
             item=cast(Any, item),
+            excludes=self.texts(data, "excludes", path),
             line=line,
             label=self.text(data, "label", path, ""),
         )

@@ -40,6 +40,9 @@ class Fact:
     """For ipv4 facts: words allowed besides an address (e.g. ``all``)."""
     item: Literal["text", "ipv4"] = "text"
     """For list facts: what each item is."""
+    excludes: tuple[str, ...] = ()
+    """Facts that can never hold one of this fact's values (a node is never a virtual
+    server): a value in both is a conflict, and no command is built from it."""
     line: int = 0
     label: str = ""
     """A few words a person reads in place of the fact's name ("the node's primary IP")."""

@@ -57,6 +57,13 @@ class _Checker:
         for fact in self.pack.facts.values():
             if fact.type == "choice" and len(set(fact.values)) != len(fact.values):
                 self.problem(fact.line, f"fact '{fact.name}' lists a value twice")
+            for other in fact.excludes:
+                if other not in self.pack.facts:
+                    self.problem(
+                        fact.line, f"fact '{fact.name}' excludes undeclared fact '{other}'"
+                    )
+                elif other == fact.name:
+                    self.problem(fact.line, f"fact '{fact.name}' excludes itself")
 
     def check_condition(self, cond: Condition, where: str) -> None:
         for part in cond.parts:

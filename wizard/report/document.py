@@ -98,15 +98,22 @@ def build_document(s: CaseSummary) -> list[Block]:
     for warning in s.scope_warnings:
         blocks.append(Callout("warning", f"Outside the article's scope: {warning}"))
     for conflict in s.conflicts:
-        blocks.append(
-            Callout(
-                "warning",
+        if conflict.value == conflict.evidence_value:
+            # One value in two facts that exclude each other (a primary IP that is a
+            # virtual IP): no command is built from it.
+            text = (
+                f"Conflict on {words(conflict.fact)}: {value_text(conflict.value)} "
+                f"({conflict.source}) is also listed by {conflict.evidence_source}; no command "
+                "is built from it until it is corrected."
+            )
+        else:
+            text = (
                 f"Conflict on {words(conflict.fact)}: {value_text(conflict.value)} "
                 f"({conflict.source}) "
                 f"was used; the evidence says {value_text(conflict.evidence_value)} "
-                f"({conflict.evidence_source}).",
+                f"({conflict.evidence_source})."
             )
-        )
+        blocks.append(Callout("warning", text))
 
     for number, fix in enumerate(s.fixes, 1):
         blocks.append(Heading(2, f"Fix {number}: {fix.title}"))
@@ -120,6 +127,8 @@ def build_document(s: CaseSummary) -> list[Block]:
                     "command can be given.",
                 )
             )
+        for reason in fix.withheld:
+            blocks.append(Callout("warning", f"Command withheld: {reason}."))
         if fix.steps:
             blocks.append(Items(fix.steps, numbered=True))
         for warning in fix.warnings:

@@ -26,6 +26,7 @@ def _fix(fix: RenderedFix, artifacts: list[FixArtifactSummary]) -> dict[str, Any
         "warnings": list(fix.warnings),
         "verify": list(fix.verify),
         "missing": list(fix.missing),
+        "withheld": list(fix.withheld),
         "tid": fix.tid,
         "artifacts": [
             {

@@ -180,7 +180,11 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         missing_facts = (
             list(dict.fromkeys(walk.unknown_facts)) if outcome.status == "undecided" else []
         )
-        fixes = render_fixes(pack, outcome, facts) if outcome.status == "confirmed" else []
+        fixes = (
+            render_fixes(pack, outcome, facts, session.contradicted())
+            if outcome.status == "confirmed"
+            else []
+        )
         collect = list(outcome.collect)
         risks = [r.text for r in outcome.risks if r.when.holds(facts)]
     analysis = case.analysis()

@@ -8,7 +8,7 @@ doctests (``pytest --doctest-modules wizard/analyzers``).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
 from wizard.evidence.protocol import Context, Produced, Reading, Row, Table, Tone
@@ -67,6 +67,7 @@ class LoginScriptAnalyzer:
         "primary_ip",
         "cluster_volumes",
         "volume_objects",
+        "preferred_server",
     )
     supplies: tuple[str, ...] = ("login_order",)
     produces: tuple[str, ...] = ("corrected-script", "diff")
@@ -86,9 +87,17 @@ class LoginScriptAnalyzer:
             cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
             volume_objects=frozenset(facts.get("volume_objects", ())),
             role_overrides={
-                k: cast("Role", v) for k, v in context.corrections.items() if v in ROLES
+                # A bare volume is on the server users log in through (preferred_server).
+                **({"": cast("Role", facts["preferred_server"][0])}
+                   if tuple(facts.get("preferred_server", ())) in (("node",), ("other",))
+                   else {}),
+                **{k: cast("Role", v) for k, v in context.corrections.items() if v in ROLES},
             },
-        )
+        )  # fmt: skip
+        if site.node_ips & site.virtual_ips:
+            # A "primary IP" the evidence shows as a virtual IP is not the node's: a
+            # conflict (Session.conflicts), never what makes a mapping a node mapping.
+            site = replace(site, node_ips=site.node_ips - site.virtual_ips)
         analysis = analyze_login_script(data, site)
         reordering = reorder_login_script(analysis)
         produced: tuple[Produced, ...] = ()
