@@ -229,7 +229,7 @@ class Session:
     def provenance(self) -> dict[str, str]:
         """Where each known fact came from (``user``, ``fact``, ``KIND:LINE`` …).
 
-        A list fact combined from several sources names each (``fact, load-script:4``).
+        A list fact combined from several sources names each (``fact, KIND:4``).
         """
         sources: dict[str, str] = {}
         for item in sorted(self._state.given, key=lambda g: g.explicit):
@@ -587,7 +587,7 @@ class Session:
 
 
 def _is_evidence(source: str) -> bool:
-    """A source that is an artifact line (``load-script:4``), not a person."""
+    """A source that is an artifact line (``KIND:4``), not a person."""
     return ":" in source
 
 
