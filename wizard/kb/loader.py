@@ -144,7 +144,16 @@ _FIX = Fields(
     }
 )
 _FIX_ARTIFACT = Fields(
-    {"evidence": True, "artifact": True, "title": True, "field": False, "notes_field": False}
+    {
+        "evidence": True,
+        "artifact": True,
+        "title": True,
+        "field": False,
+        "notes_field": False,
+        "step": False,
+        "step_unmade": False,
+        "step_no_evidence": False,
+    }
 )
 _EVIDENCE = Fields(
     {"analyzer": True, "title": True, "description": True, "supplies": True, "tab": False}
@@ -487,6 +496,9 @@ class _Builder:
             title=self.text(data, "title", path),
             field=self.text(data, "field", path, ""),
             notes_field=self.text(data, "notes_field", path, ""),
+            step=self.text(data, "step", path, ""),
+            step_unmade=self.text(data, "step_unmade", path, ""),
+            step_no_evidence=self.text(data, "step_no_evidence", path, ""),
             line=line,
         )
 

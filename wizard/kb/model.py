@@ -271,6 +271,13 @@ class FixArtifact:
     """Also put it at the top of the JSON summary under this name (null when not made)."""
     notes_field: str = ""
     """Also put its notes at the top of the JSON summary under this name."""
+    step: str = ""
+    """A step the fix shows (before its last one) only when the artifact is made."""
+    step_unmade: str = ""
+    """The step instead when the evidence was given but the artifact cannot be made;
+    ``{reason}`` is replaced by the analyzer's notes (why not)."""
+    step_no_evidence: str = ""
+    """The step instead when no evidence of the kind was given."""
     line: int = 0
 
 

@@ -173,6 +173,19 @@ class _Checker:
                         f"'{artifact.evidence}'",
                     )
                     continue
+                for step in (artifact.step, artifact.step_no_evidence):
+                    if "{" in step or "}" in step:
+                        self.problem(
+                            artifact.line,
+                            f"fix '{fix.id}': an artifact's step takes no {{placeholder}}",
+                        )
+                if "{" in artifact.step_unmade.replace("{reason}", "") or "}" in (
+                    artifact.step_unmade.replace("{reason}", "")
+                ):
+                    self.problem(
+                        artifact.line,
+                        f"fix '{fix.id}': step_unmade takes only {{reason}} (why not made)",
+                    )
                 spec = self.analyzers.get(ev.analyzer) if self.analyzers is not None else None
                 if spec is not None and artifact.artifact not in spec.produces:
                     made = listing(tuple(sorted(spec.produces))) or "nothing"

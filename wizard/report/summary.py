@@ -11,7 +11,7 @@ what the pack's fixes declare.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from wizard.engine.case import Case
@@ -189,6 +189,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         risks = [r.text for r in outcome.risks if r.when.holds(facts)]
     analysis = case.analysis()
     artifacts, fields = _fix_artifacts(case, fixes)
+    fixes = [_with_artifact_steps(case, fix, artifacts) for fix in fixes]
     histories = {
         f.id: tuple(VerdictEvent(v.verdict, v.note, v.time) for v in case.verdicts(f.id))
         for f in fixes
@@ -255,6 +256,37 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         ]
         + analysis.rejected,
     )
+
+
+def _with_artifact_steps(
+    case: Case, fix: RenderedFix, artifacts: list[FixArtifactSummary]
+) -> RenderedFix:
+    """``fix`` with the steps its declared artifacts add (before its last step): the one
+    for an artifact made, or why it could not be (the analyzer's notes), or that its
+    evidence is missing. A step that refers to an artifact never appears without it."""
+    declared = case.pack.fixes.get(fix.id)
+    if declared is None:
+        return fix
+    added: list[str] = []
+    for item in declared.artifacts:
+        if any(a.fix == fix.id and a.name == item.artifact for a in artifacts):
+            step = item.step
+        elif not case.artifacts_of(item.evidence):
+            step = item.step_no_evidence
+        else:
+            made = case.analysis().products(item.evidence, item.artifact)
+            notes = [note for _item, product in made for note in product.notes]
+            reason = (
+                "; ".join(dict.fromkeys(notes)).rstrip(".") or "the evidence does not call for it"
+            )
+            step = item.step_unmade.replace("{reason}", reason) if item.step_unmade else ""
+        if step:
+            added.append(step)
+    if not added:
+        return fix
+    steps = fix.steps
+    at = len(steps) - 1 if len(steps) > 1 else len(steps)
+    return replace(fix, steps=(*steps[:at], *added, *steps[at:]))
 
 
 def _fix_artifacts(

@@ -192,6 +192,34 @@ class KBWizardApp(App[None]):
             top.refresh_view()  # type: ignore[attr-defined]
         else:
             self.push_screen("outcome")
+        self.ask_row_question()
+
+    def ask_row_question(self) -> None:
+        """When an analyzer asks about a row the evidence cannot settle (a login-script
+        target's role the login order hinges on), ask it as a question of its own, with
+        the line that makes it matter, once the walk reaches what its kind supplies."""
+        if self.case is None or self.screen.name == "row-question":
+            return
+        pending = self.case.pending_row_question()
+        if pending is None:
+            return
+        from wizard.engine.session import SessionError
+        from wizard.tui.dialogs.row_question import DONT_KNOW, RowQuestionDialog
+
+        case = self.case
+        kind, question = pending
+
+        def answered(value: str | None) -> None:
+            if value is None or self.case is not case:
+                return  # closed for now: asked again at the next step
+            try:
+                case.answer_row_question(kind, question, None if value == DONT_KNOW else value)
+            except SessionError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.changed()
+
+        self.push_screen(RowQuestionDialog(question), answered)
 
     def action_new_case(self) -> None:
         """The next caller: the current case is saved already; back to a fresh start screen."""

@@ -11,9 +11,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from wizard.evidence.protocol import Context, Produced, Reading, Row, Table, Tone
+from wizard.evidence.protocol import Context, Produced, Reading, Row, RowQuestion, Table, Tone
 
 if TYPE_CHECKING:
+    from wizard.analyzers.netware.login_script import LoginScriptAnalysis
     from wizard.analyzers.netware.model import Role
 
 ROLES = ("node", "virtual", "other", "unknown")
@@ -24,6 +25,55 @@ _TONE: dict[str, Tone] = {"node": "bad", "virtual": "good", "other": "", "unknow
 
 def _upper(values: tuple[str, ...]) -> frozenset[str]:
     return frozenset(v.upper() for v in values if v)
+
+
+_ROLE_CHOICES = (
+    ("node", "A cluster node"),
+    ("virtual", "A virtual server (a cluster resource)"),
+    ("other", "Another server, outside the cluster"),
+)
+
+
+def _role_questions(analysis: LoginScriptAnalysis) -> tuple[RowQuestion, ...]:
+    """The targets the login order hinges on whose role is not known for sure (unknown,
+    or only a hint: a name convention, SYS: on the default server), in script order,
+    each with the line that makes it matter. The default server is asked as the
+    ``preferred_server`` fact (the server users log in through)."""
+    lines = analysis.decoded.lines
+    seen: set[str] = set()
+    out: list[RowQuestion] = []
+    for mapping in analysis.unsettled:
+        key = mapping.server.upper()
+        if key in seen or (not key and mapping.form != "bare-volume"):
+            continue
+        seen.add(key)
+        line_text = lines[mapping.line - 1].text.strip() if mapping.line <= len(lines) else ""
+        why = (
+            f"Line {mapping.line} decides the login order: a cluster node mapped before a "
+            "virtual server makes it node-first, and this target's role is "
+            + ("only guessed" if mapping.hint else "not known")
+            + f" ({mapping.role_reason.removesuffix(' — confirm')})."
+        )
+        if not key:
+            text = (
+                f"Is {mapping.volume}: on the default server (users' preferred server) "
+                "a cluster node?"
+            )
+            choices: tuple[tuple[str, str], ...] = (
+                ("node", "A cluster node"),
+                ("other", "Another server, outside the cluster"),
+            )
+            fact: str | None = "preferred_server"
+        elif mapping.role == "virtual":
+            text = f"Is {mapping.server} a virtual server of the cluster (a cluster resource)?"
+            choices, fact = _ROLE_CHOICES, None
+        else:
+            text = f"Is {mapping.server} one of the cluster nodes?"
+            choices, fact = _ROLE_CHOICES, None
+        out.append(
+            RowQuestion(key, text, why, choices, mapping.line, line_text, mapping.role, fact)
+        )
+    return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -115,6 +165,14 @@ class LoginScriptAnalyzer:
                 ),
                 Produced("diff", reordering.diff, "diff", (), notes),
             )
+        elif reordering.unavailable:
+            # No script: the reason, for the fix that would show it (never a fix
+            # referring to a corrected script that is not there).
+            unmade = (reordering.unavailable,)
+            produced = (
+                Produced("corrected-script", "", "text", (), unmade),
+                Produced("diff", "", "diff", (), unmade),
+            )
         deciding = set(analysis.deciding_lines)
         overrides = {k.upper() for k in context.corrections}
         rows = []
@@ -185,6 +243,7 @@ class LoginScriptAnalyzer:
             records_name="mappings",
             records=tuple(records),
             produced=produced,
+            questions=_role_questions(analysis),
             detail=(analysis, reordering),
         )
 

@@ -169,7 +169,7 @@ class OutcomeScreen(WizardScreen[None]):
             commands.display = bool(fix.commands)
             history = next((v.history for v in summary.verification if v.fix == fix.id), ())
             body.update(self._fix_body(fix, history))
-            artifacts = [a for a in summary.artifacts if a.fix == fix.id and a.format != "diff"]
+            artifacts = [a for a in summary.artifacts if a.fix == fix.id]
             if artifacts:
                 script.update(self._artifact_text(artifacts))
             script.display = bool(artifacts)
@@ -180,9 +180,20 @@ class OutcomeScreen(WizardScreen[None]):
                 widget.display = False
 
     def _artifact_text(self, artifacts: list[FixArtifactSummary]) -> Text:
-        """Each whole artifact a fix shows, its marked lines marked (diffs go in exports)."""
+        """Each artifact a fix shows: whole, its marked lines marked, or as a diff."""
         text = Text(end="")
+        noted: set[str] = set()
         for artifact in artifacts:
+            if artifact.format == "diff":
+                text.append_text(plain(f"{artifact.title}:\n", "bold"))
+                for line in artifact.text.splitlines():
+                    style = "green" if line[:1] == "+" else "red" if line[:1] == "-" else "dim"
+                    text.append_text(plain(line + "\n", style))
+                for note in artifact.notes:
+                    if note not in noted:
+                        noted.add(note)
+                        text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
+                continue
             marked = set(artifact.marked)
             text.append_text(
                 joined(
@@ -200,7 +211,9 @@ class OutcomeScreen(WizardScreen[None]):
                 mark = ("▶ ", "bold green") if moved else ("  ", "")
                 text.append_text(joined(mark, (line + "\n", "bold" if moved else "")))
             for note in artifact.notes:
-                text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
+                if note not in noted:
+                    noted.add(note)
+                    text.append_text(joined(("Note: ", "bold yellow"), note + "\n"))
         return text
 
     def _fix_body(self, fix: RenderedFix, history: tuple[VerdictEvent, ...] = ()) -> Text:
