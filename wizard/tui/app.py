@@ -195,8 +195,8 @@ class KBWizardApp(App[None]):
         self.ask_row_question()
 
     def ask_row_question(self) -> None:
-        """When an analyzer asks about a row the evidence cannot settle (a login-script
-        target's role the login order hinges on), ask it as a question of its own, with
+        """When an analyzer asks about a row the evidence cannot settle (the role of a
+        target that decides the diagnosis, say), ask it as a question of its own, with
         the line that makes it matter, once the walk reaches what its kind supplies."""
         if self.case is None or self.screen.name == "row-question":
             return
@@ -208,6 +208,11 @@ class KBWizardApp(App[None]):
 
         case = self.case
         kind, question = pending
+        node = case.session.current
+        if not question.choices or (
+            question.fact is not None and isinstance(node, Question) and node.fact == question.fact
+        ):
+            return  # a typed value, or the question on screen asks it already
 
         def answered(value: str | None) -> None:
             if value is None or self.case is not case:

@@ -1,5 +1,5 @@
 """Provides the dialog asking a row question: a row an analyzer cannot settle that decides
-something (a login-script target's role, say), with the artifact line that makes it matter."""
+something (which role a target has, say), with the artifact line that makes it matter."""
 
 from __future__ import annotations
 
