@@ -49,6 +49,15 @@ async def _evidence(pilot: Pilot[None]) -> None:
     await settle(pilot)
 
 
+async def _row_question(pilot: Pilot[None]) -> None:
+    await _evidence(pilot)
+    await pilot.press("escape")
+    await pilot.pause()
+    for value in ("node", "bind", "all"):
+        await answer(pilot, value)
+    await settle(pilot)
+
+
 async def _outcome_confirmed(pilot: Pilot[None]) -> None:
     await start(pilot)
     await answer_all(pilot, CONFIRMED)
@@ -77,6 +86,7 @@ SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "start": _start_screen,
     "question": _question,
     "evidence": _evidence,
+    "row-question": _row_question,
     "outcome-confirmed": _outcome_confirmed,
     "outcome-not-this-issue": _outcome_not,
     "outcome-needs-more": _outcome_more,

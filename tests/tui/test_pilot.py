@@ -14,6 +14,7 @@ from wizard.kb.model import UNKNOWN, Pack
 from wizard.store import list_sessions
 from wizard.tui.app import KBWizardApp
 from wizard.tui.dialogs.export import ExportDialog
+from wizard.tui.dialogs.row_question import RowQuestionDialog
 from wizard.tui.screens.evidence import EvidenceScreen
 from wizard.tui.screens.outcome import OutcomeScreen
 from wizard.tui.screens.question import QuestionScreen
@@ -164,6 +165,19 @@ async def test_evidence_paste_role_correction_and_fix(pack: Pack) -> None:
         await pilot.pause()
         assert app.case is not None
         assert app.case.session.provenance()["login_order"] == "login-script:2"
+        # CLUSTER1_POOL1_SERVER is a virtual server only by its name (no load script):
+        # the wizard asks it as a question of its own, with the line that makes it matter.
+        dialog = app.screen
+        assert isinstance(dialog, RowQuestionDialog)
+        assert "Is CLUSTER1_POOL1_SERVER a virtual server" in str(
+            dialog.query_one("#row-question-text", Static).render()
+        )
+        assert "MAP F:=CLUSTER1_POOL1_SERVER/VOL1:" in str(
+            dialog.query_one("#row-question-line", Static).render()
+        )
+        await pilot.press("2")
+        await pilot.pause()
+        assert app.case.corrections["CLUSTER1_POOL1_SERVER"] == "virtual"
         await answer(pilot, "10.1.1.11")
         assert isinstance(app.screen, OutcomeScreen)
         (shown,) = [w for w in app.screen.query(".corrected-script").results(Static) if w.display]
