@@ -139,6 +139,15 @@ def test_first_question_to_the_fix_with_a_pasted_login_script(
     term.paste(LOGIN)
     term.wait_for("node-first")
     term.keys("Escape")
+    # SYS:PUBLIC is on the server users log in through: the wizard asks which it is.
+    term.wait_for("Which server do users log in through")
+    term.keys("1")  # a cluster node
+    # No load script: CLUSTER1_POOL1_SERVER is a virtual server only by its name.
+    term.wait_for("Is CLUSTER1_POOL1_SERVER a virtual server")
+    term.keys("2")  # yes, a virtual server
+    deadline = time.monotonic() + 15
+    while "The line that makes it matter" in term.screen() and time.monotonic() < deadline:
+        time.sleep(0.1)
     term.wait_for("primary IP address of the")
     for char in "10.1.1.11":
         term.keys(char)
