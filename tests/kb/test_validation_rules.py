@@ -273,3 +273,24 @@ def test_scope_entry_without_when_is_reported_not_a_crash() -> None:
     assert all(
         p.line == line_of(text, "  - text: no condition") for p in problems if "'when'" in p.message
     )
+
+
+def test_an_artifact_step_takes_only_the_reason() -> None:
+    """A step an artifact declares is never a template over facts: ``step_unmade`` takes
+    ``{reason}`` (why the artifact was not made) and nothing else; the others take none."""
+    reference = (ROOT / "knowledge" / "tid-3438100.yaml").read_text(encoding="utf-8")
+    assert problems_of(reference, "ref.yaml") == []
+    unmade = 'step_unmade: "No corrected script can be written for the pasted login script:'
+    assert unmade in reference
+    broken = reference.replace(unmade, unmade.replace("script:", "script {primary_ip}:"), 1)
+    problems = problems_of(broken, "ref.yaml")
+    assert [p.message for p in problems] == [
+        "fix 'reorder-login-script': step_unmade takes only {reason} (why not made)"
+    ]
+    # The artifact's item ("- evidence: login-script"), the line above its name.
+    assert problems[0].line == line_of(broken, "artifact: corrected-script") - 1
+    made = 'step: "The corrected login script below'
+    broken = reference.replace(made, made + " {reason}", 1)
+    assert [p.message for p in problems_of(broken, "ref.yaml")] == [
+        "fix 'reorder-login-script': an artifact's step takes no {placeholder}"
+    ]

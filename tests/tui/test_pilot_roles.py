@@ -57,6 +57,10 @@ async def test_three_files_that_decide_everything_leave_only_the_symptoms(pack: 
         text = str(shown.render())
         assert "▶ MAP S1:=10.1.1.11/SYS:PUBLIC" in text
         assert "Corrected login script (diff):" in text and "-MAP S1:=10.1.1.11/SYS:PUBLIC" in text
+        # The step that points at the script comes with it (the fix's artifact declares it).
+        (reorder,) = [f for f in screen.summary.fixes if f.id == "reorder-login-script"]
+        assert reorder.steps[2].startswith("The corrected login script below does exactly this")
+        assert len(reorder.steps) == 4 and reorder.steps[3].startswith("Save the script")
 
 
 async def test_the_default_server_is_asked_as_its_own_question(pack: Pack) -> None:
