@@ -11,6 +11,7 @@ from pathlib import Path
 from textual.widgets import Input, OptionList, Static, TextArea
 
 from tests.tui.drive import answer, answer_all, settle, start
+from tests.tui.test_pilot import CONFIRMED
 from wizard.kb.model import Outcome, Pack, Question
 from wizard.store import list_sessions, load_case
 from wizard.tui.app import DRAFT_DELAY, KBWizardApp
@@ -18,15 +19,6 @@ from wizard.tui.screens.evidence import EvidenceScreen
 from wizard.tui.screens.outcome import OutcomeScreen
 from wizard.tui.screens.question import QuestionScreen
 from wizard.tui.screens.start import StartScreen
-
-CONFIRMED = {
-    "reconnect_fails": "yes",
-    "mapping_shows": "node",
-    "vip_method": "bind",
-    "ncp_include_ip": "all",
-    "login_order": "node-first",
-    "primary_ip": "10.1.1.11",
-}
 
 
 def _fact(app: KBWizardApp) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tests.tui.drive import answer
@@ -35,6 +36,19 @@ def _case(pack: Pack, login: bytes, load: str = "load-bind-brackets.ncf") -> Cas
 def _asked(app: KBWizardApp) -> str | None:
     node = app.case.session.current if app.case is not None else None
     return node.fact if isinstance(node, Question) else None
+
+
+async def _row_question(pilot: Pilot[None]) -> tuple[str, str]:
+    """Answer both symptoms; the row question that follows: its text and its line."""
+    app = pilot.app
+    for value in ("yes", "node"):
+        await answer(pilot, value)
+    dialog = app.screen
+    assert isinstance(dialog, RowQuestionDialog)
+    return (
+        str(dialog.query_one("#row-question-text", Static).render()),
+        str(dialog.query_one("#row-question-line", Static).render()),
+    )
 
 
 async def test_three_files_that_decide_everything_leave_only_the_symptoms(pack: Pack) -> None:
@@ -94,9 +108,7 @@ async def test_dont_know_keeps_the_guess_and_is_not_asked_again(pack: Pack) -> N
     app = KBWizardApp(pack, _case(pack, login), autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for value in ("yes", "node"):
-            await answer(pilot, value)
-        assert isinstance(app.screen, RowQuestionDialog)
+        await _row_question(pilot)
         await pilot.press("0")
         await pilot.pause()
         screen = app.screen
@@ -137,17 +149,10 @@ async def test_no_safe_reorder_says_why_in_the_fix(pack: Pack) -> None:
     app = KBWizardApp(pack, case, autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for value in ("yes", "node"):
-            await answer(pilot, value)
         # No node names were given: the wizard asks about NODE1, naming the line.
-        dialog = app.screen
-        assert isinstance(dialog, RowQuestionDialog)
-        assert "Is NODE1 one of the cluster nodes?" in str(
-            dialog.query_one("#row-question-text", Static).render()
-        )
-        assert "MAP S1:=NODE1/SYS:PUBLIC" in str(
-            dialog.query_one("#row-question-line", Static).render()
-        )
+        text, line = await _row_question(pilot)
+        assert "Is NODE1 one of the cluster nodes?" in text
+        assert "MAP S1:=NODE1/SYS:PUBLIC" in line
         await pilot.press("1")
         await pilot.pause()
         screen = app.screen
@@ -181,9 +186,7 @@ async def test_ctrl_n_on_a_role_question_starts_the_next_case(pack: Pack) -> Non
     app = KBWizardApp(pack, _case(pack, login), autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for value in ("yes", "node"):
-            await answer(pilot, value)
-        assert isinstance(app.screen, RowQuestionDialog)
+        await _row_question(pilot)
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert app.case is None
@@ -195,16 +198,9 @@ async def test_a_hostile_target_name_is_shown_literally_in_the_role_question(pac
     app = KBWizardApp(pack, _case(pack, login), autosave=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        for value in ("yes", "node"):
-            await answer(pilot, value)
-        dialog = app.screen
-        assert isinstance(dialog, RowQuestionDialog)
-        assert "Is [@CLICK=APP.QUIT]X[ one of the cluster nodes?" in str(
-            dialog.query_one("#row-question-text", Static).render()
-        )
-        assert "MAP H:=[@click=app.quit]X[/]/DATA:" in str(
-            dialog.query_one("#row-question-line", Static).render()
-        )
+        text, line = await _row_question(pilot)
+        assert "Is [@CLICK=APP.QUIT]X[ one of the cluster nodes?" in text
+        assert "MAP H:=[@click=app.quit]X[/]/DATA:" in line
         await pilot.press("3")  # another server
         await pilot.pause()
         assert app.is_running
