@@ -6,12 +6,14 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.widget import Widget
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.engine.session import SessionError
 from wizard.kb.model import NO_CHECK, UNKNOWN, FactValue, Question
 from wizard.kb.values import value_text
+from wizard.tui.asking import Asking, CaseAsking
 from wizard.tui.fields import FieldLeft, NoteInput, SideList, ValueInput
 from wizard.tui.safe import joined_content, plain_content
 from wizard.tui.screens.base import WizardScreen
@@ -23,7 +25,8 @@ _HIDDEN_AT_FIRST = ("#scope", "#from-evidence", "#typed", "#error", "#why", "#ho
 
 
 class QuestionScreen(WizardScreen[None]):
-    """Asks the case's current question; reused for every question of the case."""
+    """Asks the current question of the open case (or of the triage, see ``TriageScreen``);
+    reused for every question."""
 
     DEFAULT_CSS = """
     #question-layout { height: 1fr; }
@@ -62,13 +65,22 @@ class QuestionScreen(WizardScreen[None]):
     prefilled = ""
     """The recorded typed value shown in the value field (a digit replaces it, not extends)."""
 
-    shown: tuple[str, str] | None = None
+    shown: str | None = None
     """The question and progress line on screen, so an unchanged view is not built again."""
+
+    @property
+    def asking(self) -> Asking:
+        """Where this screen's question comes from: the open case."""
+        return CaseAsking(self.wizard, self.case)
+
+    def ready(self) -> bool:
+        """Whether there is something to ask from (an open case)."""
+        return self.wizard.case is not None
 
     def compose(self) -> ComposeResult:
         # The first frame holds what the caller needs to hear: the question and its answers,
         # filled in here so that the very first frame drawn already shows them.
-        question = self.question if self.wizard.case is not None else None
+        question = self.question if self.ready() else None
         progress, text, options = self._view(question) if question else ("", "", [])
         yield TitleBar()
         with Horizontal(id="question-layout"), VerticalScroll(id="question-main"):
@@ -83,7 +95,7 @@ class QuestionScreen(WizardScreen[None]):
         choices.focus()
 
     def on_screen_resume(self) -> None:
-        if self.wizard.case is None:
+        if not self.ready():
             return
         self.refresh_view()
         if self.wizard.auto_exit_on_first_question:
@@ -128,7 +140,8 @@ class QuestionScreen(WizardScreen[None]):
                 after="#choices",
             ),
             layout.mount(sidebar),
-            sidebar.mount_all([Label("Path so far", id="path-title"), SideList(id="path")]),
+            sidebar.mount_all([*self.sidebar_extra(), Label("Path so far", id="path-title"),
+                               SideList(id="path")]),  # fmt: skip
             self.mount(KeyFooter(mounted_late=True)),
         ]
         for selector in _HIDDEN_AT_FIRST:
@@ -145,14 +158,18 @@ class QuestionScreen(WizardScreen[None]):
 
             self.call_later(leave_once_drawn)
 
+    def sidebar_extra(self) -> list[Widget]:
+        """Widgets above the path in the sidebar (none here)."""
+        return []
+
     @property
     def question(self) -> Question | None:
-        node = self.case.session.current
-        return node if isinstance(node, Question) else None
+        return self.asking.question
 
     def _view(self, question: Question) -> tuple[str, str, list[Option]]:
         """The progress line, text and answers of ``question``; remembered as ``shown``."""
-        progress = self.case.session.progress().describe()
+        asking = self.asking
+        progress = asking.progress()
         options = [
             Option(joined_content((f"{number}  ", "bold"), choice.label), id=choice.value)
             for number, choice in enumerate(question.choices, 1)
@@ -165,7 +182,7 @@ class QuestionScreen(WizardScreen[None]):
         if question.unknown is not None:
             label = joined_content(("0  ", "bold"), "Don't know / can't check now")
             options.append(Option(label, id=UNKNOWN))
-        self.shown = (question.id, progress)
+        self.shown = asking.key()
         return progress, question.text, options
 
     def refresh_view(self) -> None:
@@ -178,7 +195,7 @@ class QuestionScreen(WizardScreen[None]):
         if question is None:
             return
         choices = self.query_one("#choices", OptionList)
-        if self.shown != (question.id, self.case.session.progress().describe()):
+        if self.shown != self.asking.key():
             progress, text, options = self._view(question)
             self.query_one("#progress", Static).update(plain_content(progress))
             self.query_one("#question-text", Static).update(plain_content(text))
@@ -191,8 +208,8 @@ class QuestionScreen(WizardScreen[None]):
 
     def _show_details(self, question: Question, *, focus: bool) -> None:
         """Fill the widgets ``add_details`` mounted for ``question``."""
-        session = self.case.session
-        warnings = [c.text for c in self.case.pack.scope if c.when.holds(session.known_facts())]
+        asking = self.asking
+        warnings = asking.scope_warnings()
         scope = self.query_one("#scope", Static)
         scope.update(plain_content("Outside the article's scope: " + " ".join(warnings)))
         scope.display = bool(warnings)
@@ -204,7 +221,7 @@ class QuestionScreen(WizardScreen[None]):
             joined_content(("How to check: ", "bold"), question.how_to_check or NO_CHECK)
         )
         self._show_evidence_answer(question)
-        recorded = self.case.session.recorded(question.fact)
+        recorded = asking.recorded(question.fact)
         value, note = recorded if recorded is not None else (None, None)
         typed_value = value if isinstance(value, str) and _is_typed(question, value) else ""
         typed = self.query_one("#typed", Input)
@@ -216,7 +233,7 @@ class QuestionScreen(WizardScreen[None]):
         )
         typed.value = self.prefilled = typed_value
         self.query_one("#error", Static).display = False
-        draft = self.case.drafts.notes.get(question.fact)
+        draft = asking.note_draft(question.fact)
         note_field = self.query_one("#note", Input)
         note_field.value = draft if draft is not None else note or ""
         self._refresh_path()
@@ -225,7 +242,7 @@ class QuestionScreen(WizardScreen[None]):
 
     def _recorded_index(self, question: Question) -> int:
         """The answer to highlight: the one already recorded (revising, back), else the first."""
-        recorded = self.case.session.recorded(question.fact)
+        recorded = self.asking.recorded(question.fact)
         if recorded is None:
             return 0
         choices = self.query_one("#choices", OptionList)
@@ -235,10 +252,8 @@ class QuestionScreen(WizardScreen[None]):
 
     def _show_evidence_answer(self, question: Question) -> None:
         banner = self.query_one("#from-evidence", Static)
-        session = self.case.session
-        known = {g.fact: g for g in session.given}
-        item = known.get(question.fact)
-        if session.revising == question.fact and item is not None:
+        item = self.asking.known_from(question)
+        if item is not None:
             banner.update(
                 joined_content(
                     "Known from ",
@@ -250,19 +265,14 @@ class QuestionScreen(WizardScreen[None]):
         else:
             banner.display = False
 
-    def _words(self, fact: str | None) -> str:
-        """The fact as people read it (its label), never its internal name."""
-        known = self.case.pack.facts.get(fact or "")
-        return known.words if known is not None else fact or ""
-
     def _refresh_path(self) -> None:
         options = []
-        for index, step in enumerate(self.case.session.question_steps()):
+        for index, step in enumerate(self.asking.path()):
             source = "" if step.source == "user" else f" [{step.source}]"
             note = " ✎" if step.note else ""
             label = joined_content(
                 (f"{index + 1}. ", "bold"),
-                f"{self._words(step.fact)}: ",
+                f"{step.words}: ",
                 (value_text(step.value), "bold"),
                 (source, "italic"),
                 note,
@@ -279,17 +289,12 @@ class QuestionScreen(WizardScreen[None]):
     def _answer(self, value: str) -> None:
         self.add_details()
         note = self.query_one("#note", Input).value
-        question = self.question
         try:
-            self.case.session.answer(value, note=note)
+            self.asking.answer(value, note)
         except SessionError as exc:
             error = self.query_one("#error", Static)
             error.update(plain_content(str(exc)))
             error.display = True
-            return
-        if question is not None:
-            self.case.drafts.set_note(question.fact, None)  # the note is in the answer now
-        self.wizard.changed()
 
     @on(Input.Changed, "#note")
     def _note_typed(self, event: Input.Changed) -> None:
@@ -297,12 +302,12 @@ class QuestionScreen(WizardScreen[None]):
         question = self.question
         if question is None or event.value != event.input.value:
             return  # a change already overtaken by the next one
-        recorded = self.case.session.recorded(question.fact)
+        asking = self.asking
+        recorded = asking.recorded(question.fact)
         saved_note = (recorded[1] if recorded is not None else None) or ""
-        drafts = self.case.drafts
         text = event.value if event.value != saved_note else None
-        if drafts.notes.get(question.fact) != text:
-            drafts.set_note(question.fact, text)
+        if asking.note_draft(question.fact) != text:
+            asking.set_note_draft(question.fact, text)
             self.wizard.draft_changed()
 
     @on(FieldLeft)
@@ -340,7 +345,7 @@ class QuestionScreen(WizardScreen[None]):
     @on(OptionList.OptionSelected, "#path")
     def _revise(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is not None:
-            self.wizard.revise(int(event.option.id))
+            self.asking.revise(int(event.option.id))
 
     def action_choose(self, number: int) -> None:
         question = self.question
@@ -386,10 +391,9 @@ class QuestionScreen(WizardScreen[None]):
 
     def action_back(self) -> None:
         """Back along the path to the previous question (never forward, nothing dropped)."""
-        if self.case.session.step_back():
-            self.wizard.changed()
-        else:
-            self.wizard.leave_case_screens()
+        asking = self.asking
+        if not asking.step_back():
+            asking.leave()
 
 
 def typed_only(question: Question) -> bool:
