@@ -140,8 +140,9 @@ class QuestionScreen(WizardScreen[None]):
                 after="#choices",
             ),
             layout.mount(sidebar),
-            sidebar.mount_all([*self.sidebar_extra(), Label("Path so far", id="path-title"),
-                               SideList(id="path")]),  # fmt: skip
+            sidebar.mount_all(
+                [*self.sidebar_extra(), Label("Path so far", id="path-title"), SideList(id="path")]
+            ),
             self.mount(KeyFooter(mounted_late=True)),
         ]
         for selector in _HIDDEN_AT_FIRST:
