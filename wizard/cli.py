@@ -418,24 +418,42 @@ def cmd_run(args: argparse.Namespace) -> int:
     """The wizard. Textual is imported here and only here."""
     from wizard.engine.case import Case
     from wizard.engine.intake import build_case
+    from wizard.engine.triage import Triage, build_triage
+    from wizard.kb.index import PackIndex
     from wizard.kb.registry import open_pack
-    from wizard.store import load_case
+    from wizard.store import is_triage_session, load_case, load_triage
 
     case: Case | None = None
+    pack: Pack | None = None
+    index: PackIndex | None = None
+    triage: Triage | None = None
     if getattr(args, "resume", None):
-        pack = _saved_pack(args, args.resume)
-        case = load_case(pack, args.resume)
+        if args.pack is None and is_triage_session(args.resume):
+            index = PackIndex.build(args.pack_dir)
+            triage, case = load_triage(index, args.resume)
+        else:
+            pack = _saved_pack(args, args.resume)
+            case = load_case(pack, args.resume)
     else:
         intake = _intake(args)
-        pack = open_pack(args.pack or intake.pack, args.pack_dir)
-        if intake.facts or intake.evidence or args.answers:
+        given = bool(intake.facts or intake.evidence or args.answers)
+        if args.pack or intake.pack:
+            pack = open_pack(args.pack or intake.pack, args.pack_dir)
+        else:
+            # No article named: triage from the caller's report (one pack installed: it).
+            index = PackIndex.build(args.pack_dir)
+            if len(index.entries) == 1:
+                pack, index = index.pack(index.entries[0].id), None
+            elif given:
+                triage = build_triage(index, intake)
+        if pack is not None and given:
             case = build_case(pack, intake)
     if not sys.stdin.isatty() or not sys.stdout.isatty():
         raise UsageError("the wizard needs a terminal; use 'kbwizard diagnose' in scripts")
     from wizard.tui.app import KBWizardApp
     from wizard.tui.terminal import run
 
-    return run(KBWizardApp(pack, case))
+    return run(KBWizardApp(pack, case, triage=triage, index=index))
 
 
 def _start_tui(args: argparse.Namespace) -> int:

@@ -14,10 +14,13 @@ from textual.timer import Timer
 
 from wizard.atomic import WriteError
 from wizard.engine.case import Case, CaseHeader
-from wizard.kb.model import NO_CHECK, Outcome, Pack, Question
+from wizard.kb.model import NO_CHECK, Fact, Outcome, Pack, Question
 from wizard.tui.keyorder import KeyOrder
+from wizard.tui.triage_view import TriageView
 
 if TYPE_CHECKING:
+    from wizard.engine.triage import Triage
+    from wizard.kb.index import PackIndex
     from wizard.tui.terminal import Terminal
 
 
@@ -33,14 +36,28 @@ def _outcome_screen() -> Screen[None]:
     return OutcomeScreen(name="outcome")
 
 
+def _triage_screen() -> Screen[None]:
+    from wizard.tui.screens.triage import TriageScreen
+
+    return TriageScreen(name="triage")
+
+
+ARTICLE_SCREENS = ("question", "outcome")
+"""The screens of an article's case (above the triage's screens when opened from triage)."""
+
+
 DRAFT_DELAY = 0.5
 """Seconds after the last keystroke in a note or the evidence text before the draft is saved."""
 
 
 class KBWizardApp(App[None]):
-    """Guided troubleshooting for one knowledge pack."""
+    """Guided troubleshooting: one knowledge pack, or triage across every installed one."""
 
-    SCREENS = {"question": _question_screen, "outcome": _outcome_screen}
+    SCREENS = {
+        "question": _question_screen,
+        "outcome": _outcome_screen,
+        "triage": _triage_screen,
+    }
     """One question screen and one outcome screen for the app's life, each made on first use
     (so the first question does not wait for the outcome screen's imports), then re-used for
     every step and every case: never torn down and rebuilt while keys keep arriving."""
@@ -57,18 +74,39 @@ class KBWizardApp(App[None]):
         pack: Pack | None = None,
         case: Case | None = None,
         *,
+        triage: Triage | None = None,
+        index: PackIndex | None = None,
+        pack_dirs: list[str] | None = None,
         autosave: bool = True,
         auto_exit_on_first_question: bool = False,
         auto_exit_with_whole_screen: bool = False,
     ) -> None:
+        """One article: ``pack`` (or ``case``, resumed). Without either, triage across the
+        installed packs (``index``, else built from the search path with ``pack_dirs``),
+        or the only installed pack directly; ``triage`` resumes a saved triage."""
         super().__init__()
+        if pack is None and case is not None:
+            pack = case.pack
+        if pack is None and triage is not None:
+            index = triage.index
         if pack is None:
-            from wizard.kb.registry import open_pack
+            if index is None:
+                from wizard.kb.index import PackIndex
 
-            pack = open_pack()
-        self.pack = pack
+                index = PackIndex.build(pack_dirs)
+            if len(index.entries) == 1 and triage is None:
+                pack = index.pack(index.entries[0].id)
+                index = None
+        self.index: PackIndex | None = index
+        """The installed packs when the wizard triages (None: one article only)."""
+        self.triage: Triage | None = triage
+        """The open triage (the caller's report and every answer); None outside triage."""
+        self.triage_view = TriageView()
+        """Where the agent is in the triage's questions."""
+        self._pack = pack
         self.case: Case | None = case
-        """The open case; None until the user starts or resumes one."""
+        """The open case; None until the user starts or resumes one (or opens an article)."""
+        self._fact_words: dict[str, str] | None = None
         self.autosave = autosave
         self.save_error: str | None = None
         """Why the last autosave failed (None when everything is on disk)."""
@@ -83,15 +121,48 @@ class KBWizardApp(App[None]):
         self._draft_timer: Timer | None = None
         """The pending save of a changed draft (debounced), if any."""
         self.key_order = KeyOrder(self)
-        self.sub_title = f"{pack.source.document} · {pack.title}"
-        if self.case is None and (auto_exit_on_first_question or auto_exit_with_whole_screen):
-            self.case = Case.start(pack)  # benchmark: straight to the first question
+        self.show_title()
+        benchmark = auto_exit_on_first_question or auto_exit_with_whole_screen
+        if self.case is None and benchmark:
+            if pack is not None:
+                self.case = Case.start(pack)  # benchmark: straight to the first question
+            elif self.triage is None and self.index is not None:
+                from wizard.engine.triage import Triage
+
+                self.triage = Triage.start(self.index)  # straight to the caller's report
+
+    @property
+    def pack(self) -> Pack:
+        """The open article's pack (in triage, the article the agent continued in)."""
+        if self.case is not None:
+            return self.case.pack
+        assert self._pack is not None, "no article is open"
+        return self._pack
+
+    @property
+    def triaging(self) -> bool:
+        """Whether the wizard starts from the caller's report (several packs installed)."""
+        return self.index is not None
+
+    def show_title(self) -> None:
+        """The title bar: the open article, or the triage."""
+        if self.case is not None or self._pack is not None:
+            pack = self.pack
+            origin = " · from triage" if self.triage is not None else ""
+            self.sub_title = f"{pack.source.document} · {pack.title}{origin}"
+        elif self.index is not None:
+            self.sub_title = f"Triage · {len(self.index.entries)} articles"
 
     def get_default_screen(self) -> Screen[None]:
-        """The first screen: the case's question (resumed, pre-filled) or the start screen.
+        """The first screen: the case's question (resumed, pre-filled), the caller's report
+        (a triage resumed) or the start screen.
 
         Either is the bottom of the stack, so no empty screen is drawn first.
         """
+        if self.triage is not None:
+            from wizard.tui.screens.report import ReportScreen
+
+            return ReportScreen(name="report")
         if self.case is not None:
             return self.get_screen("question")
         from wizard.tui.screens.start import StartScreen
@@ -113,6 +184,10 @@ class KBWizardApp(App[None]):
             from wizard.tui.terminal import take_signals
 
             take_signals(self, self.terminal)
+        if self.triage is not None and self.case is None:
+            if self.triage.answers and not self.auto_exit_on_first_question:
+                self.call_after_refresh(self.show_triage)  # resumed: back at its question
+            return
         if self.case is not None:
             self.show_case()  # a decided case goes on to its outcome
             if self.case.drafts.evidence:
@@ -230,23 +305,212 @@ class KBWizardApp(App[None]):
         """The next caller: the current case is saved already; back to a fresh start screen."""
         self.save()
         self.case = None
+        if self.triaging:
+            self.triage = None
+            self.triage_view = TriageView()
+            self.show_title()
+            self.leave_triage_screens()
+            return
         self.leave_case_screens()
 
     def leave_case_screens(self) -> None:
-        """Back from the first question, or on to the next caller: the start screen."""
+        """Back from the first question, or on to the next caller: the start screen (in
+        triage, back to the triage's questions)."""
+        if self.triage is not None:
+            self.action_back_to_triage()
+            return
         from wizard.tui.screens.start import StartScreen
 
-        while self.screen.name in ("outcome", "question") and len(self.screen_stack) > 1:
+        while self.screen.name in ARTICLE_SCREENS and len(self.screen_stack) > 1:
             self.pop_screen()
         if self.screen.name != "start":
             # The case opened straight at its question, which is the bottom of the stack.
             self.push_screen(StartScreen(name="start"))
+
+    # --- triage ---------------------------------------------------------------
+
+    def begin_triage(self, header: CaseHeader) -> Triage:
+        """Start the triage of a new caller (or keep the open one, header updated), and
+        show the caller's report."""
+        from wizard.engine.triage import Triage
+
+        assert self.index is not None, "triage needs the installed packs"
+        if self.triage is None:
+            self.triage = Triage.start(self.index)
+            self.triage_view = TriageView()
+        self.triage.header = header
+        self.save()
+        self.show_report()
+        return self.triage
+
+    def triage_report(self) -> tuple[str, ...]:
+        """The symptoms the caller reported (their keys)."""
+        return self.triage.reported if self.triage is not None else ()
+
+    def set_triage_report(self, keys: list[str]) -> None:
+        from wizard.engine.session import SessionError
+
+        if self.triage is None:
+            return
+        try:
+            self.triage.set_symptoms(keys)
+        except SessionError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        self.save()
+
+    def _pop_to(self, names: tuple[str, ...]) -> bool:
+        """Close screens until one of ``names`` is on top; False when none is open."""
+        if not any(s.name in names for s in self.screen_stack):
+            return False
+        while self.screen.name not in names and len(self.screen_stack) > 1:
+            self.pop_screen()
+        return True
+
+    def show_report(self) -> None:
+        """The caller's report on top (what is above it closes; nothing is lost)."""
+        if not self._pop_to(("report",)):
+            from wizard.tui.screens.report import ReportScreen
+
+            self.push_screen(ReportScreen(name="report"))
+
+    def triage_changed(self) -> None:
+        """After every change to the triage: saves, then shows its next question."""
+        self.save()
+        self.show_triage()
+
+    def show_triage(self) -> None:
+        """The triage's question on top; when no question tells the articles apart any
+        more, the articles, to continue in the leading one."""
+        if self.triage is None:
+            return
+        from wizard.tui.asking import TriageAsking
+
+        question = TriageAsking(self, self.triage).current
+        self._pop_to(("triage", "report"))
+        if question is None:
+            if self.screen.name == "triage":
+                self.pop_screen()
+            self._show_articles(finished=True)
+            return
+        self.triage_view.remember(question)
+        if self.screen.name != "triage":
+            self.push_screen("triage")  # shows the question when it is resumed
+        else:
+            self.screen.refresh_view()  # type: ignore[attr-defined]
+
+    def leave_triage_screens(self) -> None:
+        """Back from the caller's report (or on to the next caller): the start screen."""
+        from wizard.tui.screens.start import StartScreen
+
+        if not self._pop_to(("start",)):
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.switch_screen(StartScreen(name="start"))
+
+    def action_articles(self) -> None:
+        """Every article considered, its status and why: continue in one or switch."""
+        if self.triage is None:
+            self.notify("Articles are listed in triage (start from the caller's report).")
+            return
+        self._show_articles(finished=False)
+
+    def _show_articles(self, *, finished: bool) -> None:
+        from wizard.tui.screens.articles import ArticlesScreen
+
+        open_now = self.case.pack.id if self.case is not None else None
+
+        def chosen(pack_id: str | None) -> None:
+            if pack_id is not None:
+                self.open_article(pack_id)
+            elif finished and self.case is None:
+                self._back_from_articles()
+
+        self.push_screen(ArticlesScreen(finished=finished, open_now=open_now), chosen)
+
+    def _back_from_articles(self) -> None:
+        """Esc on the articles shown at the end of the questions: the last question again."""
+        from wizard.tui.asking import TriageAsking
+
+        if self.triage is None:
+            return
+        if not TriageAsking(self, self.triage).step_back():
+            self.show_report()
+
+    def open_article(self, pack_id: str, *, then_evidence: bool = False) -> None:
+        """Continue in (or switch to) the article ``pack_id``: its case gets every answer,
+        note, draft and artifact given so far, and gives back what is typed there."""
+        from wizard.engine.session import SessionError
+        from wizard.kb.problems import PackError
+
+        triage = self.triage
+        if triage is None:
+            return
+        if self.case is not None:
+            triage.absorb(self.case)
+        try:
+            case = triage.case_for(pack_id)
+        except (PackError, SessionError) as exc:
+            self.notify(" ".join(str(exc).split()), severity="error")
+            return
+        triage.current = pack_id
+        self.case = case
+        self.show_title()
+        self._pop_to(("triage", "report"))
+        self.changed()  # saves, then shows the article's question or outcome
+        if then_evidence:
+            self.call_after_refresh(self.action_evidence)
+
+    def action_back_to_triage(self) -> None:
+        """From an article back to the triage's questions: everything typed there is kept."""
+        triage = self.triage
+        if triage is None:
+            self.notify("This case was not opened from triage.", severity="warning")
+            return
+        if self.case is not None:
+            triage.absorb(self.case)
+        triage.current = None
+        self.save()
+        self.case = None
+        self.show_title()
+        self.triage_view.revisit = None
+        self.show_triage()
+
+    def article_names(self) -> dict[str, str]:
+        """Each installed article's short name (its document, e.g. a TID), by pack id."""
+        if self.index is None:
+            return {}
+        return {e.id: e.document or e.title or e.id for e in self.index.entries}
+
+    def fact_definition(self, name: str) -> Fact | None:
+        """The fact ``name`` as the installed packs declare it (shared facts agree)."""
+        if self.index is not None:
+            defs = self.index.fact(name)
+            return defs[0] if defs else None
+        return self.pack.facts.get(name)
+
+    def fact_words(self) -> dict[str, str]:
+        """Every known fact's words (its label), by name."""
+        if self._fact_words is None:
+            words: dict[str, str] = {}
+            if self.index is not None:
+                for name in self.index.fact_names:
+                    defs = self.index.fact(name)
+                    if defs:
+                        words[name] = defs[0].words
+            elif self._pack is not None:
+                words = {n: f.words for n, f in self._pack.facts.items()}
+            self._fact_words = words
+        return self._fact_words
 
     # --- actions ------------------------------------------------------------
 
     def action_evidence(self) -> None:
         from wizard.tui.screens.evidence import EvidenceScreen
 
+        if self.case is None and self.triaging:
+            self.notify("Evidence is read by an article: paste it on one of its questions (e).")
+            return
         if self.case is None:
             from wizard.tui.screens.start import StartScreen
 

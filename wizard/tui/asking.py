@@ -11,10 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
-from wizard.kb.model import FactValue, Question
+from wizard.kb.model import UNKNOWN, FactValue, Question
 
 if TYPE_CHECKING:
     from wizard.engine.case import Case
+    from wizard.engine.triage import Triage, TriageQuestion
     from wizard.tui.app import KBWizardApp
 
 
@@ -152,3 +153,129 @@ class CaseAsking:
 
     def set_note_draft(self, fact: str, text: str | None) -> None:
         self.case.drafts.set_note(fact, text)
+
+
+class TriageAsking:
+    """The questions that tell the candidate articles apart: the open Triage.
+
+    The next question is the triage's; going back reopens an earlier one (``revisit``),
+    its answer highlighted and its note kept, until it is answered again.
+    """
+
+    def __init__(self, app: KBWizardApp, triage: Triage) -> None:
+        self.app = app
+        self.triage = triage
+        self.view = app.triage_view
+
+    @property
+    def current(self) -> TriageQuestion | None:
+        """The triage question on screen: the one being revisited, else the next one."""
+        view = self.view
+        if view.revisit is not None:
+            asked = view.question_for(self.triage, view.revisit)
+            if asked is not None:
+                return asked
+            view.revisit = None
+        return self.triage.next_question()
+
+    @property
+    def question(self) -> Question | None:
+        current = self.current
+        return current.question if current is not None else None
+
+    def progress(self) -> str:
+        articles = self.triage.articles()
+        in_play = sum(1 for a in articles if a.status != "ruled-out")
+        answered = len(self.view.answered(self.triage))
+        current = self.current
+        asked_by = ""
+        if current is not None and current.asked_by:
+            names = self.app.article_names()
+            asked_by = " · asked for " + ", ".join(names.get(p, p) for p in current.asked_by)
+        return f"triage · question {answered + 1} · {in_play} of {len(articles)} articles in play{asked_by}"
+
+    def key(self) -> str:
+        current = self.current
+        if current is None:
+            return ""
+        return f"triage:{current.pack}:{current.question.id}:{self.progress()}"
+
+    def recorded(self, fact: str) -> tuple[FactValue, str | None] | None:
+        return self.view.recorded(self.triage, fact)
+
+    def answer(self, value: str, note: str) -> None:
+        question = self.current
+        if question is None:
+            return
+        fact = question.question.fact
+        text = note.strip() or None
+        if value == UNKNOWN:
+            self.triage.dont_know(fact, note=text)
+        else:
+            self.triage.answer(fact, parse_answer(self.app, fact, value), note=text)
+        self.view.remember(question)
+        self.set_note_draft(fact, None)
+        self.view.revisit = None
+        self.app.triage_changed()
+
+    def step_back(self) -> bool:
+        answered = self.view.answered(self.triage)
+        current = self.current
+        if current is not None and current.question.fact in answered:
+            answered = answered[: answered.index(current.question.fact)]
+        if not answered:
+            return False
+        self.view.revisit = answered[-1]
+        self.app.triage_changed()
+        return True
+
+    def leave(self) -> None:
+        self.app.show_report()
+
+    def revise(self, index: int) -> None:
+        answered = self.view.answered(self.triage)
+        if 0 <= index < len(answered):
+            self.view.revisit = answered[index]
+            self.app.triage_changed()
+
+    def path(self) -> list[PathStep]:
+        steps = []
+        provenance = self.triage.provenance()
+        for fact in self.view.answered(self.triage):
+            recorded = self.recorded(fact)
+            if recorded is None:
+                continue
+            value, note = recorded
+            steps.append(
+                PathStep(fact, self.words(fact), value, provenance.get(fact, "user"), note)
+            )
+        return steps
+
+    def words(self, fact: str | None) -> str:
+        return self.app.fact_words().get(fact or "", fact or "")
+
+    def scope_warnings(self) -> list[str]:
+        return []
+
+    def known_from(self, question: Question) -> KnownFrom | None:
+        return None
+
+    def note_draft(self, fact: str) -> str | None:
+        return self.view.drafts.notes.get(fact)
+
+    def set_note_draft(self, fact: str, text: str | None) -> None:
+        self.view.drafts.set_note(fact, text)
+
+
+def parse_answer(app: KBWizardApp, fact: str, value: str) -> FactValue:
+    """A chosen or typed answer as the fact's value; SessionError (for the user) if invalid."""
+    from wizard.engine.session import SessionError
+    from wizard.kb.values import parse_value
+
+    known = app.fact_definition(fact)
+    if known is None:
+        return value
+    try:
+        return parse_value(known, value)
+    except ValueError as exc:
+        raise SessionError(str(exc)) from None

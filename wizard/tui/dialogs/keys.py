@@ -68,8 +68,15 @@ def screen_keys(screen: Screen[Any]) -> list[tuple[str, str]]:
     # text field, ``?`` everywhere else), then the app's keys that reach this screen.
     for bindings in screen._bindings.key_to_bindings.values():
         for binding in bindings:
-            if not binding.system:
-                add(binding)
+            if binding.system or (
+                # A key that does nothing on this screen now (switched off by the screen,
+                # like the triage's keys in one article alone) is not listed; ``?`` and F1
+                # are, though only one of them works at a time.
+                binding.action not in ("show_keys", "list_keys")
+                and screen.check_action(binding.action, ()) is False
+            ):
+                continue
+            add(binding)
     for active in screen.active_bindings.values():
         if active.node is app and not active.binding.system:
             add(active.binding)

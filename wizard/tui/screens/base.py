@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, TypeVar
 
+from textual.binding import Binding
 from textual.screen import Screen
 
 from wizard.engine.case import Case
@@ -15,6 +16,17 @@ if TYPE_CHECKING:
 
 ResultType = TypeVar("ResultType")
 
+TRIAGE_ACTIONS = frozenset({"back_to_triage", "articles"})
+"""Actions that work only in triage: hidden (from the footer and the key list) outside it."""
+
+TRIAGE_BINDINGS = [
+    Binding(
+        "t", "back_to_triage", "Triage", tooltip="Back to the triage's questions (all kept)"
+    ),
+    Binding("a", "articles", "Articles", tooltip="Articles considered: why, switch to one"),
+]
+"""The keys of an article opened from triage (its question and outcome screens)."""
+
 
 class WizardScreen(Screen[ResultType]):
     """A screen of KB Wizard."""
@@ -23,8 +35,16 @@ class WizardScreen(Screen[ResultType]):
     """``?`` lists every key of the screen; in a text field, where ``?`` is typed, F1 does."""
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in TRIAGE_ACTIONS and self.wizard.triage is None:
+            return False
         state = key_list_state(self, action)
         return True if state is None else state
+
+    def action_back_to_triage(self) -> None:
+        self.wizard.action_back_to_triage()
+
+    def action_articles(self) -> None:
+        self.wizard.action_articles()
 
     def action_list_keys(self) -> None:
         self.action_show_keys()

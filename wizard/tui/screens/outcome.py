@@ -17,10 +17,11 @@ from wizard.report.document import VERDICT_WORDS
 from wizard.report.summary import CaseSummary, FixArtifactSummary, VerdictEvent, summarize
 from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined, plain
-from wizard.tui.screens.base import WizardScreen
+from wizard.tui.screens.base import TRIAGE_BINDINGS, WizardScreen
 from wizard.tui.titlebar import TitleBar
 
 STATUS_STYLE = {"confirmed": "bold green", "ruled-out": "bold yellow"}
+ARTICLE_STYLE = {"confirmed": "bold green", "ruled-out": "yellow"}
 """How an outcome's status is drawn; anything else (undecided, in progress) in bold red."""
 
 
@@ -54,6 +55,7 @@ class OutcomeScreen(WizardScreen[None]):
         Binding("x", "app.export", "Export"),
         Binding("e", "app.evidence", "Evidence"),
         Binding("ctrl+n", "app.new_case", "New case"),
+        *TRIAGE_BINDINGS,
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
@@ -257,6 +259,28 @@ class OutcomeScreen(WizardScreen[None]):
             out.append_text(plain("\nCollect before escalating:\n", "bold"))
             for item in summary.collect:
                 out.append_text(plain(f"  ☐ {item}\n"))
+        considered = self.case.considered
+        if considered:
+            out.append_text(plain("\nArticles considered (a: switch, t: back to triage):\n", "bold"))
+            names = self.wizard.article_names()
+            for article in considered:
+                this = article.pack == self.case.pack.id
+                out.append_text(
+                    joined(
+                        ("  ▶ " if this else "  • ", "bold"),
+                        (article.document or article.pack, "bold"),
+                        f" · {article.title}: ",
+                        (article.status, ARTICLE_STYLE.get(article.status, "bold")),
+                        (f" ({len(article.missing)} missing)" if article.missing else "", "dim"),
+                        ("  (this case)" if this else "", "dim"),
+                        "\n",
+                    )
+                )
+                for line in article.why:
+                    out.append_text(plain(f"      {line}\n", "dim"))
+                if article.status == "ruled-out" and article.see_also:
+                    seen = ", ".join(names.get(p, p) for p in article.see_also)
+                    out.append_text(joined(("      see ", "italic"), (seen, "bold italic"), "\n"))
         return out
 
     # --- actions ------------------------------------------------------------

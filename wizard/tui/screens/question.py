@@ -16,7 +16,7 @@ from wizard.kb.values import value_text
 from wizard.tui.asking import Asking, CaseAsking
 from wizard.tui.fields import FieldLeft, NoteInput, SideList, ValueInput
 from wizard.tui.safe import joined_content, plain_content
-from wizard.tui.screens.base import WizardScreen
+from wizard.tui.screens.base import TRIAGE_BINDINGS, WizardScreen
 from wizard.tui.titlebar import TitleBar
 
 TYPED = "__typed__"
@@ -54,6 +54,7 @@ class QuestionScreen(WizardScreen[None]):
         Binding("p", "focus_path", "Path", show=False),
         Binding("x", "app.export", "Export"),
         Binding("ctrl+n", "app.new_case", "New case", show=False),
+        *TRIAGE_BINDINGS,
         Binding("escape,backspace,b", "back", "Back"),
     ]
     """On a question answered by typing, the value field takes the keys only once it is

@@ -47,6 +47,9 @@ class StartScreen(WizardScreen[None]):
     ]
 
     def compose(self) -> ComposeResult:
+        if self.wizard.triaging:
+            yield from self._compose_triage()
+            return
         pack = self.wizard.pack
         src = pack.source
         yield TitleBar()
@@ -85,8 +88,44 @@ class StartScreen(WizardScreen[None]):
             yield Static(plain(pack.summary), id="start-summary")
         yield KeyFooter()
 
+    def _compose_triage(self) -> ComposeResult:
+        """In triage: the case header, then the caller's report; every installed article."""
+        index = self.wizard.index
+        entries = index.entries if index is not None else ()
+        yield TitleBar()
+        with VerticalScroll(id="start-body"):
+            yield Static(
+                plain(f"Guided triage from the caller's report · {len(entries)} articles"),
+                id="start-title",
+            )
+            with Horizontal(id="case-fields"):
+                for name, label in (("reference", "Case / ticket"), ("agent", "Agent"),
+                                    ("contact", "Contact")):  # fmt: skip
+                    with Vertical():
+                        yield Label(label, classes="field-label")
+                        yield Input(placeholder="optional", id=f"case-{name}", compact=True)
+            with Horizontal(id="start-buttons"):
+                yield Button("Start: the caller's report (Enter)", variant="primary", id="start",
+                             compact=True)  # fmt: skip
+            yield Label("Resume a saved session (ctrl+r)", id="resume-label")
+            yield OptionList(id="resume-list", compact=True)
+            yield Label("Installed articles", id="about-label")
+            yield Static(
+                joined(
+                    *(
+                        part
+                        for entry in entries
+                        for part in ((entry.document or entry.id, "bold"), f" · {entry.title}\n")
+                    )
+                ),
+                id="start-source",
+            )
+        yield KeyFooter()
+
     def _scope_facts(self) -> list[Fact]:
         """Facts the pack's scope checks read (asked here, optional, never in the graph)."""
+        if self.wizard.triaging:
+            return []  # each article's scope is checked when it is opened
         pack = self.wizard.pack
         names = {f for check in pack.scope for f in check.when.facts()}
         return [pack.facts[n] for n in pack.facts if n in names and pack.facts[n].values]
@@ -105,11 +144,14 @@ class StartScreen(WizardScreen[None]):
         self.load_sessions()
 
     def load_sessions(self) -> None:
-        pack = self.wizard.pack
         options = self.query_one("#resume-list", OptionList)
         options.clear_options()
         infos, skipped = list_sessions()
-        mine = [i for i in infos if i.pack == pack.id][:20]
+        if self.wizard.triaging:
+            mine = infos[:20]  # every installed article's, and the triages
+        else:
+            pack = self.wizard.pack
+            mine = [i for i in infos if i.pack == pack.id][:20]
         for info in mine:
             outcome = info.diagnosis or info.status
             options.add_option(
@@ -146,7 +188,10 @@ class StartScreen(WizardScreen[None]):
         return given
 
     def begin(self) -> None:
-        """Start the case with what is filled in here."""
+        """Start the case with what is filled in here (in triage: the caller's report)."""
+        if self.wizard.triaging:
+            self.wizard.begin_triage(self.header())
+            return
         case = self.wizard.begin_case(self.header())
         scope = self.scope_given()
         if scope:
@@ -154,7 +199,8 @@ class StartScreen(WizardScreen[None]):
 
     def action_start(self) -> None:
         self.begin()
-        self.wizard.show_case()
+        if not self.wizard.triaging:
+            self.wizard.show_case()
 
     def action_focus_resume(self) -> None:
         options = self.query_one("#resume-list", OptionList)
@@ -178,6 +224,9 @@ class StartScreen(WizardScreen[None]):
     @on(OptionList.OptionSelected, "#resume-list")
     def _resume(self, event: OptionList.OptionSelected) -> None:
         if event.option.id is None:
+            return
+        if self.wizard.triaging:
+            self.wizard.resume_session(event.option.id)
             return
         try:
             case = load_case(self.wizard.pack, event.option.id)

@@ -1,0 +1,72 @@
+"""Provides how the triage's articles are shown: one line each, and the list beside questions."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.binding import Binding
+from textual.content import Content
+from textual.message import Message
+from textual.widgets.option_list import Option
+
+from wizard.tui.fields import SideList
+from wizard.tui.safe import joined_content
+
+if TYPE_CHECKING:
+    from wizard.engine.triage import ArticleState
+
+STATUS_STYLE = {"confirmed": "bold green", "ruled-out": "yellow", "undecided": "bold"}
+"""How an article's status is drawn in the lists."""
+
+
+def state_words(article: ArticleState) -> str:
+    """An article's status as the lists show it: the status, and how much is still missing."""
+    if article.status == "undecided" and article.missing:
+        return f"undecided, {len(article.missing)} missing"
+    return article.status
+
+
+def article_line(
+    article: ArticleState, *, leading: bool, open_now: bool = False, names: dict[str, str]
+) -> Content:
+    """One article on one line: the leading one marked, its document, its status."""
+    parts: list[tuple[str, str] | str] = [
+        ("▶ " if leading else "  ", "bold green"),
+        (article.document or article.pack, "bold"),
+        "  ",
+        (state_words(article), STATUS_STYLE.get(article.status, "bold")),
+    ]
+    if article.status == "ruled-out" and article.see_also:
+        parts.append(("  see " + ", ".join(names.get(p, p) for p in article.see_also), "italic"))
+    if open_now:
+        parts.append(("  (open)", "dim"))
+    return joined_content(*parts)
+
+
+def article_options(
+    articles: list[ArticleState], leading: str | None, open_now: str | None, names: dict[str, str]
+) -> list[Option]:
+    return [
+        Option(
+            article_line(a, leading=a.pack == leading, open_now=a.pack == open_now, names=names),
+            id=a.pack,
+        )
+        for a in articles
+    ]
+
+
+class ArticleChosen(Message):
+    """Enter on an article in a list beside the questions: continue in it."""
+
+    def __init__(self, pack: str) -> None:
+        super().__init__()
+        self.pack = pack
+
+
+class ArticleSideList(SideList):
+    """The articles still considered, beside the triage's question: Enter opens one."""
+
+    BINDINGS = [
+        Binding("enter", "select", "Continue in this article"),
+        Binding("escape,backspace,b", "leave", "Back to answers"),
+    ]
