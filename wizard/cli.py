@@ -23,11 +23,12 @@ if TYPE_CHECKING:
 
 EPILOG = """\
 exit codes:
-  0  success; for diagnose: the article's problem was confirmed or ruled out
+  0  success; for diagnose: the article's problem was confirmed or ruled out;
+     for triage: an article was confirmed, or every article was ruled out
   1  validate found problems; or an unexpected internal error
   2  bad usage or bad input (one-line message, no traceback)
   3  diagnose: undecided, more information is needed (the full result is
-     still printed)
+     still printed); triage: no article confirmed and some undecided
 
 environment:
   KBWIZARD_PACK_PATH  extra pack folders (separated like PATH)
@@ -173,6 +174,20 @@ def cmd_diagnose(args: argparse.Namespace) -> int:
     summary = summarize(case, unattended=True)
     _emit(render(summary, args.format), args.output, args.force)
     if summary.outcome_status in ("undecided", "in-progress"):
+        return exit_codes.NEEDS_MORE_INFORMATION
+    return exit_codes.OK
+
+
+def cmd_triage(args: argparse.Namespace) -> int:
+    """Every installed article's state on the facts and evidence given."""
+    from wizard.engine.triage import build_triage
+    from wizard.kb.index import PackIndex
+    from wizard.report.triage import render_triage, summarize_triage
+
+    intake = _intake(args)
+    report = summarize_triage(build_triage(PackIndex.build(args.pack_dir), intake))
+    _emit(render_triage(report, args.format), args.output, args.force)
+    if report.exit_status == "undecided":
         return exit_codes.NEEDS_MORE_INFORMATION
     return exit_codes.OK
 
@@ -348,6 +363,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output_options(diagnose, default="json")
     diagnose.set_defaults(func=cmd_diagnose)
+
+    triage = sub.add_parser(
+        "triage",
+        parents=[common, inputs],
+        help="which installed article fits the facts given",
+        description="Decide every installed article on the facts and evidence given (a fact "
+        "or evidence kind is accepted when any installed pack knows it). Exit 0 when an "
+        "article is confirmed or all are ruled out, 3 when none is confirmed and some are "
+        "undecided.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_output_options(triage, default="json")
+    triage.set_defaults(func=cmd_triage)
 
     run = sub.add_parser(
         "run",

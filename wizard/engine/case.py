@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
+from wizard.engine.article import ArticleState
 from wizard.engine.session import Given, Session, SessionError, now
 from wizard.kb.model import FactValue, Pack, Question
 from wizard.kb.values import parse_value, shown
@@ -24,7 +25,7 @@ from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence.protocol import Produced, Reading, RowQuestion
+    from wizard.evidence.protocol import Analyzer, Context, Produced, Reading, RowQuestion
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -161,6 +162,23 @@ class EvidenceDraft:
     artifacts: tuple[Artifact, ...]
     corrections: Mapping[str, str]
     facts: Mapping[str, FactValue]
+    memo: dict[tuple[object, ...], Reading] | None = field(default=None, compare=False)
+    """Readings already made, shared by several cases over the same artifacts (triage):
+    an artifact is read once per analyzer and context, whichever pack asks."""
+
+    def _analyze(self, analyzer: Analyzer, artifact: Artifact, context: Context) -> Reading:
+        if self.memo is None:
+            return analyzer.analyze(artifact.data, context)
+        key = (
+            analyzer.name,
+            artifact.data,
+            tuple(sorted(context.facts.items())),
+            tuple(sorted(context.corrections.items())),
+        )
+        reading = self.memo.get(key)
+        if reading is None:
+            reading = self.memo[key] = analyzer.analyze(artifact.data, context)
+        return reading
 
     def analyse(self) -> EvidenceAnalysis:
         """Run each kind's analyzer (those that read no facts first) on every artifact."""
@@ -201,7 +219,7 @@ class EvidenceDraft:
                 label = kind
                 if several:
                     label = f"{kind}:{os.path.basename(artifact.name) or artifact.name}"
-                reading = analyzer.analyze(artifact.data, context)
+                reading = self._analyze(analyzer, artifact, context)
                 items.append(ArtifactReading(artifact, reading, label))
             readings[kind] = items
             for item in items:
@@ -295,6 +313,11 @@ class Case:
     passed: set[str] = field(default_factory=set)
     """Row questions the user passed over ("don't know"): not asked again."""
     drafts: Drafts = field(default_factory=Drafts)
+    considered: tuple[ArticleState, ...] = ()
+    """The articles triage considered, when the case was opened from triage (a snapshot
+    the front end refreshes): its summary lists them with their status and why."""
+    memo: dict[tuple[object, ...], Reading] | None = field(default=None, repr=False)
+    """Shared readings of the same artifacts (see ``EvidenceDraft.memo``)."""
     _analysis: EvidenceAnalysis | None = field(default=None, repr=False)
 
     @classmethod
@@ -375,6 +398,7 @@ class Case:
             tuple(artifacts),
             dict(self.corrections if corrections is None else corrections),
             self.session.known_facts(),
+            self.memo,
         )
 
     def apply_evidence(
@@ -571,6 +595,7 @@ class Case:
                 for v in self.verifications
             ],
             "drafts": self.drafts.to_dict(),
+            **({"considered": [a.to_dict() for a in self.considered]} if self.considered else {}),
         }
 
     @classmethod
@@ -602,6 +627,9 @@ class Case:
                 passed=_passed(data.get("rows_passed", [])),
                 verifications=[_verification(pack, v) for v in _items(data, "verifications")],
                 drafts=Drafts.from_dict(data.get("drafts")),
+                considered=tuple(
+                    ArticleState.from_dict(a) for a in _list_of(data.get("considered", []))
+                ),
             )
         except SessionError:
             raise
@@ -625,6 +653,16 @@ def _items(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
     if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
         raise TypeError(f"'{key}' is not a list of mappings")
     return value
+
+
+def _list_of(raw: Any) -> list[Any]:
+    if not isinstance(raw, list) or len(raw) > MAX_CONSIDERED:
+        raise TypeError("'considered' is not a list of articles")
+    return raw
+
+
+MAX_CONSIDERED = 10_000
+"""Articles a saved case may list as considered (a knowledge base of a few hundred)."""
 
 
 def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:

@@ -169,6 +169,16 @@ class Session:
             kept = _upsert_given(kept, item)
         self._push(replace(self._state, given=kept))
 
+    def preset(self, answers: Iterable[Answer]) -> None:
+        """Start from these answers (those of the pack's facts), not undoable: how triage
+        hands an article every answer given once, so answers stay answers."""
+        kept = tuple(a for a in answers if a.fact in self.pack.facts)
+        self._state = replace(self._state, answers=kept)
+
+    def clear_undo(self) -> None:
+        """Forget the undo history (a case handed over whole starts with none)."""
+        self._undo.clear()
+
     # --- facts --------------------------------------------------------------
 
     def _is_list(self, name: str) -> bool:

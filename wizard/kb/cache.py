@@ -173,12 +173,19 @@ def _mac(key: bytes, header: bytes, payload: bytes) -> bytes:
     return hmac.new(key, MAGIC + header + payload, hashlib.sha256).digest()
 
 
-def _read(entry: Path, key: bytes, header: bytes) -> Pack | None:
-    """The checked pack kept in ``entry``, or None if there is none that can be trusted."""
+def read_signed(
+    entry: Path, key: bytes, header: bytes, limit: int = MAX_ENTRY_BYTES
+) -> bytes | None:
+    """The payload of a signed entry, or None unless its MAC over ``header`` checks out.
+
+    Read through ``read_bounded`` (a regular file within ``limit``); nothing of a payload
+    is used before its MAC is checked. Used for packs and for the pack index alike (each
+    with its own ``header``, so an entry of one is never taken for the other).
+    """
     from wizard.safeio import ReadError, read_bounded
 
     try:
-        data = read_bounded(entry, MAX_ENTRY_BYTES, "cache entry")
+        data = read_bounded(entry, limit, "cache entry")
     except ReadError:
         return None  # missing, a FIFO or device planted in the cache, too big: a miss
     start = len(MAGIC) + len(header)
@@ -186,7 +193,23 @@ def _read(entry: Path, key: bytes, header: bytes) -> Pack | None:
         return None
     payload, mac = data[start:-_MAC_BYTES], data[-_MAC_BYTES:]
     if not hmac.compare_digest(mac, _mac(key, header, payload)):
-        return None  # checked before anything is unpickled
+        return None  # checked before anything is unpickled or parsed
+    return payload
+
+
+def write_signed(entry: Path, key: bytes, header: bytes, payload: bytes) -> None:
+    """Write a signed entry atomically; a cache that cannot be written is no error."""
+    from wizard.atomic import WriteError, write_atomic
+
+    with contextlib.suppress(WriteError, OSError):
+        write_atomic(entry, MAGIC + header + payload + _mac(key, header, payload))
+
+
+def _read(entry: Path, key: bytes, header: bytes) -> Pack | None:
+    """The checked pack kept in ``entry``, or None if there is none that can be trusted."""
+    payload = read_signed(entry, key, header)
+    if payload is None:
+        return None
     try:
         pack = _PackUnpickler(io.BytesIO(payload)).load()
     except Exception:  # a damaged or foreign entry fails in many ways; each means "none"
@@ -197,8 +220,8 @@ def _read(entry: Path, key: bytes, header: bytes) -> Pack | None:
 
 
 def _store(entry: Path, key: bytes, header: bytes, pack: Pack) -> None:
-    from wizard.atomic import WriteError, write_atomic
-
-    with contextlib.suppress(WriteError, OSError, pickle.PicklingError):
+    try:
         payload = pickle.dumps(pack, protocol=pickle.HIGHEST_PROTOCOL)
-        write_atomic(entry, MAGIC + header + payload + _mac(key, header, payload))
+    except pickle.PicklingError:
+        return
+    write_signed(entry, key, header, payload)

@@ -7,9 +7,11 @@ drift apart; each renderer escapes every piece of text itself.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from wizard.kb.model import NO_CHECK
+from wizard.engine.article import ArticleState
+from wizard.kb.model import NO_CHECK, STATUS_WORDS
 from wizard.kb.values import value_text
 from wizard.report.summary import CaseSummary
 
@@ -180,6 +182,10 @@ def build_document(s: CaseSummary) -> list[Block]:
     blocks.append(Heading(2, s.explanation_title or "How it happens"))
     blocks.append(Items(tuple(s.explanation), numbered=True))
 
+    if s.articles:
+        blocks.append(Heading(2, "Articles considered"))
+        blocks.append(articles_table(s.articles))
+
     blocks.append(Heading(2, "Steps taken"))
     rows = []
     for number, step in enumerate((p for p in s.path if p.kind == "question"), 1):
@@ -218,6 +224,22 @@ def build_document(s: CaseSummary) -> list[Block]:
             )
     blocks.append(Para(f"Generated {s.generated} by KB Wizard.", ""))
     return blocks
+
+
+def articles_table(articles: Sequence[ArticleState]) -> Table:
+    """The articles triage considered: each with its status and the facts that decided it."""
+    return Table(
+        ("Article", "Status", "Diagnosis", "Why"),
+        tuple(
+            (
+                f"{a.document}: {a.title}" if a.document else a.title,
+                STATUS_WORDS.get(a.status, a.status),
+                a.diagnosis,
+                "; ".join(a.why) or "nothing known decides it yet",
+            )
+            for a in articles
+        ),
+    )
 
 
 def _numbered(texts: tuple[str, ...]) -> str:

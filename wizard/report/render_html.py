@@ -72,8 +72,13 @@ def _block(block: Block) -> str:
 
 
 def render_html(s: CaseSummary) -> str:
-    body = "\n".join(b for b in (_block(x) for x in build_document(s)) if b)
-    title = html_text(f"{s.reference + ': ' if s.reference else ''}{s.title}")
+    return html_page(f"{s.reference + ': ' if s.reference else ''}{s.title}", build_document(s))
+
+
+def html_page(title_text: str, blocks: list[Block]) -> str:
+    """One self-contained HTML page of laid-out blocks, titled ``title_text`` (escaped)."""
+    body = "\n".join(b for b in (_block(x) for x in blocks) if b)
+    title = html_text(title_text)
     return (
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from wizard.engine.article import ArticleState
 from wizard.engine.fixes import RenderedFix
 from wizard.engine.session import Step
 from wizard.kb.model import FactValue
@@ -16,7 +17,8 @@ def _value(value: FactValue | None) -> Any:
     return list(value) if isinstance(value, tuple) else value
 
 
-def _fix(fix: RenderedFix, artifacts: list[FixArtifactSummary]) -> dict[str, Any]:
+def fix_data(fix: RenderedFix, artifacts: list[FixArtifactSummary]) -> dict[str, Any]:
+    """A fix as ``diagnose`` prints it (its artifacts among ``artifacts``)."""
     return {
         "id": fix.id,
         "title": fix.title,
@@ -57,13 +59,26 @@ def _step(step: Step) -> dict[str, Any]:
     }
 
 
+def considered_data(state: ArticleState) -> dict[str, Any]:
+    """An article triage considered, as a case summary lists it."""
+    return {
+        "pack": state.pack,
+        "title": state.title,
+        "status": state.status,
+        "diagnosis": state.diagnosis,
+        "why": list(state.why),
+        "missing": list(state.missing),
+        "see_also": list(state.see_also),
+    }
+
+
 def to_data(s: CaseSummary) -> dict[str, Any]:
     """The summary as JSON-ready data; the contract's fields come first."""
     return {
         "schema_version": SCHEMA_VERSION,
         "pack": s.pack_id,
         "diagnosis": s.diagnosis,
-        "fixes": [_fix(f, s.artifacts) for f in s.fixes],
+        "fixes": [fix_data(f, s.artifacts) for f in s.fixes],
         "facts": {k: _value(v) for k, v in s.facts.items()},
         "provenance": dict(s.provenance),
         "missing": [m.fact for m in s.missing],
@@ -136,6 +151,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
             "title": s.pack_title,
             "source": s.source,
         },
+        **({"articles_considered": [considered_data(a) for a in s.articles]} if s.articles else {}),
         "case": {
             "id": s.case_id,
             "reference": s.reference,

@@ -48,6 +48,11 @@ def _block(block: Block) -> str:
     return "\n".join([head, rule, *rows]) + "\n"
 
 
-def render_markdown(s: CaseSummary) -> str:
-    parts = [_block(b) for b in build_document(s)]
+def render_blocks(blocks: list[Block]) -> str:
+    """Markdown of laid-out blocks (a case summary's, a triage report's)."""
+    parts = [_block(b) for b in blocks]
     return "\n".join(p for p in parts if p)
+
+
+def render_markdown(s: CaseSummary) -> str:
+    return render_blocks(build_document(s))

@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from wizard.engine.article import ArticleState
 from wizard.engine.case import Case
 from wizard.engine.fixes import RenderedFix, render_fixes
 from wizard.engine.session import Conflict, Step, now
@@ -144,6 +145,8 @@ class CaseSummary:
     """Fact name -> what people read for it (the pack's label or description)."""
     escalation: VerdictEvent | None = None
     """The latest escalation, when the case was escalated."""
+    articles: list[ArticleState] = field(default_factory=list)
+    """The articles triage considered, when the case came from triage (else empty)."""
 
     @property
     def decided(self) -> bool:
@@ -255,6 +258,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
             for m in r.reading.report.remarks
         ]
         + analysis.rejected,
+        articles=list(case.considered),
     )
 
 
