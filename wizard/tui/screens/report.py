@@ -41,7 +41,7 @@ class ReportScreen(WizardScreen[None]):
     articles still in play fit without scrolling."""
 
     BINDINGS = [
-        *(Binding(str(n), f"toggle({n})", f"Toggle {n}", show=False) for n in range(1, 10)),
+        *(Binding(str(n), f"toggle_symptom({n})", f"Toggle {n}", show=False) for n in range(1, 10)),
         Binding("space", "toggle_highlighted", "Toggle"),
         Binding("ctrl+s", "go_on", "Continue", show=False, priority=True),
         Binding("a", "articles", "Articles", tooltip="Articles considered: why, switch to one"),
@@ -157,7 +157,7 @@ class ReportScreen(WizardScreen[None]):
     def _selected(self) -> None:
         self.action_go_on()
 
-    def action_toggle(self, number: int) -> None:
+    def action_toggle_symptom(self, number: int) -> None:
         symptoms = self.symptoms()
         if 1 <= number <= len(symptoms):
             self.query_one("#symptoms", OptionList).highlighted = number - 1
