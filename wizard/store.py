@@ -97,10 +97,8 @@ def save_triage(triage: Triage, folder: Path | None = None) -> Path:
     """Save ``triage`` atomically (fold an open article's Case in first: ``absorb``)."""
     leading = triage.leading()
     states = triage.articles()
-    decided = (
-        leading is not None
-        and leading.status == "confirmed"
-        or (bool(states) and all(s.status == "ruled-out" for s in states))
+    decided = (leading is not None and leading.status == "confirmed") or (
+        bool(states) and all(s.status == "ruled-out" for s in states)
     )
     data = {
         "id": triage.id,
