@@ -236,8 +236,16 @@ def _clip(text: str, width: int) -> str:
 def cmd_export(args: argparse.Namespace) -> int:
     from wizard.report.formats import render
     from wizard.report.summary import summarize
-    from wizard.store import load_case
+    from wizard.store import is_triage, load_case
 
+    if is_triage(args.session):
+        from wizard.kb.index import PackIndex
+        from wizard.report.triage import render_triage, summarize_triage
+        from wizard.store import load_triage
+
+        triage = load_triage(PackIndex.build(args.pack_dir), args.session)
+        _emit(render_triage(summarize_triage(triage), args.format), args.output, args.force)
+        return exit_codes.OK
     case = load_case(_saved_pack(args, args.session), args.session)
     _emit(render(summarize(case), args.format), args.output, args.force)
     return exit_codes.OK

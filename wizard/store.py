@@ -14,7 +14,7 @@ import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from wizard.atomic import WriteError, write_atomic
 from wizard.engine.case import Case
@@ -24,6 +24,13 @@ from wizard.kb.problems import PackError
 from wizard.kb.values import shown
 from wizard.paths import sessions_dir
 from wizard.safeio import ReadError, is_regular, read_bounded
+
+if TYPE_CHECKING:
+    from wizard.engine.triage import Triage
+    from wizard.kb.index import PackIndex
+
+TRIAGE = "triage"
+"""The ``kind`` of a saved triage (in its index), and the section that holds it."""
 
 _ID = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
@@ -44,6 +51,8 @@ class SessionInfo:
     status: str
     diagnosis: str
     path: Path
+    kind: str = "case"
+    """``case`` (one article's case) or ``triage`` (a case across every article)."""
 
 
 @dataclass(frozen=True)
@@ -84,6 +93,50 @@ def save_case(case: Case, folder: Path | None = None) -> Path:
     return path
 
 
+def save_triage(triage: Triage, folder: Path | None = None) -> Path:
+    """Save ``triage`` atomically (fold an open article's Case in first: ``absorb``)."""
+    leading = triage.leading()
+    states = triage.articles()
+    decided = (leading is not None and leading.status == "confirmed") or (
+        bool(states) and all(s.status == "ruled-out" for s in states)
+    )
+    data = {
+        "id": triage.id,
+        "created": triage.created,
+        "updated": triage.updated,
+        "index": {
+            "kind": TRIAGE,
+            "reference": triage.header.reference,
+            "pack": TRIAGE,
+            "pack_version": "",
+            "status": "decided" if decided else "in-progress",
+            "diagnosis": f"{leading.pack}: {leading.diagnosis}" if leading is not None else "",
+            "at": triage.current or "",
+            "articles": len(states),
+        },
+        TRIAGE: triage.to_dict(),
+    }
+    path = _file(triage.id, folder)
+    write_atomic(path, (json.dumps(data, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    return path
+
+
+def is_triage(session_id: str, folder: Path | None = None) -> bool:
+    """Whether the saved session ``session_id`` is a triage (not one article's case)."""
+    raw = _read(_file(resolve_id(session_id, folder), folder))
+    return bool(raw["index"].get("kind") == TRIAGE)
+
+
+def load_triage(index: PackIndex, session_id: str, folder: Path | None = None) -> Triage:
+    """Load a saved triage; SessionError (one line) if missing, damaged or not a triage."""
+    from wizard.engine.triage import Triage
+
+    raw = _read(_file(resolve_id(session_id, folder), folder))
+    if raw["index"].get("kind") != TRIAGE or not isinstance(raw.get(TRIAGE), dict):
+        raise SessionError(f"session '{shown(session_id)}' is not a triage")
+    return Triage.from_dict(index, raw[TRIAGE])
+
+
 def _read(path: Path) -> dict[str, Any]:
     """A saved session's JSON, checked for the shape the list needs; SessionError otherwise."""
     try:
@@ -101,7 +154,7 @@ def _read(path: Path) -> dict[str, Any]:
     if not isinstance(raw.get("id"), str) or not _ID.match(raw["id"]):
         raise SessionError(f"{path}: not a saved session (no valid id)")
     index = raw["index"]
-    for key in ("reference", "pack", "pack_version", "status", "diagnosis", "at"):
+    for key in ("reference", "pack", "pack_version", "status", "diagnosis", "at", "kind"):
         if not isinstance(index.get(key, ""), str):
             raise SessionError(f"{path}: not a saved session (index '{key}' is not text)")
     for key in ("created", "updated"):
@@ -147,6 +200,7 @@ def list_sessions(folder: Path | None = None) -> tuple[list[SessionInfo], list[S
                     status=_status(raw, index),
                     diagnosis=str(index.get("diagnosis", "")),
                     path=path,
+                    kind=str(index.get("kind", "")) or "case",
                 )
             )
         except SessionError as exc:
@@ -233,7 +287,10 @@ def open_saved_pack(saved: SavedPack, extra: list[str] | None = None) -> Pack:
 def load_case(pack: Pack, session_id: str, folder: Path | None = None) -> Case:
     """Load a saved case; SessionError (one line) if it is missing, damaged or incompatible."""
     path = _file(resolve_id(session_id, folder), folder)
-    return Case.from_dict(pack, _read(path))
+    raw = _read(path)
+    if raw["index"].get("kind") == TRIAGE:
+        raise SessionError(f"session '{shown(session_id)}' is a triage, not one article's case")
+    return Case.from_dict(pack, raw)
 
 
 def prune(days: float, folder: Path | None = None) -> list[Path]:
