@@ -458,16 +458,16 @@ def cmd_run(args: argparse.Namespace) -> int:
     from wizard.engine.triage import Triage, build_triage
     from wizard.kb.index import PackIndex
     from wizard.kb.registry import open_pack
-    from wizard.store import is_triage_session, load_case, load_triage
+    from wizard.store import is_triage, load_case, load_triage
 
     case: Case | None = None
     pack: Pack | None = None
     index: PackIndex | None = None
     triage: Triage | None = None
     if getattr(args, "resume", None):
-        if args.pack is None and is_triage_session(args.resume):
+        if args.pack is None and is_triage(args.resume):
             index = PackIndex.build(args.pack_dir)
-            triage, case = load_triage(index, args.resume)
+            triage = load_triage(index, args.resume)  # reopens its article, if one was open
         else:
             pack = _saved_pack(args, args.resume)
             case = load_case(pack, args.resume)

@@ -18,9 +18,9 @@ async def start(pilot: Pilot[None]) -> None:
 async def answer(pilot: Pilot[None], value: str) -> None:
     """Answer the current question the way a person would: number keys, or type and Enter."""
     app = pilot.app
-    assert isinstance(app, KBWizardApp) and app.case is not None
-    assert isinstance(app.screen, QuestionScreen)
-    question = app.case.session.current
+    assert isinstance(app, KBWizardApp)
+    assert isinstance(app.screen, QuestionScreen)  # a case's question, or the triage's
+    question = app.screen.question
     assert isinstance(question, Question)
     if value == UNKNOWN:
         await pilot.press("0")

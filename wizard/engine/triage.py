@@ -424,6 +424,12 @@ class Triage:
         case.considered = tuple(built.states)
         return case
 
+    def drafts(self, pack_id: str) -> Drafts:
+        """What is typed for article ``pack_id`` and not submitted yet (a note for a
+        question triage asks for it, say): kept and saved with the triage, and given to the
+        article's Case when it is opened."""
+        return self._kept.setdefault(pack_id, _Kept()).drafts
+
     def absorb(self, case: Case) -> None:
         """Fold what was given in an article's Case back into the pool: nothing is lost."""
         pack = case.pack

@@ -185,8 +185,8 @@ class KBWizardApp(App[None]):
 
             take_signals(self, self.terminal)
         if self.triage is not None and self.case is None:
-            if self.triage.answers and not self.auto_exit_on_first_question:
-                self.call_after_refresh(self.show_triage)  # resumed: back at its question
+            if not self.auto_exit_on_first_question:
+                self.call_after_refresh(self.reopen_triage)  # resumed: where it was left
             return
         if self.case is not None:
             self.show_case()  # a decided case goes on to its outcome
@@ -206,6 +206,7 @@ class KBWizardApp(App[None]):
 
     def resume(self, case: Case) -> None:
         self.case = case
+        self.show_title()
         self.show_case()
 
     def save(self) -> None:
@@ -213,13 +214,23 @@ class KBWizardApp(App[None]):
         if self._draft_timer is not None:
             self._draft_timer.stop()  # this save has the drafts too
             self._draft_timer = None
-        if self.case is None or not self.autosave:
+        triage = self.triage
+        if triage is not None and self.case is not None:
+            # An article opened from triage: its answers go back into the triage at once
+            # (what the articles panel and the summary show), and are saved with it.
+            triage.absorb(self.case)
+            self.case.considered = tuple(triage.articles())
+        if (self.case is None and triage is None) or not self.autosave:
             return
-        from wizard.store import save_case
+        from wizard.store import save_case, save_triage
 
-        self.case.touch()
         try:
-            save_case(self.case)
+            if triage is not None:
+                save_triage(triage)
+            else:
+                assert self.case is not None
+                self.case.touch()
+                save_case(self.case)
         except (WriteError, OSError) as exc:
             message = str(exc)
             if message != self.save_error:
@@ -342,6 +353,39 @@ class KBWizardApp(App[None]):
         self.save()
         self.show_report()
         return self.triage
+
+    def reopen_triage(self) -> None:
+        """A resumed triage: the article it was in, else its question (else the report)."""
+        triage = self.triage
+        if triage is None:
+            return
+        if triage.current is not None and triage.index.entry(triage.current) is not None:
+            self.open_article(triage.current)
+        elif any(a.source != "symptom" for a in triage.answers):
+            self.show_triage()
+
+    def resume_session(self, session_id: str) -> None:
+        """Resume a saved session from the start screen in triage: a triage, or a case of
+        any installed article."""
+        from wizard.engine.session import SessionError
+        from wizard.kb.problems import PackError
+        from wizard.store import is_triage, load_case, load_triage, saved_pack
+
+        assert self.index is not None
+        try:
+            if is_triage(session_id):
+                self.triage = load_triage(self.index, session_id)
+                self.triage_view = TriageView()
+                self.case = None
+                self.show_report()
+                self.reopen_triage()
+                return
+            case = load_case(self.index.pack(saved_pack(session_id).id), session_id)
+        except (SessionError, PackError) as exc:
+            self.notify(" ".join(str(exc).split()), severity="error")
+            return
+        self.triage = None
+        self.resume(case)
 
     def triage_report(self) -> tuple[str, ...]:
         """The symptoms the caller reported (their keys)."""
@@ -578,6 +622,12 @@ class KBWizardApp(App[None]):
                     f"Answered: {step.label} ({step.source})",
                     lambda i=index: self.revise(i),
                 )
+        if self.triage is not None:
+            yield SystemCommand(
+                "Articles", "Every article considered, and why", self.action_articles
+            )
+        if self.case is None and self._pack is None:
+            return  # in triage, before an article is open: nothing of one article to read
         for question in self.pack.questions:
             yield SystemCommand(
                 f"Read: {question.text[:60]}",

@@ -192,7 +192,8 @@ class TriageAsking:
         if current is not None and current.asked_by:
             names = self.app.article_names()
             asked_by = " · asked for " + ", ".join(names.get(p, p) for p in current.asked_by)
-        return f"triage · question {answered + 1} · {in_play} of {len(articles)} articles in play{asked_by}"
+        in_play_words = f"{in_play} of {len(articles)} articles in play"
+        return f"triage · question {answered + 1} · {in_play_words}{asked_by}"
 
     def key(self) -> str:
         current = self.current
@@ -261,10 +262,14 @@ class TriageAsking:
         return None
 
     def note_draft(self, fact: str) -> str | None:
-        return self.view.drafts.notes.get(fact)
+        current = self.current
+        return self.triage.drafts(current.pack).notes.get(fact) if current is not None else None
 
     def set_note_draft(self, fact: str, text: str | None) -> None:
-        self.view.drafts.set_note(fact, text)
+        # Kept with the article that asks it: opening that article shows the note again.
+        current = self.current
+        if current is not None:
+            self.triage.drafts(current.pack).set_note(fact, text)
 
 
 def parse_answer(app: KBWizardApp, fact: str, value: str) -> FactValue:

@@ -1,8 +1,8 @@
 """Provides what the wizard remembers about the triage on screen (not part of the case).
 
-Which earlier triage question is reopened (Back, or a step of the path chosen), the
-questions already asked (to reopen them as they were asked), and the notes typed for
-a triage question but not submitted yet.
+Which earlier triage question is reopened (Back, or a step of the path chosen), and the
+questions already asked (to reopen them as they were asked). Everything typed is in the
+Triage itself (and saved with it).
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from wizard.engine.case import Drafts
 from wizard.kb.model import FactValue, Question
 
 if TYPE_CHECKING:
@@ -28,8 +27,6 @@ class TriageView:
     """The fact whose question is reopened (None: the triage's next question)."""
     asked: dict[str, TriageQuestion] = field(default_factory=dict)
     """Each fact's question as it was asked (by the article that asked it)."""
-    drafts: Drafts = field(default_factory=Drafts)
-    """Notes typed for a triage question and not submitted yet (by fact)."""
 
     def remember(self, question: TriageQuestion) -> None:
         self.asked[question.question.fact] = question

@@ -20,9 +20,7 @@ TRIAGE_ACTIONS = frozenset({"back_to_triage", "articles"})
 """Actions that work only in triage: hidden (from the footer and the key list) outside it."""
 
 TRIAGE_BINDINGS = [
-    Binding(
-        "t", "back_to_triage", "Triage", tooltip="Back to the triage's questions (all kept)"
-    ),
+    Binding("t", "back_to_triage", "Triage", tooltip="Back to the triage's questions (all kept)"),
     Binding("a", "articles", "Articles", tooltip="Articles considered: why, switch to one"),
 ]
 """The keys of an article opened from triage (its question and outcome screens)."""

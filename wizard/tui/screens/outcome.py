@@ -261,7 +261,8 @@ class OutcomeScreen(WizardScreen[None]):
                 out.append_text(plain(f"  ☐ {item}\n"))
         considered = self.case.considered
         if considered:
-            out.append_text(plain("\nArticles considered (a: switch, t: back to triage):\n", "bold"))
+            heading = "\nArticles considered (a: switch, t: back to triage):\n"
+            out.append_text(plain(heading, "bold"))
             names = self.wizard.article_names()
             for article in considered:
                 this = article.pack == self.case.pack.id

@@ -69,12 +69,9 @@ class TriageScreen(QuestionScreen):
         listing = self.query_one("#article-list", OptionList)
         highlighted = listing.highlighted
         listing.clear_options()
-        listing.add_options(
-            article_options(
-                triage.articles(), leading.pack if leading else None, None,
-                self.wizard.article_names(),
-            )  # fmt: skip
-        )
+        names = self.wizard.article_names()
+        first = leading.pack if leading else None
+        listing.add_options(article_options(triage.articles(), first, None, names))
         if highlighted is not None and listing.option_count:
             listing.highlighted = min(highlighted, listing.option_count - 1)
 

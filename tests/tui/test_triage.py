@@ -1,0 +1,222 @@
+"""Triage in the wizard, by real key presses: the caller's report, the questions that tell
+the articles apart (each shared fact asked once), the articles, switching and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, OptionList, Static
+
+from tests.tui.drive import answer
+from tests.tui.triage_packs import LOGIN, RECONNECT, index_of
+from wizard.kb.index import PackIndex
+from wizard.kb.model import Question
+from wizard.tui.app import KBWizardApp
+from wizard.tui.screens.articles import ArticlesScreen
+from wizard.tui.screens.outcome import OutcomeScreen
+from wizard.tui.screens.question import QuestionScreen
+from wizard.tui.screens.report import ReportScreen
+from wizard.tui.screens.start import StartScreen
+from wizard.tui.screens.triage import TriageScreen
+
+
+@pytest.fixture
+def index(tmp_path: Path) -> PackIndex:
+    return index_of(tmp_path / "packs")
+
+
+def asked(app: KBWizardApp) -> str:
+    """The fact of the question on screen (triage or article)."""
+    screen = app.screen
+    assert isinstance(screen, QuestionScreen), type(screen).__name__
+    question = screen.question
+    assert isinstance(question, Question)
+    return question.fact
+
+
+async def to_report(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, StartScreen)
+    await pilot.press(*"INC-7", "enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, ReportScreen)
+
+
+async def test_report_lists_every_symptom_once_and_toggles(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        symptoms = app.screen.query_one("#symptoms", OptionList)
+        # alpha and beta share reconnect_fails=yes: one line, with alpha's wording first.
+        assert symptoms.option_count == 2
+        first = str(symptoms.get_option_at_index(0).prompt)
+        assert "[ ] 1" in first and "[blink]now[/]" in first  # markup stays text
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.triage is not None and app.triage.reported == (RECONNECT,)
+        assert "[x] 1" in str(symptoms.get_option_at_index(0).prompt)
+        detail = str(app.screen.query_one("#symptom-detail", Static).render())
+        assert "Mapped drives are lost when the resource moves" in detail  # beta's wording
+        await pilot.press("down", "space")
+        await pilot.pause()
+        assert set(app.triage.reported) == {RECONNECT, LOGIN}
+        await pilot.press("2")  # toggled off again
+        await pilot.pause()
+        assert app.triage.reported == (RECONNECT,)
+        assert app.triage.header.reference == "INC-7"
+
+
+async def test_whole_triage_flow_to_the_leading_article(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        # The question both alpha and beta need comes first, asked once for both.
+        assert isinstance(app.screen, TriageScreen)
+        assert asked(app) == "vip_bind"
+        await answer(pilot, "yes")
+        assert app.triage is not None
+        assert [a.status for a in app.triage.articles() if a.pack == "beta"] == ["ruled-out"]
+        assert asked(app) == "alpha_cause"
+        await pilot.press("n", *"seen on NODE1", "enter")  # a note with the answer
+        await answer(pilot, "yes")
+        assert asked(app) == "login_error"
+        await answer(pilot, "no")
+        # Nothing tells them apart any more: the articles, the leading one first.
+        assert isinstance(app.screen, ArticlesScreen)
+        listed = app.screen.query_one("#articles", OptionList)
+        assert listed.highlighted == 0 and listed.get_option_at_index(0).id == "alpha"
+        assert "▶" in str(listed.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await pilot.pause()
+        # alpha opens decided: every answer given in triage is an answer there.
+        assert isinstance(app.screen, OutcomeScreen)
+        assert app.case is not None and app.case.pack.id == "alpha"
+        assert app.case.session.recorded("alpha_cause") == ("yes", "seen on NODE1")
+        assert app.case.session.recorded("vip_bind") == ("yes", None)
+        extra = str(app.screen.query_one("#extra", Static).render())
+        assert "Articles considered" in extra
+        for name in ("TEST ALPHA", "TEST BETA", "TEST GAMMA"):
+            assert name in extra
+        assert "see TEST ALPHA" in extra  # beta, ruled out, points to the confirmed one
+        # Every export lists them too.
+        from wizard.report.formats import render
+        from wizard.report.summary import summarize
+
+        for fmt in ("markdown", "json", "html", "text"):
+            assert "Gamma login errors" in render(summarize(app.case), fmt), fmt
+
+
+async def test_switch_and_back_keeps_every_answer(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await answer(pilot, "no")  # vip_bind: beta's way, alpha is ruled out
+        assert asked(app) == "beta_cause"
+        await pilot.press("a")  # the articles: switch to gamma
+        await pilot.pause()
+        assert isinstance(app.screen, ArticlesScreen)
+        listed = app.screen.query_one("#articles", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        await pilot.press(*["down"] * ids.index("gamma"), "enter")
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "gamma"
+        assert asked(app) == "login_error"
+        await answer(pilot, "yes")
+        assert asked(app) == "gamma_cause"
+        await pilot.press("n", *"draft only")  # typed, not submitted
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("t")  # back to the triage
+        await pilot.pause()
+        assert app.case is None and isinstance(app.screen, TriageScreen)
+        assert app.triage is not None
+        # Answered in the article: an answer of the triage now.
+        assert app.triage.article("gamma") is not None
+        assert asked(app) == "beta_cause"
+        await answer(pilot, "yes")
+        # gamma's cause, asked in triage now, with the note typed in gamma reopened.
+        assert asked(app) == "gamma_cause"
+        assert app.screen.query_one("#note", Input).value == "draft only"
+        await pilot.press("escape", "a")  # leave the note, then the articles
+        await pilot.pause()
+        listed = app.screen.query_one("#articles", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        await pilot.press(*["down"] * ids.index("gamma"), "enter")
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "gamma"
+        session = app.case.session
+        assert session.recorded("login_error") == ("yes", None)
+        assert app.case.drafts.notes.get("gamma_cause") == "draft only"
+        assert app.screen.query_one("#note", Input).value == "draft only"
+        await pilot.press("escape", "a")
+        await pilot.pause()
+        listed = app.screen.query_one("#articles", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        await pilot.press(*["down"] * ids.index("beta"), "enter")
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "beta"
+        session = app.case.session
+        for fact, value in (
+            ("reconnect_fails", "yes"),
+            ("vip_bind", "no"),
+            ("beta_cause", "yes"),
+        ):
+            recorded = session.recorded(fact)
+            assert recorded is not None and recorded[0] == value, fact
+        assert isinstance(app.screen, OutcomeScreen)
+
+
+async def test_back_from_the_first_triage_question_reaches_the_report(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await answer(pilot, "yes")
+        assert asked(app) == "alpha_cause"
+        await pilot.press("escape")  # back: the shared question again, its answer kept
+        await pilot.pause()
+        assert asked(app) == "vip_bind"
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.get_option_at_index(choices.highlighted or 0).id == "yes"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert app.triage is not None and app.triage.reported == (RECONNECT,)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, StartScreen)
+        # Start again: the same triage, nothing lost.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReportScreen)
+        assert app.triage.reported == (RECONNECT,)
+
+
+async def test_a_note_typed_in_triage_is_kept_unsubmitted(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await pilot.press("n", *"bind in ncf")
+        await pilot.pause(0.7)  # the draft is kept once typing pauses
+        assert app.triage is not None
+        drafts = app.triage.drafts("alpha").notes
+        assert drafts.get("vip_bind") == "bind in ncf"
+        note = app.screen.query_one("#note", Input)
+        assert note.value == "bind in ncf"
+
+
+def test_one_installed_pack_opens_it_directly(tmp_path: Path) -> None:
+    from tests.tui.triage_packs import load_packs
+
+    only = PackIndex.of_packs(load_packs(tmp_path / "packs")[:1])
+    app = KBWizardApp(index=only, autosave=False)
+    assert app.index is None and app.pack.id == "alpha"
