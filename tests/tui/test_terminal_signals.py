@@ -30,7 +30,7 @@ pytestmark = [
 class Pane(Terminal):
     """kbwizard run by a shell that records its exit code and then stays for `stty -a`."""
 
-    def __init__(self, name: str, data_dir: Path, args: str = "") -> None:
+    def __init__(self, name: str, data_dir: Path, args: str = "run --pack tid-3438100") -> None:
         self.rc_file = data_dir.parent / f"{name}.rc"
         data_dir.mkdir(parents=True, exist_ok=True)
         script = f"{KBWIZARD} {args}; echo $? > {self.rc_file}; exec sh"
