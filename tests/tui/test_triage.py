@@ -220,3 +220,120 @@ def test_one_installed_pack_opens_it_directly(tmp_path: Path) -> None:
     only = PackIndex.of_packs(load_packs(tmp_path / "packs")[:1])
     app = KBWizardApp(index=only, autosave=False)
     assert app.index is None and app.pack.id == "alpha"
+
+
+async def test_triage_is_saved_as_it_goes_and_resumes_where_it_was(index: PackIndex) -> None:
+    from wizard.store import is_triage, list_sessions, load_triage
+
+    app = KBWizardApp(index=index)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await answer(pilot, "no")  # vip_bind: beta's way
+        await pilot.press("l", "enter")  # the article list beside the question: beta leads
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "beta"
+        assert asked(app) == "beta_cause"
+        await pilot.press("n", *"checking the ncf")  # typed, never submitted
+        await pilot.pause(0.7)
+        assert app.triage is not None
+        triage_id = app.triage.id
+    infos, _ = list_sessions()
+    assert [i.id for i in infos] == [triage_id]  # one session: the triage, article inside
+    assert is_triage(triage_id)
+    resumed = load_triage(index, triage_id)
+    assert resumed.header.reference == "INC-7" and resumed.reported == (RECONNECT,)
+    again = KBWizardApp(triage=resumed, autosave=False)
+    async with again.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        # Back in beta, at its question, with the note as it was typed.
+        assert again.case is not None and again.case.pack.id == "beta"
+        assert asked(again) == "beta_cause"
+        assert again.screen.query_one("#note", Input).value == "checking the ncf"
+        assert again.case.session.recorded("vip_bind") == ("no", None)
+        await pilot.press("escape", "t")  # and back to the triage from there
+        await pilot.pause()
+        assert isinstance(again.screen, TriageScreen)
+
+
+async def test_the_key_lists_of_the_triage_screens(index: PackIndex) -> None:
+    from wizard.tui.dialogs.keys import KeysDialog
+
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+
+        async def listed() -> str:
+            await pilot.press("question_mark")
+            await pilot.pause()
+            assert isinstance(app.screen, KeysDialog)
+            text = str(app.screen.query_one(Static).render())
+            await pilot.press("escape")
+            await pilot.pause()
+            return text
+
+        await to_report(pilot)
+        keys = await listed()
+        for word in ("Toggle (by its number)", "space", "Articles considered", "Back"):
+            assert word in keys, word
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        keys = await listed()
+        assert "Articles considered" in keys and "Article list" in keys
+        assert "Back to the triage" not in keys  # this is the triage
+        await pilot.press("a")
+        await pilot.pause()
+        keys = await listed()
+        assert "Go to the article it points to" in keys
+        await pilot.press("enter")  # continue in the leading article
+        await pilot.pause()
+        assert isinstance(app.screen, QuestionScreen) and app.case is not None
+        keys = await listed()
+        assert "Back to the triage's questions" in keys and "Articles considered" in keys
+        footer = "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+        assert "Triage" in footer
+
+
+async def test_the_start_benchmark_hook_stops_at_the_callers_report(index: PackIndex) -> None:
+    """benchmarks time KBWizardApp(auto_exit_on_first_question=True) with many packs: in
+    triage it must stop once the caller's report is drawn, on its own."""
+    app = KBWizardApp(index=index, autosave=False, auto_exit_on_first_question=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(50):
+            if not app.is_running:
+                break
+            await pilot.pause(0.05)
+        assert isinstance(app.screen, ReportScreen)
+    assert app.return_code == 0
+
+
+def test_run_without_a_pack_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from tests.tui.triage_packs import write_packs
+    from wizard import cli
+    from wizard.store import save_triage
+
+    folder = str(write_packs(tmp_path / "packs"))
+    made: list[KBWizardApp] = []
+
+    def fake_run(app: KBWizardApp) -> int:
+        made.append(app)
+        return 0
+
+    monkeypatch.setattr("wizard.tui.terminal.run", fake_run)
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    assert cli.main(["run", "--pack-dir", folder]) == 0
+    assert made[-1].triaging and made[-1].triage is None
+    assert made[-1].index is not None and {"alpha", "beta", "gamma"} <= set(made[-1].index.ids)
+    assert cli.main(["run", "--pack-dir", folder, "--pack", "alpha"]) == 0
+    assert not made[-1].triaging and made[-1].pack.id == "alpha"
+    assert cli.main(["run", "--pack-dir", folder, "--fact", "vip_bind=no"]) == 0
+    triage = made[-1].triage
+    assert triage is not None and triage.facts().get("vip_bind") == "no"
+    save_triage(triage)
+    assert cli.main(["run", "--pack-dir", folder, "--resume", "last"]) == 0
+    resumed = made[-1].triage
+    assert resumed is not None and resumed.id == triage.id

@@ -45,6 +45,7 @@ class OutcomeScreen(WizardScreen[None]):
     """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
+        *TRIAGE_BINDINGS,  # first: in an article opened from triage, never cut off
         Binding("c", "copy_commands", "Copy commands"),
         Binding("d", "copy_script", "Copy script", show=False),
         Binding("f", "verdict('fixed')", "Fixed"),
@@ -55,7 +56,6 @@ class OutcomeScreen(WizardScreen[None]):
         Binding("x", "app.export", "Export"),
         Binding("e", "app.evidence", "Evidence"),
         Binding("ctrl+n", "app.new_case", "New case"),
-        *TRIAGE_BINDINGS,
         Binding("escape,backspace,b", "back", "Back"),
     ]
 

@@ -45,6 +45,7 @@ class QuestionScreen(WizardScreen[None]):
     """This screen's own styles: parsed when it is first shown, not at the wizard's start."""
 
     BINDINGS = [
+        *TRIAGE_BINDINGS,  # first: in an article opened from triage, never cut off
         *(Binding(str(n), f"choose({n})", f"Answer {n}", show=False) for n in range(1, 10)),
         Binding("0", "dont_know", "Don't know", show=False),
         Binding("w", "toggle_panel('#why')", "Why?"),
@@ -54,7 +55,6 @@ class QuestionScreen(WizardScreen[None]):
         Binding("p", "focus_path", "Path", show=False),
         Binding("x", "app.export", "Export"),
         Binding("ctrl+n", "app.new_case", "New case", show=False),
-        *TRIAGE_BINDINGS,
         Binding("escape,backspace,b", "back", "Back"),
     ]
     """On a question answered by typing, the value field takes the keys only once it is
