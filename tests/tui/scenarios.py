@@ -92,3 +92,52 @@ SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
     "outcome-needs-more": _outcome_more,
     "export": _export,
 }
+
+
+# --- triage (several packs installed: KBWizardApp(index=...)) ------------------------
+
+
+async def _triage_report(pilot: Pilot[None]) -> None:
+    await pilot.pause()
+    await pilot.press(*"INC-2001", "enter")
+    await pilot.pause()
+    await pilot.press("1")  # the caller reports the first symptom
+    await pilot.pause()
+
+
+async def _triage_question(pilot: Pilot[None]) -> None:
+    await _triage_report(pilot)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def _triage_articles(pilot: Pilot[None]) -> None:
+    await _triage_question(pilot)
+    await answer(pilot, "yes")
+    await pilot.press("a")
+    await pilot.pause()
+    await pilot.press("down")  # a ruled-out article: why, and the article it points to
+    await pilot.pause()
+
+
+async def _triage_outcome(pilot: Pilot[None]) -> None:
+    await _triage_question(pilot)
+    for value in ("yes", "yes", "no"):
+        await answer(pilot, value)
+    await pilot.press("enter")  # continue in the leading article
+    await pilot.pause()
+    await pilot.pause()
+    screen = pilot.app.screen
+    body = screen.query_one("#outcome-body")
+    body.scroll_to_widget(screen.query_one("#extra"), animate=False, top=True)
+    await pilot.pause()
+
+
+TRIAGE_SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "triage-report": _triage_report,
+    "triage-question": _triage_question,
+    "triage-articles": _triage_articles,
+    "triage-outcome": _triage_outcome,
+}
+"""The triage's screens, on the three small packs of ``tests.tui.triage_packs``."""

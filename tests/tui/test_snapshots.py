@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.scenarios import SCREENS
+from tests.tui.scenarios import SCREENS, TRIAGE_SCREENS
+from tests.tui.triage_packs import index_of
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
 
@@ -34,3 +35,11 @@ def test_screen_snapshot(
 ) -> None:
     app = KBWizardApp(pack, autosave=False)
     assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("screen", list(TRIAGE_SCREENS))
+def test_triage_screen_snapshot(
+    snap_compare: Callable[..., bool], tmp_path: Path, screen: str, fixed_data_dir: None
+) -> None:
+    app = KBWizardApp(index=index_of(tmp_path / "packs"), autosave=False)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=TRIAGE_SCREENS[screen])

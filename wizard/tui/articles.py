@@ -6,7 +6,6 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding
 from textual.content import Content
-from textual.message import Message
 from textual.widgets.option_list import Option
 
 from wizard.tui.fields import SideList
@@ -19,48 +18,61 @@ STATUS_STYLE = {"confirmed": "bold green", "ruled-out": "yellow", "undecided": "
 """How an article's status is drawn in the lists."""
 
 
-def state_words(article: ArticleState) -> str:
-    """An article's status as the lists show it: the status, and how much is still missing."""
+def state_words(article: ArticleState, *, narrow: bool = False) -> str:
+    """An article's status as the lists show it: the status, and how much is still missing
+    (``narrow``: as few words as say it, for the list beside a question)."""
     if article.status == "undecided" and article.missing:
-        return f"undecided, {len(article.missing)} missing"
+        missing = f"{len(article.missing)} missing"
+        return missing if narrow else f"undecided, {missing}"
     return article.status
 
 
 def article_line(
-    article: ArticleState, *, leading: bool, open_now: bool = False, names: dict[str, str]
+    article: ArticleState,
+    *,
+    leading: bool,
+    open_now: bool = False,
+    names: dict[str, str],
+    narrow: bool = False,
 ) -> Content:
-    """One article on one line: the leading one marked, its document, its status."""
+    """One article: the leading one marked, its document, its status (``narrow``: the
+    status on a second line, for the list beside a question)."""
     parts: list[tuple[str, str] | str] = [
         ("▶ " if leading else "  ", "bold green"),
         (article.document or article.pack, "bold"),
-        "  ",
-        (state_words(article), STATUS_STYLE.get(article.status, "bold")),
+        "\n  " if narrow else "  ",
+        (state_words(article, narrow=narrow), STATUS_STYLE.get(article.status, "bold")),
     ]
     if article.status == "ruled-out" and article.see_also:
-        parts.append(("  see " + ", ".join(names.get(p, p) for p in article.see_also), "italic"))
+        seen = ", ".join(names.get(p, p) for p in article.see_also)
+        parts.append((("\n  see " if narrow else "  see ") + seen, "italic"))
     if open_now:
         parts.append(("  (open)", "dim"))
     return joined_content(*parts)
 
 
 def article_options(
-    articles: list[ArticleState], leading: str | None, open_now: str | None, names: dict[str, str]
+    articles: list[ArticleState],
+    leading: str | None,
+    open_now: str | None,
+    names: dict[str, str],
+    *,
+    narrow: bool = False,
 ) -> list[Option]:
+    """The articles as options (by pack id), in the triage's order."""
     return [
         Option(
-            article_line(a, leading=a.pack == leading, open_now=a.pack == open_now, names=names),
+            article_line(
+                a,
+                leading=a.pack == leading,
+                open_now=a.pack == open_now,
+                names=names,
+                narrow=narrow,
+            ),
             id=a.pack,
         )
         for a in articles
     ]
-
-
-class ArticleChosen(Message):
-    """Enter on an article in a list beside the questions: continue in it."""
-
-    def __init__(self, pack: str) -> None:
-        super().__init__()
-        self.pack = pack
 
 
 class ArticleSideList(SideList):

@@ -39,7 +39,7 @@ class ArticlesScreen(WizardScreen[str | None]):
     status, deciding facts and what is missing, scrolled together."""
 
     BINDINGS = [
-        Binding("j", "see_also", "Go to the article it points to"),
+        Binding("j", "see_also", "See also", tooltip="Go to the article it points to"),
         Binding("t", "back", "Back to the triage", show=False),
         Binding("escape,backspace,b", "back", "Back"),
     ]

@@ -266,22 +266,23 @@ class OutcomeScreen(WizardScreen[None]):
             names = self.wizard.article_names()
             for article in considered:
                 this = article.pack == self.case.pack.id
+                see = ""
+                if article.status == "ruled-out" and article.see_also:
+                    see = " see " + ", ".join(names.get(p, p) for p in article.see_also)
                 out.append_text(
                     joined(
-                        ("  ▶ " if this else "  • ", "bold"),
+                        ("▶ " if this else "• ", "bold"),
                         (article.document or article.pack, "bold"),
                         f" · {article.title}: ",
                         (article.status, ARTICLE_STYLE.get(article.status, "bold")),
-                        (f" ({len(article.missing)} missing)" if article.missing else "", "dim"),
-                        ("  (this case)" if this else "", "dim"),
+                        (f", {len(article.missing)} missing" if article.missing else "", "dim"),
+                        (see, "bold italic"),
+                        (" (this case)" if this else "", "dim"),
                         "\n",
                     )
                 )
-                for line in article.why:
-                    out.append_text(plain(f"      {line}\n", "dim"))
-                if article.status == "ruled-out" and article.see_also:
-                    seen = ", ".join(names.get(p, p) for p in article.see_also)
-                    out.append_text(joined(("      see ", "italic"), (seen, "bold italic"), "\n"))
+                why = "; ".join(article.why) or "nothing known decides it yet"
+                out.append_text(joined(("  Why: ", "italic"), (why + "\n", "dim")))
         return out
 
     # --- actions ------------------------------------------------------------

@@ -22,7 +22,7 @@ class TriageScreen(QuestionScreen):
 
     DEFAULT_CSS = """
     TriageScreen #articles-title { text-style: bold; }
-    TriageScreen #article-list { height: auto; max-height: 7; border: none; margin-bottom: 1; }
+    TriageScreen #article-list { height: auto; max-height: 10; border: none; margin-bottom: 1; }
     """
 
     BINDINGS = [
@@ -71,7 +71,7 @@ class TriageScreen(QuestionScreen):
         listing.clear_options()
         names = self.wizard.article_names()
         first = leading.pack if leading else None
-        listing.add_options(article_options(triage.articles(), first, None, names))
+        listing.add_options(article_options(triage.articles(), first, None, names, narrow=True))
         if highlighted is not None and listing.option_count:
             listing.highlighted = min(highlighted, listing.option_count - 1)
 
