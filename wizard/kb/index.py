@@ -87,10 +87,9 @@ class PackIndex:
     @classmethod
     def build(cls, extra_dirs: list[str] | None = None) -> PackIndex:
         """The index of every installed pack, from the cache where it can be trusted."""
+        from wizard.kb.cache import cache_key
         from wizard.kb.registry import analyzer_specs, find_packs
         from wizard.paths import cache_dir
-
-        from wizard.kb.cache import cache_key
 
         analyzers = analyzer_specs()
         folder = cache_dir()
