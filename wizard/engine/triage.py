@@ -346,6 +346,7 @@ class Triage:
         built = self._build()
         asks: list[tuple[ArticleState, str, str]] = []  # (article, fact, question node)
         needs: dict[str, set[str]] = {}
+        pool = self._pool_facts()
         for state in built.states:
             if state.status == "ruled-out":
                 continue
@@ -356,6 +357,8 @@ class Triage:
             else:
                 entry = self.index.entry(state.pack)
                 node, fact = (entry.first_question, entry.first_fact) if entry else ("", "")
+            if fact in pool:
+                fact = ""  # answered already (a value this article has no route for): not again
             needs[state.pack] = {fact, *state.missing} - {""}
             if fact:
                 asks.append((state, fact, node))
