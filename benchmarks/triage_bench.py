@@ -38,6 +38,20 @@ from wizard.tui.app import KBWizardApp
 KBWizardApp(auto_exit_on_first_question=True).run(headless=True, size=(80, 24))
 """
 
+FIRST_QUESTION_TRIAGE = """
+from wizard.engine.triage import Triage
+from wizard.kb.index import PackIndex
+assert Triage.start(PackIndex.build([{folder!r}])).next_question() is not None
+"""
+
+FIRST_QUESTION_PACK = """
+from wizard.engine.session import Session
+from wizard.kb.registry import open_pack
+assert Session(open_pack()).current is not None
+"""
+"""Reference: what a front end starting in triage pays before its first question (the
+index of every pack and triage's question), against opening the bundled pack alone."""
+
 
 def triage_cases(work: Path, env: dict[str, str], tui_runs: int, runs: int) -> list[Row]:
     from benchmarks.run import FACTS, PYTHON, Row, median_children
@@ -71,7 +85,13 @@ def triage_cases(work: Path, env: dict[str, str], tui_runs: int, runs: int) -> l
         [PYTHON, "-m", "wizard", "diagnose", *FACTS],
         [PYTHON, "-m", "wizard", "triage", "--pack-dir", str(folder), *FACTS],
     ]
-    (diagnose, _, _), (triage, triage_rss, code) = median_children(commands, env, work, runs)
+    commands += [
+        [PYTHON, "-c", FIRST_QUESTION_PACK],
+        [PYTHON, "-c", FIRST_QUESTION_TRIAGE.format(folder=str(folder))],
+    ]
+    measured = median_children(commands, env, work, runs)
+    (diagnose, _, _), (triage, triage_rss, code) = measured[:2]
+    (pack_start, _, _), (triage_start, triage_start_rss, start_code) = measured[2:]
     row = Row(
         "triage",
         f"kbwizard triage (facts only), {PACKS} packs installed",
@@ -86,4 +106,17 @@ def triage_cases(work: Path, env: dict[str, str], tui_runs: int, runs: int) -> l
     )
     row.met = row.ratio is not None and row.ratio <= 2.0
     rows.append(row)
+    rows.append(
+        Row(
+            "triage",
+            f"  reference: index + triage's first question, {PACKS} packs (no UI)",
+            triage_start if start_code == 0 else None,
+            "open the bundled pack, its first question",
+            pack_start,
+            peak_rss_mib=triage_start_rss,
+            rss_how="launcher wait4 maxrss",
+            runs=runs,
+            note="" if start_code == 0 else f"n/a: exit {start_code}",
+        )
+    )
     return rows
