@@ -103,7 +103,7 @@ class PackIndex:
             try:
                 entry, pack = _entry(found.path, found.origin, analyzers, folder, key)
             except PackError as exc:
-                problems.extend(str(p) for p in exc.problems)
+                problems.append(str(exc))  # one line per pack: its first problem, and how many more
                 continue
             if entry.id in seen:
                 continue  # an earlier folder's pack of that id wins, as for the registry
