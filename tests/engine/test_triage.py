@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import PACK_FILE
-from tests.engine.triage_packs import small_pack, write_packs
+from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
+    reference_only,  # noqa: F401
+    small_pack,
+    write_packs,
+)
 from wizard.engine.session import SessionError
 from wizard.engine.triage import Triage
 from wizard.kb.index import PackIndex
