@@ -286,6 +286,9 @@ class Triage:
         if self._built is not None:
             return self._built
         index = self.index
+        current = {id(a.data) for a in self.artifacts}
+        for key in [k for k in self._memo if id(k[1]) not in current]:
+            del self._memo[key]  # readings of artifacts replaced or removed: not kept
         kinds = {a.kind for a in self.artifacts}
         readers = [e.id for e in index.entries if kinds & set(e.evidence_kinds)]
         cases: dict[str, Case] = {}
