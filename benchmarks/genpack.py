@@ -10,17 +10,54 @@ of ``wizard.kb.validate`` has work to do and the pack is clean (no problems).
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from pathlib import Path
 
 FACTS = 8
 FIXES = 5
 
 
-def generate_pack(nodes: int) -> str:
-    """YAML text of a valid pack with about ``nodes`` nodes (at least 4)."""
+def generate_pack(nodes: int, pack_id: str = "generated", prefix: str = "") -> str:
+    """YAML text of a valid pack with about ``nodes`` nodes (at least 4).
+
+    ``prefix`` goes before every fact name, so packs generated with different prefixes
+    share no fact (unrelated articles, as a knowledge base of many packs has); with a
+    prefix the pack also lists one symptom of its own.
+    """
+    text = _generate(nodes, pack_id)
+    if not prefix:
+        return text
+    for name in [f"f{f}" for f in range(FACTS)] + ["primary_ip", "names"]:
+        text = re.sub(rf"(?<![\w{{]){name}\b|(?<={{){name}(?=}})", prefix + name, text)
+    return text + "\n".join(
+        [
+            "symptoms:",
+            "  - id: own",
+            f"    text: Condition 0 of {pack_id} is present.",
+            f"    fact: {prefix}f0",
+            '    value: "yes"',
+            "",
+        ]
+    )
+
+
+def generate_packs(folder: Path, count: int, nodes: int = 31) -> list[Path]:
+    """``count`` unrelated generated packs (``gen-000`` …) written into ``folder``."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for number in range(count):
+        pack_id = f"gen-{number:03d}"
+        path = folder / f"{pack_id}.yaml"
+        path.write_text(generate_pack(nodes, pack_id, f"g{number:03d}_"), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _generate(nodes: int, pack_id: str) -> str:
     blocks = max(1, (nodes - 1) // 3)
     out: list[str] = [
-        "id: generated",
+        f"id: {pack_id}",
         'version: "1.0.0"',
         "title: Generated benchmark pack",
         "summary: >-",

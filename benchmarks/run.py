@@ -504,6 +504,15 @@ def tui_start_case(work: Path, env: dict[str, str], runs: int) -> list[Row]:
     return [wizard, complete, reference]
 
 
+# --- 6. triage (its own module) ---------------------------------------------------------
+
+
+def _triage_cases(work: Path, env: dict[str, str], tui_runs: int, runs: int) -> list[Row]:
+    from benchmarks.triage_bench import triage_cases
+
+    return triage_cases(work, env, tui_runs, runs)
+
+
 # --- 3b. adversarial evidence -------------------------------------------------------------
 
 
@@ -654,7 +663,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="smoke run: fewer runs, small sizes")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument(
-        "--only", choices=["cli", "pack", "login", "adversarial", "tui"], action="append"
+        "--only",
+        choices=["cli", "pack", "login", "adversarial", "tui", "triage"],
+        action="append",
     )
     args = parser.parse_args(argv)
     if args.child:
@@ -665,7 +676,7 @@ def main(argv: list[str] | None = None) -> int:
     pack_sizes = [1_000] if args.quick else [1_000, 10_000, 100_000]
     login_sizes = [1024, 100 * 1024] if args.quick else [1024, 1 << 20, 10 << 20]
     adversarial_size = 100 * 1024 if args.quick else 10 << 20
-    only = set(args.only or ["cli", "pack", "login", "adversarial", "tui"])
+    only = set(args.only or ["cli", "pack", "login", "adversarial", "tui", "triage"])
     rows: list[Row] = []
     # Byte-compile the package as pip does when it installs the wheel: with
     # PYTHONDONTWRITEBYTECODE set (as on CI machines) a source checkout would otherwise be
@@ -683,6 +694,7 @@ def main(argv: list[str] | None = None) -> int:
             ("login", lambda: login_cases(env, work, login_sizes, in_runs)),
             ("adversarial", lambda: adversarial_cases(env, work, adversarial_size, in_runs)),
             ("tui", lambda: tui_start_case(work, env, tui_runs)),
+            ("triage", lambda: _triage_cases(work, env, tui_runs, sub_runs)),
         ]
         for name, step in steps:
             if name in only:

@@ -186,6 +186,8 @@ def cmd_triage(args: argparse.Namespace) -> int:
 
     intake = _intake(args)
     report = summarize_triage(build_triage(PackIndex.build(args.pack_dir), intake))
+    for problem in report.problems:
+        _err(f"kbwizard: warning: pack not used: {problem}")
     _emit(render_triage(report, args.format), args.output, args.force)
     if report.exit_status == "undecided":
         return exit_codes.NEEDS_MORE_INFORMATION

@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 
 from tests.conftest import PACK_FILE
-from tests.engine.triage_packs import small_pack, write_packs
+from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
+    reference_only,  # noqa: F401
+    small_pack,
+    write_packs,
+)
 from wizard.engine.session import SessionError
 from wizard.engine.triage import Triage
 from wizard.kb.index import PackIndex
@@ -275,3 +279,17 @@ def test_a_triage_is_saved_and_restored_field_by_field(index: PackIndex) -> None
     ):
         with pytest.raises(SessionError):
             Triage.from_dict(index, {**data, **damage})
+
+
+def test_readings_of_a_replaced_artifact_are_not_kept(index: PackIndex) -> None:
+    triage = Triage.start(index)
+    triage.add_evidence("load-script", LOAD, "load.ncf")
+    triage.articles()
+    first = dict(triage._memo)
+    assert len(first) == 1
+    triage.add_evidence("load-script", LOAD.replace(b"254", b"255"), "load.ncf")
+    triage.articles()
+    assert len(triage._memo) == 1 and triage._memo.keys() != first.keys()
+    triage.remove_evidence("load-script")
+    triage.articles()
+    assert triage._memo == {}

@@ -9,7 +9,11 @@ from typing import Any
 import pytest
 
 from tests.engine.test_triage import LOAD
-from tests.engine.triage_packs import small_pack, write_packs
+from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
+    reference_only,  # noqa: F401
+    small_pack,
+    write_packs,
+)
 from wizard.cli import main
 
 REFERENCE = "tid-3438100"

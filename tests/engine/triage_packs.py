@@ -7,7 +7,12 @@ know" leaves it undecided.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
+
+import pytest
+
+from tests.conftest import PACK_FILE
 
 
 def small_pack(
@@ -141,4 +146,20 @@ def write_packs(folder: Path, packs: dict[str, str]) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
     for pack_id, text in packs.items():
         (folder / f"{pack_id}.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture(autouse=True)
+def reference_only(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The bundled packs are the reference pack alone, whatever else ships: the tests that
+    use it count and order articles. (tests/engine/test_triage_knowledge.py runs triage on
+    every shipped pack.)"""
+    from wizard.kb import registry
+
+    folder = tmp_path_factory.mktemp("bundled")
+    shutil.copy(PACK_FILE, folder / PACK_FILE.name)
+    (folder / registry.DEFAULT_PACK_FILE).write_text(PACK_FILE.stem + "\n", encoding="utf-8")
+    monkeypatch.setattr(registry, "bundled_dir", lambda: folder)
     return folder

@@ -7,7 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.triage_packs import small_pack, write_packs
+from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
+    reference_only,  # noqa: F401
+    small_pack,
+    write_packs,
+)
 from wizard.kb.index import PackIndex
 
 

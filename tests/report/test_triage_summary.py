@@ -5,7 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.engine.test_triage_cli import HOSTILE
-from tests.engine.triage_packs import small_pack, write_packs
+from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
+    reference_only,  # noqa: F401
+    small_pack,
+    write_packs,
+)
 from wizard.engine.case import Case
 from wizard.engine.triage import Triage
 from wizard.kb.index import PackIndex

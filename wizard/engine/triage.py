@@ -286,6 +286,9 @@ class Triage:
         if self._built is not None:
             return self._built
         index = self.index
+        current = {id(a.data) for a in self.artifacts}
+        for key in [k for k in self._memo if id(k[1]) not in current]:
+            del self._memo[key]  # readings of artifacts replaced or removed: not kept
         kinds = {a.kind for a in self.artifacts}
         readers = [e.id for e in index.entries if kinds & set(e.evidence_kinds)]
         cases: dict[str, Case] = {}
@@ -346,6 +349,7 @@ class Triage:
         built = self._build()
         asks: list[tuple[ArticleState, str, str]] = []  # (article, fact, question node)
         needs: dict[str, set[str]] = {}
+        pool = self._pool_facts()
         for state in built.states:
             if state.status == "ruled-out":
                 continue
@@ -356,6 +360,8 @@ class Triage:
             else:
                 entry = self.index.entry(state.pack)
                 node, fact = (entry.first_question, entry.first_fact) if entry else ("", "")
+            if fact in pool:
+                fact = ""  # answered already (a value this article has no route for): not again
             needs[state.pack] = {fact, *state.missing} - {""}
             if fact:
                 asks.append((state, fact, node))

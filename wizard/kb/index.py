@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -87,20 +87,23 @@ class PackIndex:
     @classmethod
     def build(cls, extra_dirs: list[str] | None = None) -> PackIndex:
         """The index of every installed pack, from the cache where it can be trusted."""
+        from wizard.kb.cache import cache_key
         from wizard.kb.registry import analyzer_specs, find_packs
         from wizard.paths import cache_dir
 
         analyzers = analyzer_specs()
         folder = cache_dir()
+        fingerprint = _fingerprint(analyzers)
+        key = cache_key() if fingerprint else None
         entries: list[PackEntry] = []
         problems: list[str] = []
         packs: dict[str, Pack] = {}
         seen: set[str] = set()
         for found in find_packs(extra_dirs):
             try:
-                entry, pack = _entry(found.path, found.origin, analyzers, folder)
+                entry, pack = _entry(found.path, found.origin, analyzers, folder, key)
             except PackError as exc:
-                problems.extend(str(p) for p in exc.problems)
+                problems.append(str(exc))  # one line per pack: its first problem, and how many more
                 continue
             if entry.id in seen:
                 continue  # an earlier folder's pack of that id wins, as for the registry
@@ -163,15 +166,15 @@ class PackIndex:
 
 
 def _entry(
-    path: Path, origin: str, analyzers: Analyzers, folder: Path
+    path: Path, origin: str, analyzers: Analyzers, folder: Path, key: bytes | None
 ) -> tuple[PackEntry, Pack | None]:
-    """The entry of the pack file ``path`` (and the pack, when it had to be loaded)."""
-    from wizard.kb.cache import cache_key, load_checked, read_signed, write_signed
+    """The entry of the pack file ``path`` (and the pack, when it had to be loaded);
+    ``key`` is the cache's MAC key (None: no entry is read or written)."""
+    from wizard.kb.cache import load_checked, read_signed, write_signed
 
     data = read_pack_file(path)
     sha256 = hashlib.sha256(data).hexdigest()
     fingerprint = _fingerprint(analyzers)
-    key = cache_key() if fingerprint else None
     entry_file = folder / "index" / f"{sha256}-{fingerprint}.json"
     header = f"index {INDEX_FORMAT} {sha256} {__version__} {fingerprint}\n".encode()
     if key is not None:
@@ -246,7 +249,7 @@ def _from_raw(raw: Any, path: str, sha256: str, origin: str) -> PackEntry | None
         facts = raw["facts"]
         if not isinstance(facts, dict):
             return None
-        defs = {_str(name): _fact(_str(name), f) for name, f in facts.items()}
+        defs = _Facts(facts)
         symptoms = raw["symptoms"]
         kinds = raw["evidence_kinds"]
         if not isinstance(symptoms, list) or not isinstance(kinds, list):
@@ -264,7 +267,7 @@ def _from_raw(raw: Any, path: str, sha256: str, origin: str) -> PackEntry | None
                 )
                 for s in symptoms
             ),
-            facts={name: f.type for name, f in defs.items()},
+            facts=defs.types,
             evidence_kinds=tuple(_str(k) for k in kinds),
             version=_str(raw["version"]),
             fact_defs=defs,
@@ -274,6 +277,39 @@ def _from_raw(raw: Any, path: str, sha256: str, origin: str) -> PackEntry | None
         )
     except (KeyError, TypeError, ValueError, SessionError):
         return None
+
+
+class _Facts(Mapping[str, Fact]):
+    """A pack's fact declarations as kept in its entry, each made a Fact when first read.
+
+    The entry's shape is checked when it is read (every declaration a mapping with a
+    valid type); a field that is then not what a Fact takes fails that check too.
+    """
+
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        for name, value in raw.items():
+            if not isinstance(name, str) or not isinstance(value, dict):
+                raise TypeError("a fact is not a mapping")
+            if value.get("type") not in ("choice", "ipv4", "list", "text"):
+                raise ValueError("not a fact type")
+        self._raw = raw
+        self._made: dict[str, Fact] = {}
+        self.types = {name: str(value["type"]) for name, value in raw.items()}
+
+    def __getitem__(self, name: str) -> Fact:
+        made = self._made.get(name)
+        if made is None:
+            made = self._made[name] = _fact(name, self._raw[name])
+        return made
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._raw)
+
+    def __len__(self) -> int:
+        return len(self._raw)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._raw
 
 
 def _str(value: Any) -> str:
