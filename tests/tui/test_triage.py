@@ -337,3 +337,34 @@ def test_run_without_a_pack_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert cli.main(["run", "--pack-dir", folder, "--resume", "last"]) == 0
     resumed = made[-1].triage
     assert resumed is not None and resumed.id == triage.id
+
+
+async def test_a_ruled_out_article_jumps_to_the_one_that_fits(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        for value in ("yes", "yes", "no"):  # alpha confirmed, beta and gamma ruled out
+            await answer(pilot, value)
+        assert isinstance(app.screen, ArticlesScreen)
+        listed = app.screen.query_one("#articles", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        await pilot.press(*["down"] * ids.index("beta"))
+        await pilot.pause()
+        detail = str(app.screen.query_one("#article-detail", Static).render())
+        assert "ruled-out" in detail and "See TEST ALPHA" in detail
+        await pilot.press("enter")  # open beta, ruled out
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "beta"
+        assert isinstance(app.screen, OutcomeScreen)
+        assert "j: TEST ALPHA" in str(app.screen.query_one("#extra", Static).render())
+        await pilot.press("j")  # and on to the article that fits
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "alpha"
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("a")
+        await pilot.pause()
+        await pilot.press(*["down"] * ids.index("beta"), "j")  # j on the articles too
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "alpha"

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 ResultType = TypeVar("ResultType")
 
-TRIAGE_ACTIONS = frozenset({"back_to_triage", "articles"})
+TRIAGE_ACTIONS = frozenset({"back_to_triage", "articles", "see_also"})
 """Actions that work only in triage: hidden (from the footer and the key list) outside it."""
 
 TRIAGE_BINDINGS = [

@@ -56,6 +56,13 @@ class OutcomeScreen(WizardScreen[None]):
         Binding("x", "app.export", "Export"),
         Binding("e", "app.evidence", "Evidence"),
         Binding("ctrl+n", "app.new_case", "New case"),
+        Binding(
+            "j",
+            "see_also",
+            "See also",
+            tooltip="Go to the article this one points to",
+            show=False,
+        ),
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
@@ -261,9 +268,11 @@ class OutcomeScreen(WizardScreen[None]):
                 out.append_text(plain(f"  ☐ {item}\n"))
         considered = self.case.considered
         if considered:
-            heading = "\nArticles considered (a: switch, t: back to triage):\n"
-            out.append_text(plain(heading, "bold"))
             names = self.wizard.article_names()
+            pointed = self._points_to()
+            jump = f", j: {names.get(pointed, pointed)}" if pointed else ""
+            heading = f"\nArticles considered (a: switch, t: back to triage{jump}):\n"
+            out.append_text(plain(heading, "bold"))
             for article in considered:
                 this = article.pack == self.case.pack.id
                 see = ""
@@ -388,6 +397,22 @@ class OutcomeScreen(WizardScreen[None]):
             self.wizard.action_export()
         elif event.button.id in ("fixed", "not-fixed", "escalated"):
             self.action_verdict(event.button.id)  # type: ignore[arg-type]
+
+    def _points_to(self) -> str | None:
+        """The installed article this case's article points to (ruled out here), if any."""
+        considered = self.case.considered
+        here = next((a for a in considered if a.pack == self.case.pack.id), None)
+        if here is None or here.status != "ruled-out":
+            return None
+        installed = {a.pack for a in considered}
+        return next((p for p in here.see_also if p in installed), None)
+
+    def action_see_also(self) -> None:
+        pointed = self._points_to()
+        if pointed is None:
+            self.notify("This article points to no other installed one.", severity="warning")
+            return
+        self.wizard.open_article(pointed)
 
     def action_back(self) -> None:
         if self.case.session.step_back():  # to the last question: never forward
