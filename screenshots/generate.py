@@ -2,7 +2,9 @@
 
 Each screen is reached by real key presses (the same scenarios as the
 snapshot tests), in a 100x32 terminal, light and dark themes for the
-question screen. Run from the repository root.
+question screen; the triage's screens at 80x24, on the small packs of the
+triage tests (three articles whose content the scenarios rely on). Run from
+the repository root.
 """
 
 from __future__ import annotations
@@ -17,11 +19,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.tui.scenarios import SCREENS  # noqa: E402
+from tests.tui.scenarios import SCREENS, TRIAGE_SCREENS  # noqa: E402
+from tests.tui.triage_packs import index_of  # noqa: E402
 from wizard.kb.registry import open_pack  # noqa: E402
 from wizard.tui.app import KBWizardApp  # noqa: E402
 
 SIZE = (100, 32)
+TRIAGE_SIZE = (80, 24)
+"""The triage's screens are shown at the size they are designed for."""
 
 
 async def shoot(name: str, theme: str | None = None) -> Path:
@@ -37,6 +42,16 @@ async def shoot(name: str, theme: str | None = None) -> Path:
         return path
 
 
+async def shoot_triage(name: str, packs: Path) -> Path:
+    app = KBWizardApp(index=index_of(packs), autosave=False)
+    async with app.run_test(size=TRIAGE_SIZE) as pilot:
+        await TRIAGE_SCREENS[name](pilot)
+        await pilot.pause()
+        path = ROOT / "screenshots" / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(path.parent))
+        return path
+
+
 async def main() -> None:
     # A fixed folder, emptied first: the export dialog shows this path, and a random one
     # would change export.svg on every run.
@@ -46,6 +61,9 @@ async def main() -> None:
     for name in SCREENS:
         print(await shoot(name))
     print(await shoot("question", theme="textual-light"))
+    with tempfile.TemporaryDirectory() as packs:
+        for name in TRIAGE_SCREENS:
+            print(await shoot_triage(name, Path(packs) / name))
 
 
 if __name__ == "__main__":
