@@ -135,6 +135,7 @@ async def _triage_outcome(pilot: Pilot[None]) -> None:
 
 
 TRIAGE_SCREENS: dict[str, Callable[[Pilot[None]], Awaitable[None]]] = {
+    "triage-start": _start_screen,
     "triage-report": _triage_report,
     "triage-question": _triage_question,
     "triage-articles": _triage_articles,

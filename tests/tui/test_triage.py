@@ -368,3 +368,25 @@ async def test_a_ruled_out_article_jumps_to_the_one_that_fits(index: PackIndex) 
         await pilot.press(*["down"] * ids.index("beta"), "j")  # j on the articles too
         await pilot.pause()
         assert app.case is not None and app.case.pack.id == "alpha"
+
+
+async def test_evidence_from_a_triage_question_opens_the_leading_article(
+    index: PackIndex,
+) -> None:
+    from wizard.tui.screens.evidence import EvidenceScreen
+
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        footer = "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+        assert "Paste evidence" not in footer  # the start screen of a triage: no article yet
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await answer(pilot, "yes")
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.case is not None and app.case.pack.id == "alpha"
+        assert isinstance(app.screen, EvidenceScreen)

@@ -361,7 +361,7 @@ class KBWizardApp(App[None]):
             return
         if triage.current is not None and triage.index.entry(triage.current) is not None:
             self.open_article(triage.current)
-        elif any(a.source != "symptom" for a in triage.answers):
+        elif self.triage_view.answered(triage):
             self.show_triage()
 
     def resume_session(self, session_id: str) -> None:
@@ -578,6 +578,10 @@ class KBWizardApp(App[None]):
         """Every way out (q, ctrl+q, a signal) saves first: a draft not saved yet is kept."""
         self.save()
         super().exit(result, return_code, message)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # In triage, evidence is pasted in an article (e on its question), not before one.
+        return not (action == "evidence" and self.case is None and self.triaging)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"

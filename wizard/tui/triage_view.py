@@ -15,9 +15,6 @@ from wizard.kb.model import FactValue, Question
 if TYPE_CHECKING:
     from wizard.engine.triage import Triage, TriageQuestion
 
-SYMPTOM_SOURCE = "symptom"
-"""The source of an answer the caller's report gave (see ``wizard.engine.triage``)."""
-
 
 @dataclass
 class TriageView:
@@ -33,6 +30,8 @@ class TriageView:
 
     def answered(self, triage: Triage) -> list[str]:
         """The facts answered in the triage and the articles (not by the report), in order."""
+        from wizard.engine.triage import SYMPTOM_SOURCE
+
         return [a.fact for a in triage.answers if a.source != SYMPTOM_SOURCE]
 
     def recorded(self, triage: Triage, fact: str) -> tuple[FactValue, str | None] | None:

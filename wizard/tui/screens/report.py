@@ -77,7 +77,6 @@ class ReportScreen(WizardScreen[None]):
         symptoms.focus()
 
     def on_screen_resume(self) -> None:
-        super().on_screen_resume()
         if self.wizard.triage is not None:
             self.refresh_view()
             if self.wizard.auto_exit_on_first_question:
