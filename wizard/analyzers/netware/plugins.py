@@ -118,9 +118,18 @@ class LoginScriptAnalyzer:
         "cluster_volumes",
         "volume_objects",
         "preferred_server",
+        "cluster_name",
+        "cluster_context",
+        "master_ip",
     )
-    supplies: tuple[str, ...] = ("login_order",)
-    produces: tuple[str, ...] = ("corrected-script", "diff")
+    supplies: tuple[str, ...] = (
+        "login_order",
+        "cluster_volume_target",
+        "dirmap_root_colon",
+        "dirmap_map_command",
+        "dirmap_map_fixed",
+    )
+    produces: tuple[str, ...] = ("corrected-script", "diff", "remapped-script", "remap-diff")
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
@@ -276,7 +285,15 @@ class LoadScriptAnalyzer:
     name: str = "ncs-load-script"
     title: str = "Cluster resource load script (BIND / secondary IP, NUDP)"
     reads: tuple[str, ...] = ()
-    supplies: tuple[str, ...] = ("vip_method", "virtual_ips", "virtual_servers")
+    supplies: tuple[str, ...] = (
+        "vip_method",
+        "virtual_ips",
+        "virtual_servers",
+        "volume_ids",
+        "duplicate_volume_ids",
+        "volume_ids_unique",
+        "cvsbind_in_load_script",
+    )
     produces: tuple[str, ...] = ()
     corrections: tuple[str, ...] = ()
 
