@@ -241,5 +241,5 @@ def _numbered(texts: tuple[str, ...]) -> str:
 
 def see_also_line(pack: str, title: str | None, text: str) -> str:
     """One ``see_also`` link as people read it: the pack, its title when installed, why."""
-    name = f"{pack} ({title})" if title else pack
+    name = f"{pack} — {title}" if title else pack
     return f"{name}: {text}"

@@ -260,7 +260,7 @@ class OutcomeScreen(WizardScreen[None]):
         if summary.see_also:
             out.append_text(plain("\nSee also:\n", "bold"))
             for link in summary.see_also:
-                name = f"{link.pack} ({link.title})" if link.title else link.pack
+                name = f"{link.pack} — {link.title}" if link.title else link.pack
                 out.append_text(joined(("  → ", "bold"), (name, "bold"), f": {link.text}\n"))
         return out
 
