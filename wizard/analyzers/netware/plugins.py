@@ -16,6 +16,7 @@ from wizard.evidence.protocol import Context, Produced, Reading, Row, RowQuestio
 if TYPE_CHECKING:
     from wizard.analyzers.netware.login_script import LoginScriptAnalysis
     from wizard.analyzers.netware.model import Role
+    from wizard.analyzers.netware.remap import Remapping
 
 ROLES = ("node", "virtual", "other", "unknown")
 """What a login-script target connects to; the corrections a person may give a row."""
@@ -76,6 +77,33 @@ def _role_questions(analysis: LoginScriptAnalysis) -> tuple[RowQuestion, ...]:
     return tuple(out)
 
 
+_COLUMNS = ("Line", "Drive", "Target", "Role", "Kind", "Why")
+
+
+def _remapped(remapping: Remapping | None) -> tuple[Produced, ...]:
+    """``remapped-script`` and ``remap-diff`` (or, when no script can be made, both empty
+    with the reason); nothing when no mapping needs remapping."""
+    if remapping is None:
+        return ()
+    if remapping.unavailable:
+        unmade = (remapping.unavailable,)
+        return (
+            Produced("remapped-script", "", "text", (), unmade),
+            Produced("remap-diff", "", "diff", (), unmade),
+        )
+    return (
+        Produced(
+            "remapped-script",
+            remapping.text,
+            "text",
+            remapping.changed,
+            remapping.notes,
+            remapping.data,
+        ),
+        Produced("remap-diff", remapping.diff, "diff", (), remapping.notes),
+    )
+
+
 @dataclass(frozen=True)
 class LoginScriptAnalyzer:
     """Reads a NetWare login script: does it connect to a cluster node before the virtual servers?
@@ -133,8 +161,9 @@ class LoginScriptAnalyzer:
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.analyzers.netware.login_script import analyze_login_script
+        from wizard.analyzers.netware.login_script import TARGET_KINDS, analyze_login_script
         from wizard.analyzers.netware.model import SiteContext
+        from wizard.analyzers.netware.remap import remap_login_script
         from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
 
         facts = context.facts
@@ -145,6 +174,8 @@ class LoginScriptAnalyzer:
             node_ips=_upper(facts.get("primary_ip", ())),
             cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
             volume_objects=frozenset(facts.get("volume_objects", ())),
+            cluster_names=_upper(facts.get("cluster_name", ())),
+            master_ips=frozenset(facts.get("master_ip", ())),
             role_overrides={
                 # A bare volume is on the server users log in through (preferred_server).
                 **({"": cast("Role", facts["preferred_server"][0])}
@@ -182,6 +213,13 @@ class LoginScriptAnalyzer:
                 Produced("corrected-script", "", "text", (), unmade),
                 Produced("diff", "", "diff", (), unmade),
             )
+        produced += _remapped(
+            remap_login_script(
+                analysis,
+                next(iter(facts.get("cluster_name", ())), ""),
+                next(iter(facts.get("cluster_context", ())), ""),
+            )
+        )
         deciding = set(analysis.deciding_lines)
         overrides = {k.upper() for k in context.corrections}
         rows = []
@@ -197,15 +235,16 @@ class LoginScriptAnalyzer:
                 role += " (corrected)"
             elif m.hint:
                 role += " (a hint from the name: confirm, ctrl+r corrects)"
+            kind = TARGET_KINDS.get(m.target_kind, m.target_kind)
             rows.append(
                 Row(
-                    (str(m.line), m.drive, m.target, word, why),
+                    (str(m.line), m.drive, m.target, word, kind, why),
                     m.line,
                     _TONE.get(m.role, ""),
                     m.server.upper(),
                     m.role,
                     m.line in deciding,
-                    f"{m.drive} {m.target} is {role}: {why}",
+                    f"{m.drive} {m.target} ({kind}) is {role}: {why}",
                 )
             )
             doc_rows.append(
@@ -215,6 +254,7 @@ class LoginScriptAnalyzer:
                         m.drive,
                         m.target,
                         m.role + (" (hint)" if m.hint else ""),
+                        kind,
                         why,
                     ),
                     m.line,
@@ -227,6 +267,8 @@ class LoginScriptAnalyzer:
                     "target": m.target,
                     "server": m.server,
                     "role": m.role,
+                    "kind": m.target_kind,
+                    "cluster_volume": m.cluster_volume or None,
                     "reason": m.role_reason,
                     "hint": m.hint,
                     "condition": m.condition,
@@ -243,12 +285,8 @@ class LoginScriptAnalyzer:
             decoded=analysis.decoded,
             decisive=analysis.deciding_lines,
             headline=headline,
-            table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(rows), 3)
-            if rows
-            else None,
-            report_table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(doc_rows))
-            if doc_rows
-            else None,
+            table=Table(_COLUMNS, tuple(rows), 3) if rows else None,
+            report_table=Table(_COLUMNS, tuple(doc_rows)) if doc_rows else None,
             records_name="mappings",
             records=tuple(records),
             produced=produced,
