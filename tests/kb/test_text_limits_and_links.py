@@ -129,7 +129,9 @@ def test_the_packs_refuse_what_cannot_go_into_their_commands() -> None:
             parse_value(facts[name], bad)
     assert parse_value(facts["cluster_context"], "OU=Corp.O=EMA") == "OU=Corp.O=EMA"
     fixed = packs["tid-10019026"].facts["dirmap_map_fixed"]
-    assert parse_value(fixed, r"MAP ROOT S16:=.MYMAP.MYORG\APPS") == r"MAP ROOT S16:=.MYMAP.MYORG\APPS"
+    assert (
+        parse_value(fixed, r"MAP ROOT S16:=.MYMAP.MYORG\APPS") == r"MAP ROOT S16:=.MYMAP.MYORG\APPS"
+    )
     for bad in ("MAP F:=SYS:;MAP G:=VOL1:", "MAP F:=SYS:\nEXIT"):
         with pytest.raises(ValueError, match="dirmap_map_fixed"):
             parse_value(fixed, bad)
@@ -353,6 +355,8 @@ def test_shared_fact_check_is_linear_in_the_packs() -> None:
 
 def test_a_symptom_value_a_limited_text_fact_cannot_hold_is_refused() -> None:
     text = with_text_fact("    type: text\n    chars: a-z\n    description: A name.\n")
-    text += "symptoms:\n  - {id: spaced, text: A name with a space., fact: site_name, value: 'a b'}\n"
+    text += (
+        "symptoms:\n  - {id: spaced, text: A name with a space., fact: site_name, value: 'a b'}\n"
+    )
     found = [p for p in problems_of(text) if "symptom 'spaced'" in p.message]
     assert found and found[0].line == line_of(text, "id: spaced")
