@@ -452,11 +452,13 @@ def volume_id_facts(
     mounts: Sequence[tuple[P, str, str]],
     where: Callable[[P], str],
     group: Callable[[P], object],
+    across: bool = False,
 ) -> tuple[list[Found[P]], list[tuple[P, str]]]:
     """``volume_ids``, and ``duplicate_volume_ids`` with ``volume_ids_unique`` = no when two
     different volumes are mounted with one ID, from ``mounts`` ((place, volume, ID) in
     order, each pair once); and a remark (place, text) for each duplicated ID in each
-    ``group`` of places (an artifact) it shows in. ``where`` words a place. Linear."""
+    ``group`` of places (an artifact) it shows in (with ``across``, only for the IDs shared
+    by several groups: each artifact has its own remarks). ``where`` words a place. Linear."""
     if not mounts:
         return [], []
     values: dict[str, None] = {}
@@ -493,6 +495,8 @@ def volume_id_facts(
         groups: dict[object, P] = {}
         for place in volumes.values():
             groups.setdefault(group(place), place)
+        if across and len(groups) < 2:
+            continue
         for place in groups.values():
             if len(remarks) < _MAX_ID_REMARKS:
                 remarks.append(
