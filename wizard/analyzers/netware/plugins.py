@@ -7,11 +7,23 @@ doctests (``pytest --doctest-modules wizard/analyzers``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from wizard.evidence.protocol import Context, Produced, Reading, Row, RowQuestion, Table, Tone
+from wizard.evidence.model import Remark
+from wizard.evidence.protocol import (
+    Combination,
+    CombinedFinding,
+    Context,
+    Place,
+    Produced,
+    Reading,
+    Row,
+    RowQuestion,
+    Table,
+    Tone,
+)
 
 if TYPE_CHECKING:
     from wizard.analyzers.netware.login_script import LoginScriptAnalysis
@@ -120,10 +132,13 @@ class LoginScriptAnalyzer:
         ... )
         >>> script = b"MAP S1:=10.1.1.11/SYS:\\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\\n"
         >>> reading = LOGIN_SCRIPT.analyze(script, context)
-        >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
-        [('login_order', 'node-first', 1)]
-        >>> [(row.cells[1], row.cells[3]) for row in reading.table.rows]
-        [('S1:', 'node'), ('F:', 'virtual')]
+        >>> for f in reading.report.findings:
+        ...     print(f.fact, f.value, f.line)
+        login_order node-first 1
+        cluster_volume_target virtual-server 2
+        dirmap_root_colon no 1
+        >>> [(row.cells[1], row.cells[3], row.cells[4]) for row in reading.table.rows]
+        [('S1:', 'node', 'node IP'), ('F:', 'virtual', 'virtual server')]
         >>> print(reading.product("corrected-script").text, end="")
         MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
         MAP S1:=10.1.1.11/SYS:
@@ -315,9 +330,29 @@ class LoadScriptAnalyzer:
         vip_method bind 1
         virtual_ips ('10.1.1.180',) 1
         virtual_servers ('CLUSTER1_POOL1_SERVER',) 2
+        cvsbind_in_load_script no 2
 
     Besides its facts it offers ``cluster_volumes`` and ``volume_objects`` (the
-    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer.
+    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer. It also supplies
+    ``volume_ids`` (``VOLUME=ID`` of each ``mount VOLUME VOLID=ID``),
+    ``duplicate_volume_ids`` and ``volume_ids_unique`` (only ``no``: two volumes with one
+    ID) and ``cvsbind_in_load_script`` (a CVSBIND ADD line, or NUDP ADD without one).
+
+    Read together (``combine``), several load scripts (one per cluster resource) give
+    ``volume_ids`` of them all and the IDs two of them share, each line of each script
+    cited::
+
+        >>> a = LOAD_SCRIPT.analyze(b"mount VOL1 VOLID=254\\n", Context())
+        >>> b = LOAD_SCRIPT.analyze(
+        ...     b"NUDP ADD CL_POOL2_SERVER 10.1.1.181\\nmount VOL2 VOLID=254\\n", Context()
+        ... )
+        >>> together = LOAD_SCRIPT.combine([("load-script:a.ncf", a), ("load-script:b.ncf", b)])
+        >>> for f in together.findings:
+        ...     print(f.fact, f.value, [tuple(p) for p in f.places])
+        volume_ids ('VOL1=254', 'VOL2=254') [(0, 1), (1, 2)]
+        duplicate_volume_ids ('254',) [(0, 1), (1, 2)]
+        volume_ids_unique no [(0, 1), (1, 2)]
+        cvsbind_in_load_script no [(1, 1)]
     """
 
     name: str = "ncs-load-script"
@@ -351,6 +386,46 @@ class LoadScriptAnalyzer:
             offers=offers,
             detail=analysis,
         )
+
+    def combine(self, readings: Sequence[tuple[str, Reading]]) -> Combination:
+        """The volume IDs and CVSBIND lines of all the load scripts of a case together."""
+        from wizard.analyzers.netware.load_script import (
+            LoadScriptAnalysis,
+            cvsbind_fact,
+            volume_id_facts,
+        )
+
+        labels = [label for label, _ in readings]
+
+        def where(place: Place) -> str:
+            label = labels[place.reading]
+            return f"line {place.line}" if len(labels) == 1 else f"{label} line {place.line}"
+
+        def group(place: Place) -> int:
+            return place.reading
+
+        mounts: list[tuple[Place, str, str]] = []
+        scripts: list[tuple[Place | None, Place | None]] = []
+        for index, (_, reading) in enumerate(readings):
+            analysis = reading.detail
+            if not isinstance(analysis, LoadScriptAnalysis):
+                continue
+            mounts.extend((Place(index, line), vol, vid) for line, vol, vid in analysis.volume_ids)
+            scripts.append(
+                (
+                    Place(index, analysis.cvsbind_line) if analysis.cvsbind_line else None,
+                    Place(index, analysis.nudp_line) if analysis.nudp_line else None,
+                )
+            )
+        found, said = volume_id_facts(mounts, where, group, across=True)
+        cvsbind = cvsbind_fact(scripts, where)
+        if cvsbind is not None:
+            found.append(cvsbind)
+        findings = tuple(CombinedFinding(f.fact, f.value, f.places, f.detail) for f in found)
+        remarks = tuple(
+            (place.reading, Remark(place.line, "warning", text)) for place, text in said
+        )
+        return Combination(findings, remarks)
 
 
 @dataclass(frozen=True)
