@@ -42,7 +42,9 @@ def test_wheel_installs_and_finds_packs(tmp_path: Path) -> None:
         env=clean_env,
     )
     assert packs.returncode == 0, packs.stderr
-    assert packs.stdout.startswith("tid-3438100\t1.0.0")
+    listed = [line.split("\t")[:2] for line in packs.stdout.splitlines()]
+    for pack_id in ("ncs-volume-id", "tid-10019026", "tid-3438100", "tid-7014886"):
+        assert [pack_id, "1.0.0"] in listed, packs.stdout
     assert "[bundled]" in packs.stdout
     validate = subprocess.run(
         [str(bin_dir / "kbwizard"), "validate"],
