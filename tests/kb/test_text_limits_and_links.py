@@ -360,3 +360,15 @@ def test_a_symptom_value_a_limited_text_fact_cannot_hold_is_refused() -> None:
     )
     found = [p for p in problems_of(text) if "symptom 'spaced'" in p.message]
     assert found and found[0].line == line_of(text, "id: spaced")
+
+
+def test_the_article_packs_pass_their_cases_at_full_coverage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`kbwizard test` on the three article packs: every case passes, every outcome is
+    reached and every edge (each don't-know route included) is taken."""
+    assert main(["test", "tid-7014886", "ncs-volume-id", "tid-10019026"]) == 0
+    out = capsys.readouterr().out
+    assert "ok tid-7014886: outcomes 6/6, edges 19/19" in out
+    assert "ok ncs-volume-id: outcomes 6/6, edges 22/22" in out
+    assert "ok tid-10019026: outcomes 7/7, edges 17/17" in out
