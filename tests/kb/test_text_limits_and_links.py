@@ -6,6 +6,7 @@ through the loader, ``validate_pack`` and ``kbwizard validate`` (in-process).
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -372,3 +373,26 @@ def test_the_article_packs_pass_their_cases_at_full_coverage(
     assert "ok tid-7014886: outcomes 6/6, edges 19/19" in out
     assert "ok ncs-volume-id: outcomes 6/6, edges 22/22" in out
     assert "ok tid-10019026: outcomes 7/7, edges 17/17" in out
+
+
+@pytest.mark.parametrize("pack_id", PACK_IDS)
+def test_every_pack_matches_the_published_json_schema(pack_id: str) -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((KNOWLEDGE / "pack.schema.json").read_text(encoding="utf-8"))
+    data = yaml.safe_load((KNOWLEDGE / f"{pack_id}.yaml").read_text(encoding="utf-8"))
+    errors = [e.message for e in jsonschema.Draft202012Validator(schema).iter_errors(data)]
+    assert errors == []
+
+
+def test_the_schema_refuses_a_see_also_without_text_and_a_bad_max_length() -> None:
+    import jsonschema
+    import yaml
+
+    schema = json.loads((KNOWLEDGE / "pack.schema.json").read_text(encoding="utf-8"))
+    for text in (
+        _with_link("      - {pack: other-pack}\n"),
+        with_text_fact("    type: text\n    max_length: 0\n    description: A name.\n"),
+    ):
+        assert list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text)))
