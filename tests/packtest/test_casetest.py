@@ -14,7 +14,7 @@ import pytest
 
 from tests.conftest import ROOT
 from wizard.cli import main
-from wizard.engine.casetest import edges_of, outcomes_of, run_case, run_pack
+from wizard.engine.casetest import MAX_CASE_FILES, edges_of, outcomes_of, run_case, run_pack
 from wizard.engine.intake import MAX_ANSWERS_BYTES, read_case_file
 from wizard.kb.loader import load_pack
 from wizard.kb.model import Decision, Question
@@ -251,6 +251,7 @@ def test_question_mark_takes_the_unknown_route_of_the_question_asked(tmp_path: P
     assert result.passed, result.problems
     unknown = next(e for e in edges_of(pack) if e.via == "unknown")
     assert result.edges == {(unknown.node, unknown.index)}
+    assert result.path_taken == ("q_seen", "o_maybe")
     # A "?" for a question the walk never asks changes nothing.
     (tmp_path / "other.yaml").write_text(
         'facts:\n  seen: "no"\n  level: "?"\nexpect:\n  status: ruled-out\n', encoding="utf-8"
@@ -319,6 +320,10 @@ BAD_CASES = [
     ("evidence:\n  scan: a.txt\nexpect: {status: confirmed}\n", 2, "unknown evidence kind"),
     ("facts:\n  seen: " + "[" * 60 + "]" * 60 + "\n", 2, "nesting deeper than"),
     ("expect: {status: confirmed\n", 2, "YAML syntax error"),
+    ("notes: " + "[" * 100_000 + "]" * 100_000 + "\n", 1, "nesting"),
+    ("notes: " + "{a: " * 50_000 + "}" * 50_000 + "\n", 1, "nesting"),
+    ("facts:\n  seen: !!python/object:os.system {}\n", 2, "tag"),
+    ("facts:\n  seen: [" + "a, " * 5000 + "a]\nexpect: {status: confirmed}\n", 2, "limit is"),
 ]
 
 
@@ -346,6 +351,16 @@ def test_a_huge_case_file_is_refused_unread(
     code, _, err = run(capsys, str(path))
     assert code == 2
     assert "huge.yaml" in err and "limit" in err.lower()
+
+
+def test_too_many_case_files_is_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_pack(tmp_path, ALL_CASES)
+    for number in range(MAX_CASE_FILES):
+        (tmp_path / "mini.cases" / f"n{number}.yaml").write_text("", encoding="utf-8")
+    code, out, err = run(capsys, str(path))
+    assert code == 2
+    assert f"more than {MAX_CASE_FILES} case files" in err
+    assert "PASS" not in out  # refused before reading any
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
@@ -418,3 +433,18 @@ def test_run_pack_records_errors_and_keeps_going(tmp_path: Path) -> None:
     result = run_pack(load_pack(path), path)
     assert len(result.cases) == 4 and len(result.errors) == 1
     assert not result.passed()
+
+
+def test_an_invalid_pack_or_a_lone_case_folder_is_exit_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_pack(tmp_path, ALL_CASES, pack=MINI.replace("start: q_seen", "start: q_nowhere"))
+    code, _, err = run(capsys, str(path))
+    assert code == 2
+    assert f"kbwizard: error: {path}: cannot test an invalid pack: {path}:" in err
+    assert "q_nowhere" in err
+    lone = tmp_path / "other" / "lost.cases"
+    lone.mkdir(parents=True)
+    code, _, err = run(capsys, str(lone))
+    assert code == 2
+    assert err.strip() == f"kbwizard: error: {lone}: no pack file lost.yaml beside this case folder"
