@@ -154,6 +154,8 @@ class CaseResult:
     problems: tuple[str, ...]
     """Expectations not met, one sentence each; empty when the case passed."""
     edges: frozenset[tuple[str, int]] = frozenset()
+    path_taken: tuple[str, ...] = ()
+    """The nodes the walk went through, the outcome last."""
 
     @property
     def passed(self) -> bool:
@@ -252,6 +254,7 @@ class PackRun:
                     "fixes": list(c.fixes),
                     "missing": list(c.missing),
                     "problems": list(c.problems),
+                    "path": list(c.path_taken),
                 }
                 for c in self.cases
             ],
@@ -409,6 +412,7 @@ def run_case(pack: Pack, case_file: CaseFile) -> CaseResult:
         missing=got_missing,
         problems=(),
         edges=frozenset(_taken(pack, walk.steps, case.session.known_facts())),
+        path_taken=(*(step.node for step in walk.steps), walk.node.id),
     )
     problems = _compare(case_file.expect, result, summary)
     return replace(result, problems=tuple(problems))
