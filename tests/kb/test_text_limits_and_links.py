@@ -396,3 +396,20 @@ def test_the_schema_refuses_a_see_also_without_text_and_a_bad_max_length() -> No
         with_text_fact("    type: text\n    max_length: 0\n    description: A name.\n"),
     ):
         assert list(jsonschema.Draft202012Validator(schema).iter_errors(yaml.safe_load(text)))
+
+
+@pytest.mark.adversarial
+def test_hostile_sizes_are_checked_in_one_pass() -> None:
+    """A chars set of 300k single characters and a 2 MB value: read once, checked once
+    per character (a binary search each), with the first bad character named."""
+    spec = "".join(chr(c) for c in range(0x4E00, 0x4E00 + 300_000, 1) if c < 0xD800)
+    ranges = char_ranges(spec)
+    assert len(ranges) == 1  # consecutive characters merge into one range
+    hostile = "".join(chr(0x4E00 + 2 * i) + "a" for i in range(1000))
+    many = char_ranges(hostile)
+    assert len(many) == 1001
+    limited = Fact("name", "text", "A name.", chars=hostile, char_ranges=many)
+    value = "a" * 2_000_000
+    assert parse_value(limited, value) == value
+    with pytest.raises(ValueError, match="character 2000001"):
+        parse_value(limited, value + "b")
