@@ -25,7 +25,8 @@ EPILOG = """\
 exit codes:
   0  success; for diagnose: the article's problem was confirmed or ruled out;
      for triage: an article was confirmed, or every article was ruled out
-  1  validate found problems; or an unexpected internal error
+  1  validate found problems; test: a case failed or the cases do not cover
+     the pack; or an unexpected internal error
   2  bad usage or bad input (one-line message, no traceback)
   3  diagnose: undecided, more information is needed (the full result is
      still printed); triage: no article confirmed and some undecided
@@ -87,16 +88,19 @@ def cmd_packs(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    from wizard.kb.crosscheck import check_links, check_shared_facts
     from wizard.kb.loader import parse_pack
     from wizard.kb.packfile import MAX_PACK_BYTES
+    from wizard.kb.problems import Problem
     from wizard.kb.registry import analyzer_specs, find_packs
     from wizard.kb.validate import validate_pack
     from wizard.safeio import ReadError, read_bounded
 
-    paths = [Path(p) for p in args.paths] or [f.path for f in find_packs(args.pack_dir)]
+    installed = find_packs(args.pack_dir)
+    paths = [Path(p) for p in args.paths] or [f.path for f in installed]
     analyzers = analyzer_specs()
-    total = 0
     unreadable = False
+    checked: list[tuple[Path, Pack | None, list[Problem]]] = []
     for path in paths:
         try:
             data = read_bounded(path, MAX_PACK_BYTES, "pack")
@@ -107,10 +111,35 @@ def cmd_validate(args: argparse.Namespace) -> int:
         pack, problems = parse_pack(data, str(path))
         if pack is not None:
             problems += validate_pack(pack, analyzers)
+        checked.append((path, pack, problems))
+    # Across packs: the packs validated, then the installed packs they must agree with
+    # (a validated file replaces the installed pack of its id).
+    packs = [pack for _path, pack, _problems in checked if pack is not None]
+    ids = {pack.id for pack in packs}
+    if args.paths:
+        for found in installed:
+            if found.id in ids:
+                continue
+            try:
+                other, _ = parse_pack(
+                    read_bounded(found.path, MAX_PACK_BYTES, "pack"), str(found.path)
+                )
+            except ReadError:
+                continue  # reported when that pack itself is validated
+            if other is not None:
+                packs.append(other)
+    shared = check_shared_facts(packs, only=[str(path) for path, _pack, _problems in checked])
+    known = {found.id for found in installed} | ids
+    total = 0
+    for path, pack, problems in checked:
+        problems += [p for p in shared if p.file == str(path)]
+        if pack is not None:
+            problems += check_links(pack, known)
         for problem in sorted(problems):
             _row(str(problem))
-        total += len(problems)
-        if not problems and pack is not None:
+        errors = sum(1 for p in problems if not p.warning)
+        total += errors
+        if not errors and pack is not None:
             _err(f"ok: {path} ({pack.id} {pack.version})")
     if unreadable:
         return exit_codes.BAD_INPUT
@@ -412,6 +441,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_output_options(export, default="markdown")
     export.set_defaults(func=cmd_export)
+
+    # Pack authors: `test` (case files and coverage) and `new` (a skeleton).
+    from wizard.cli_packtest import add_commands
+
+    add_commands(sub, common)
     return parser
 
 

@@ -28,11 +28,13 @@ from wizard.kb.model import (
     Pack,
     Question,
     Rule,
+    SeeAlso,
     Source,
     Symptom,
 )
 from wizard.kb.packfile import read_pack_file
 from wizard.kb.problems import PackError, Problem
+from wizard.kb.values import char_ranges
 from wizard.kb.yamlsrc import LinedList, LinedMap, Located, Path, read_yaml
 
 if TYPE_CHECKING:
@@ -94,6 +96,8 @@ _FACT = Fields(
         "keywords": False,
         "item": False,
         "excludes": False,
+        "chars": False,
+        "max_length": False,
     }
 )
 _CONDITION = Fields({"fact": True, "equals": False, "in": False, "known": False})
@@ -127,8 +131,10 @@ _OUTCOME = Fields(
         "fixes": False,
         "collect": False,
         "risks": False,
+        "see_also": False,
     }
 )
+_SEE_ALSO = Fields({"pack": True, "text": True, "when": False})
 _RULE = Fields({"when": True, "next": True, "label": False})
 _FIX = Fields(
     {
@@ -332,6 +338,7 @@ class _Builder:
         if item not in ("text", "ipv4"):
             self.problem((*path, "item"), f"list item type must be text or ipv4, not '{item}'")
             item = "text"
+        chars, ranges, max_length = self.text_limits(data, path, name, kind, item)
         return Fact(
             name=name,
             type=kind,
@@ -342,7 +349,44 @@ class _Builder:
             excludes=self.texts(data, "excludes", path),
             line=line,
             label=self.text(data, "label", path, ""),
+            chars=chars,
+            char_ranges=ranges,
+            max_length=max_length,
         )
+
+    def text_limits(
+        self, data: Data, path: Path, name: str, kind: str, item: str
+    ) -> tuple[str, tuple[tuple[int, int], ...], int]:
+        """``chars`` (as written and parsed) and ``max_length``: text facts and text lists only."""
+        if "chars" not in data and "max_length" not in data:
+            return "", (), 0
+        if kind not in ("text", "list") or (kind == "list" and item != "text"):
+            key = "chars" if "chars" in data else "max_length"
+            self.problem(
+                (*path, key),
+                f"only text facts and lists of text take chars and max_length "
+                f"('{name}' is {kind if kind != 'list' else 'a list of ' + item})",
+            )
+            return "", (), 0
+        chars, ranges = "", tuple[tuple[int, int], ...]()
+        if "chars" in data:
+            chars = self.text(data, "chars", path)
+            try:
+                ranges = char_ranges(chars)
+            except ValueError as exc:
+                self.problem((*path, "chars"), f"fact '{name}': {exc}")
+                chars = ""
+        max_length = 0
+        if "max_length" in data:
+            value = data["max_length"]
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                self.problem(
+                    (*path, "max_length"),
+                    f"fact '{name}': max_length must be a whole number of 1 or more",
+                )
+            else:
+                max_length = value
+        return chars, ranges, max_length
 
     def condition(self, value: Any, path: Path, line: int) -> Condition | None:
         if not isinstance(value, LinedMap):
@@ -449,6 +493,7 @@ class _Builder:
                 fixes=self.texts(value, "fixes", path),
                 collect=self.texts(value, "collect", path),
                 risks=self.items(value, "risks", path, self.caveat),
+                see_also=self.items(value, "see_also", path, self.see_also),
                 line=line,
             )
         where = (*path, "kind") if "kind" in value else path
@@ -549,6 +594,17 @@ class _Builder:
             self.text(data, "value", path),
             line,
         )
+
+    def see_also(self, value: Any, path: Path, line: int) -> SeeAlso | None:
+        data = self.mapping(value, path, _SEE_ALSO, "see_also entry")
+        if data is None or "pack" not in data:
+            return None
+        when = None
+        if "when" in data:
+            when = self.condition(data["when"], (*path, "when"), self.line(data, "when"))
+            if when is None:
+                return None
+        return SeeAlso(self.text(data, "pack", path), self.text(data, "text", path), when, line)
 
     def caveat(self, value: Any, path: Path, line: int) -> Caveat | None:
         data = self.mapping(value, path, _CAVEAT, "caveat")

@@ -46,6 +46,14 @@ class Fact:
     line: int = 0
     label: str = ""
     """A few words a person reads in place of the fact's name ("the node's primary IP")."""
+    chars: str = ""
+    """For text facts and text list items: the characters a value may hold, as the pack
+    writes them (``A-Za-z0-9_-``: ``X-Y`` is a range, a ``-`` first or last is itself);
+    empty: any. Checked in linear time (``wizard.kb.values``), never as a regex."""
+    char_ranges: tuple[tuple[int, int], ...] = ()
+    """``chars`` parsed: sorted, merged code-point ranges (inclusive)."""
+    max_length: int = 0
+    """For text facts and text list items: the longest value allowed; 0: no limit."""
 
     @property
     def words(self) -> str:
@@ -218,6 +226,8 @@ class Outcome:
     """What to collect before escalating (for outcomes that are not a fix)."""
     risks: tuple[Caveat, ...] = ()
     """Latent risks worth fixing anyway, each shown when its condition holds."""
+    see_also: tuple[SeeAlso, ...] = ()
+    """Other packs (articles) that may fit, each shown when its condition holds."""
     line: int = 0
     kind: Literal["outcome"] = "outcome"
 
@@ -324,6 +334,22 @@ class Caveat:
     when: Condition
     text: str
     line: int = 0
+
+
+@dataclass(frozen=True)
+class SeeAlso:
+    """A link from an outcome to another pack: why that article may fit this case."""
+
+    pack: str
+    """The id of the other pack."""
+    text: str
+    when: Condition | None = None
+    """Shown only when this holds (always when absent)."""
+    line: int = 0
+
+    def applies(self, facts: Mapping[str, FactValue]) -> bool:
+        """True when the link is shown for these facts."""
+        return self.when is None or self.when.holds(facts)
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,17 @@ class Problem:
     file: str
     line: int
     message: str
+    warning: bool = False
+    """A warning is reported like a problem but does not make a pack unusable (or
+    ``kbwizard validate`` fail): e.g. a ``see_also`` link to a pack not installed here."""
 
     def __str__(self) -> str:
         """``FILE:LINE: message``; a problem with no file (a pack looked up by id) is the
         message alone, never an id dressed up as a file name."""
+        message = f"warning: {self.message}" if self.warning else self.message
         if not self.file:
-            return self.message
-        return (
-            f"{self.file}:{self.line}: {self.message}"
-            if self.line
-            else f"{self.file}: {self.message}"
-        )
+            return message
+        return f"{self.file}:{self.line}: {message}" if self.line else f"{self.file}: {message}"
 
 
 class PackError(Exception):

@@ -132,3 +132,23 @@ def open_pack(pack_id: str | None = None, extra: list[str] | None = None) -> Pac
         return load_checked(pack_file.path, analyzer_specs(), cache_dir())
     known = ", ".join(p.id for p in find_packs(extra)) or "none"
     raise PackError([Problem("", 0, f"no pack named '{wanted}' (installed: {known})")])
+
+
+def pack_title(pack_id: str, near: str = "", extra: list[str] | None = None) -> str | None:
+    """The title of the installed pack ``pack_id`` (for a ``see_also`` link), or None when
+    no such pack is found or it cannot be read. ``near``: a pack file whose own folder is
+    searched first (the packs beside it are installed together)."""
+    from wizard.kb.loader import parse_pack
+    from wizard.kb.packfile import read_pack_file
+
+    folders = [str(Path(near).parent)] if near else []
+    found = find_pack(pack_id, [*folders, *(extra or [])])
+    if found is None:
+        return None
+    try:
+        pack, _problems = parse_pack(read_pack_file(found.path), str(found.path))
+    except (OSError, PackError, ValueError):
+        return None
+    if pack is None or pack.id != pack_id or not pack.title:
+        return None
+    return pack.title

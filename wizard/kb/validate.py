@@ -16,6 +16,9 @@ from wizard.kb.problems import Problem
 from wizard.kb.templates import template_fields
 from wizard.kb.values import is_ipv4, listing, parse_value
 
+_PACK_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
+"""The characters of a pack id (the schema's ``id`` pattern)."""
+
 Analyzers = Mapping[str, AnalyzerSpec]
 """What each installed analyzer declares, by name (``wizard.evidence.registry.specs()``)."""
 
@@ -239,6 +242,7 @@ class _Checker:
             if isinstance(node, Outcome):
                 for risk in node.risks:
                     self.check_condition(risk.when, f"outcome '{node.id}' risk")
+                self.check_see_also(node)
         for symptom in self.pack.symptoms:
             fact = self.pack.facts.get(symptom.fact)
             if fact is None:
@@ -251,6 +255,28 @@ class _Checker:
                     f"symptom '{symptom.id}' value '{symptom.value}' is "
                     f"not a value of '{symptom.fact}'",
                 )
+
+    def check_see_also(self, outcome: Outcome) -> None:
+        """Links to other packs: a well-formed id, not the pack itself, a sound condition.
+        Whether the linked pack is installed is checked across packs (``crosscheck``)."""
+        seen: set[str] = set()
+        for link in outcome.see_also:
+            where = f"outcome '{outcome.id}' see_also '{link.pack}'"
+            if not _PACK_ID_CHARS.issuperset(link.pack) or not link.pack:
+                self.problem(
+                    link.line,
+                    f"outcome '{outcome.id}' see_also names '{link.pack}', which is not a pack id "
+                    "(letters, digits, '_', '.', '-')",
+                )
+            elif link.pack == self.pack.id:
+                self.problem(link.line, f"{where} links the pack to itself")
+            if link.pack in seen:
+                self.problem(link.line, f"{where} is listed twice")
+            seen.add(link.pack)
+            if not link.text.strip():
+                self.problem(link.line, f"{where} needs a text (why that article may fit)")
+            if link.when is not None:
+                self.check_condition(link.when, where)
 
     def check_graph(self) -> None:
         pack = self.pack

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from wizard.kb.model import UNKNOWN, Fact, FactValue
 
 
@@ -50,6 +52,66 @@ def _ipv4(text: str, fact: str) -> str:
     )
 
 
+def char_ranges(spec: str) -> tuple[tuple[int, int], ...]:
+    """The code-point ranges a ``chars`` set allows, sorted and merged; ValueError if bad.
+
+    ``X-Y`` is the range from X to Y (X not after Y); a ``-`` first or last stands for
+    itself. One pass over ``spec``, then a sort: linear-logarithmic in its length, never a
+    regex (a pack is hostile input).
+    """
+    if not spec:
+        raise ValueError("chars is empty (leave it out to allow any character)")
+    ranges: list[tuple[int, int]] = []
+    i, size = 0, len(spec)
+    while i < size:
+        if i + 2 < size and spec[i + 1] == "-":
+            low, high = ord(spec[i]), ord(spec[i + 2])
+            if low > high:
+                raise ValueError(
+                    f"chars has the range '{shown(spec[i : i + 3])}' backwards "
+                    f"(write the lower character first)"
+                )
+            ranges.append((low, high))
+            i += 3
+        else:
+            ranges.append((ord(spec[i]), ord(spec[i])))
+            i += 1
+    ranges.sort()
+    merged: list[tuple[int, int]] = []
+    for low, high in ranges:
+        if merged and low <= merged[-1][1] + 1:
+            if high > merged[-1][1]:
+                merged[-1] = (merged[-1][0], high)
+        else:
+            merged.append((low, high))
+    return tuple(merged)
+
+
+def _allowed(ranges: tuple[tuple[int, int], ...], starts: list[int], char: str) -> bool:
+    at = bisect_right(starts, ord(char)) - 1
+    return at >= 0 and ord(char) <= ranges[at][1]
+
+
+def check_text(fact: Fact, text: str) -> str:
+    """``text`` if it fits the fact's ``max_length`` and ``chars``; else ValueError naming
+    the first character not allowed. Linear in ``text`` (a binary search per character)."""
+    if fact.max_length and len(text) > fact.max_length:
+        raise ValueError(
+            f"{fact.name}: '{shown(text)}' is longer than {fact.max_length} characters"
+        )
+    ranges = fact.char_ranges
+    if ranges:
+        starts = [low for low, _high in ranges]
+        for position, char in enumerate(text, 1):
+            if not _allowed(ranges, starts, char):
+                what = "a space" if char == " " else f"'{shown(char)}'"
+                raise ValueError(
+                    f"{fact.name}: '{shown(text)}' has {what} (character {position}), "
+                    f"which it cannot hold (allowed: {shown(fact.chars)})"
+                )
+    return text
+
+
 def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue:
     """The normalised value of ``raw`` for ``fact``; ValueError with a one-line reason if bad.
 
@@ -60,6 +122,8 @@ def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue
         cleaned = [str(i).strip() for i in items if str(i).strip()]
         if fact.item == "ipv4":
             cleaned = [_ipv4(i, fact.name) for i in cleaned]
+        elif fact.char_ranges or fact.max_length:
+            cleaned = [check_text(fact, i) for i in cleaned]
         return tuple(cleaned)
     if not isinstance(raw, str):
         raise ValueError(f"{fact.name}: expected one value, got a list")
@@ -82,4 +146,4 @@ def parse_value(fact: Fact, raw: str | list[str] | tuple[str, ...]) -> FactValue
             raise ValueError(f"{exc} (or {words})") from None
     if not text:
         raise ValueError(f"{fact.name}: empty value")
-    return text
+    return check_text(fact, text)

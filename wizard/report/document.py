@@ -178,6 +178,11 @@ def build_document(s: CaseSummary) -> list[Block]:
     if s.collect:
         blocks.append(Heading(2, "Collect before escalating"))
         blocks.append(Items(tuple(s.collect), checks=tuple(False for _ in s.collect)))
+    if s.see_also:
+        blocks.append(Heading(2, "See also"))
+        blocks.append(
+            Items(tuple(see_also_line(item.pack, item.title, item.text) for item in s.see_also))
+        )
 
     blocks.append(Heading(2, s.explanation_title or "How it happens"))
     blocks.append(Items(tuple(s.explanation), numbered=True))
@@ -254,3 +259,9 @@ def _numbered(texts: tuple[str, ...]) -> str:
         write(f"{number:>{width}}  ")
         write(line)
     return out.getvalue()
+
+
+def see_also_line(pack: str, title: str | None, text: str) -> str:
+    """One ``see_also`` link as people read it: the pack, its title when installed, why."""
+    name = f"{pack} — {title}" if title else pack
+    return f"{name}: {text}"

@@ -104,6 +104,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
         ],
         "collect": s.collect,
         "risks": s.risks,
+        "see_also": [{"pack": a.pack, "title": a.title, "text": a.text} for a in s.see_also],
         "scope_warnings": s.scope_warnings,
         "remarks": s.remarks,
         "explanation": {"title": s.explanation_title, "steps": s.explanation},

@@ -10,7 +10,7 @@ what the pack's fixes declare.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -76,6 +76,16 @@ class FixArtifactSummary:
     notes: tuple[str, ...]
     source: str
     """The evidence it was made from (``KIND`` or ``KIND:NAME``)."""
+
+
+@dataclass(frozen=True)
+class SeeAlsoItem:
+    """Another pack (article) the outcome points to, and why it may fit."""
+
+    pack: str
+    title: str | None
+    """The linked pack's title, or None when it is not installed here."""
+    text: str
 
 
 @dataclass(frozen=True)
@@ -147,14 +157,24 @@ class CaseSummary:
     """The latest escalation, when the case was escalated."""
     articles: list[ArticleState] = field(default_factory=list)
     """The articles triage considered, when the case came from triage (else empty)."""
+    see_also: list[SeeAlsoItem] = field(default_factory=list)
+    """Other articles the outcome points to (its ``see_also`` links whose condition holds)."""
 
     @property
     def decided(self) -> bool:
         return self.status in ("decided", "escalated")
 
 
-def summarize(case: Case, unattended: bool = False) -> CaseSummary:
-    """Build the summary. ``unattended`` walks past unasked questions (as ``diagnose`` does)."""
+TitleOf = Callable[[str], "str | None"]
+"""A linked pack's title by id (None when it is not installed)."""
+
+
+def summarize(case: Case, unattended: bool = False, titles: TitleOf | None = None) -> CaseSummary:
+    """Build the summary. ``unattended`` walks past unasked questions (as ``diagnose`` does).
+
+    ``titles`` names the packs the outcome's ``see_also`` links point to (default: the
+    installed packs, and the packs beside this pack's file).
+    """
     pack = case.pack
     session = case.session
     walk = session.walk(unattended=unattended)
@@ -177,6 +197,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         fixes: list[RenderedFix] = []
         collect: list[str] = []
         risks: list[str] = []
+        see_also: list[SeeAlsoItem] = []
     else:
         outcome_status, words = outcome.status, outcome.words
         diagnosis, title, summary_text = outcome.diagnosis, outcome.title, outcome.summary
@@ -190,6 +211,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         )
         collect = list(outcome.collect)
         risks = [r.text for r in outcome.risks if r.when.holds(facts)]
+        see_also = _see_also(case, outcome, facts, titles)
     analysis = case.analysis()
     artifacts, fields = _fix_artifacts(case, fixes)
     fixes = [_with_artifact_steps(case, fix, artifacts) for fix in fixes]
@@ -251,6 +273,7 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         else None,
         collect=collect,
         risks=risks,
+        see_also=see_also,
         scope_warnings=[c.text for c in pack.scope if c.when.holds(facts)],
         remarks=[
             f"{r.label}: {m.text}" if m.line is None else f"{r.label}:{m.line}: {m.text}"
@@ -260,6 +283,24 @@ def summarize(case: Case, unattended: bool = False) -> CaseSummary:
         + analysis.rejected,
         articles=list(case.considered),
     )
+
+
+def _see_also(
+    case: Case, outcome: Outcome, facts: Mapping[str, FactValue], titles: TitleOf | None
+) -> list[SeeAlsoItem]:
+    """The outcome's links whose condition holds, each with the linked pack's title."""
+    links = [link for link in outcome.see_also if link.applies(facts)]
+    if not links:
+        return []
+    if titles is None:
+        from wizard.kb.registry import pack_title
+
+        near = case.pack.path
+
+        def titles(pack_id: str) -> str | None:
+            return pack_title(pack_id, near)
+
+    return [SeeAlsoItem(link.pack, titles(link.pack), link.text) for link in links]
 
 
 def _with_artifact_steps(

@@ -266,6 +266,11 @@ class OutcomeScreen(WizardScreen[None]):
             out.append_text(plain("\nCollect before escalating:\n", "bold"))
             for item in summary.collect:
                 out.append_text(plain(f"  ☐ {item}\n"))
+        if summary.see_also:
+            out.append_text(plain("\nSee also:\n", "bold"))
+            for link in summary.see_also:
+                name = f"{link.pack} — {link.title}" if link.title else link.pack
+                out.append_text(joined(("  → ", "bold"), (name, "bold"), f": {link.text}\n"))
         considered = self.case.considered
         if considered:
             names = self.wizard.article_names()
