@@ -263,7 +263,7 @@ class LoginScriptAnalyzer:
                     m.server.upper(),
                     m.role,
                     m.line in deciding,
-                    f"{m.drive} {m.target} ({kind}) is {role}: {why}",
+                    f"{m.drive} {m.target} is {role}: {why} (target: {kind})",
                 )
             )
             doc_rows.append(
