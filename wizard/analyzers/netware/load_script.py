@@ -124,6 +124,7 @@ class _Reader:
         self.remarks: list[Remark] = []
         self.commands = 0
         self.volume_ids: dict[tuple[str, str], int] = {}  # (volume, ID) -> first line
+        self.recorded = 0  # volume IDs and CVSBIND/NUDP lines recorded (for state())
         self.id_remarks = 0
         self.cvsbind_line = 0
         self.nudp_line = 0
@@ -134,12 +135,13 @@ class _Reader:
             len(self.virtual_ips), len(self.virtual_servers), len(self.server_lines),
             len(self.ip_lines), len(self.pools), len(self.volumes), len(self.bind_lines),
             len(self.secondary_lines), len(self.unbind_lines), len(self.del_secondary_lines),
-            len(self.remarks), len(self.volume_ids), self.cvsbind_line, self.nudp_line,
+            len(self.remarks), self.recorded,
         )  # fmt: skip
 
     def volume_id(self, number: int, volume: str, value: str) -> None:
         """Record ``mount <volume> VOLID=<value>``; a value that is no volume ID is said."""
-        if not value.isdigit() or int(value) > MAX_VOLUME_ID:
+        digits = value.isascii() and value.isdigit()
+        if not digits or (len(value) > 2 and int(value) > MAX_VOLUME_ID):
             if self.id_remarks < _MAX_ID_REMARKS:
                 self.remarks.append(
                     Remark(
@@ -151,11 +153,13 @@ class _Reader:
                 )
             self.id_remarks += 1
             return
-        value = str(int(value))
+        if value[0] == "0" and len(value) > 1:
+            value = str(int(value))
         key = (volume, value)
         if key in self.volume_ids:
             return
         self.volume_ids[key] = number
+        self.recorded += 1
         reserved = _RESERVED_IDS.get(value)
         if reserved is not None and self.id_remarks < _MAX_ID_REMARKS:
             self.id_remarks += 1
@@ -218,9 +222,12 @@ class _Reader:
             args = advertise.group(3).split()
             if advertise.group(2) == "ADD":
                 if advertise.group(1) == "CVSBIND":
-                    self.cvsbind_line = self.cvsbind_line or number
-                else:
-                    self.nudp_line = self.nudp_line or number
+                    if not self.cvsbind_line:
+                        self.cvsbind_line = number
+                        self.recorded += 1
+                elif not self.nudp_line:
+                    self.nudp_line = number
+                    self.recorded += 1
                 if args:
                     name = args[0]
                     if name not in self.server_lines:
@@ -241,7 +248,7 @@ class _Reader:
             volume = mount.group(1)
             if volume != "ALL":
                 self.volumes[volume] = None
-                volid = _VOLID.search(upper, mount.end())
+                volid = _VOLID.search(upper, mount.end()) if "VOLID" in upper else None
                 if volid is not None:
                     self.volume_id(number, volume, volid.group(1))
             return True
@@ -393,7 +400,7 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
             )
         )
     mounts = tuple((line, volume, value) for (volume, value), line in reader.volume_ids.items())
-    found, said = volume_id_facts(mounts, _line_words, _one)
+    found, said = volume_id_facts(mounts, _line_words, None)
     cvsbind = cvsbind_fact([(reader.cvsbind_line or None, reader.nudp_line or None)], _line_words)
     if cvsbind is not None:
         found.append(cvsbind)
@@ -440,10 +447,6 @@ def _line_words(line: int) -> str:
     return f"line {line}"
 
 
-def _one(_line: int) -> int:
-    return 0
-
-
 def _more(items: list[str], total: int) -> str:
     return ", ".join(items) + (f" and {total - len(items)} more" if total > len(items) else "")
 
@@ -451,23 +454,34 @@ def _more(items: list[str], total: int) -> str:
 def volume_id_facts(
     mounts: Sequence[tuple[P, str, str]],
     where: Callable[[P], str],
-    group: Callable[[P], object],
+    group: Callable[[P], object] | None,
     across: bool = False,
 ) -> tuple[list[Found[P]], list[tuple[P, str]]]:
     """``volume_ids``, and ``duplicate_volume_ids`` with ``volume_ids_unique`` = no when two
     different volumes are mounted with one ID, from ``mounts`` ((place, volume, ID) in
     order, each pair once); and a remark (place, text) for each duplicated ID in each
     ``group`` of places (an artifact) it shows in (with ``across``, only for the IDs shared
-    by several groups: each artifact has its own remarks). ``where`` words a place. Linear."""
+    by several groups: each artifact has its own remarks); ``group`` None: one group.
+    ``where`` words a place. Linear."""
     if not mounts:
         return [], []
-    values: dict[str, None] = {}
+    values = dict.fromkeys(f"{volume}={value}" for _, volume, value in mounts)
     firsts: dict[object, P] = {}
     by_id: dict[str, dict[str, P]] = {}
+    last: object = firsts  # no group is this object
     for place, volume, value in mounts:
-        values[f"{volume}={value}"] = None
-        firsts.setdefault(group(place), place)
-        by_id.setdefault(value, {}).setdefault(volume, place)
+        if group is not None:
+            key = group(place)
+            if key != last and key not in firsts:
+                firsts[key] = place
+            last = key
+        volumes = by_id.get(value)
+        if volumes is None:
+            by_id[value] = {volume: place}
+        elif volume not in volumes:
+            volumes[volume] = place
+    if group is None:
+        firsts[0] = mounts[0][0]
     shown = [f"{pair}" for pair in list(values)[:_MAX_SHOWN]]
     found = [
         Found(
@@ -494,7 +508,7 @@ def volume_id_facts(
             words.append(f"volume ID {value}: {listed}")
         groups: dict[object, P] = {}
         for place in volumes.values():
-            groups.setdefault(group(place), place)
+            groups.setdefault(0 if group is None else group(place), place)
         if across and len(groups) < 2:
             continue
         for place in groups.values():

@@ -1039,7 +1039,18 @@ TARGET_KINDS: dict[str, str] = {
     "other": "other server",
     "unknown": "unknown",
 }
-"""What a mapping's target is, and the words a table shows for it."""
+"""What a mapping's target is, and the words a report shows for it."""
+
+SHORT_KINDS: dict[str, str] = {
+    **TARGET_KINDS,
+    "cluster-object": "cluster obj",
+    "volume-object": "volume obj",
+    "virtual-server": "virtual srv",
+    "directory-map": "Dir Map",
+    "default-server": "default srv",
+    "other": "other srv",
+}
+"""The same in at most 11 characters, for a narrow table (the row's detail has the words)."""
 
 _THROUGH = {
     "node": "node",

@@ -138,7 +138,7 @@ class LoginScriptAnalyzer:
         cluster_volume_target virtual-server 2
         dirmap_root_colon no 1
         >>> [(row.cells[1], row.cells[3], row.cells[4]) for row in reading.table.rows]
-        [('S1:', 'node', 'node IP'), ('F:', 'virtual', 'virtual server')]
+        [('S1:', 'node', 'node IP'), ('F:', 'virtual', 'virtual srv')]
         >>> print(reading.product("corrected-script").text, end="")
         MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
         MAP S1:=10.1.1.11/SYS:
@@ -176,7 +176,11 @@ class LoginScriptAnalyzer:
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.analyzers.netware.login_script import TARGET_KINDS, analyze_login_script
+        from wizard.analyzers.netware.login_script import (
+            SHORT_KINDS,
+            TARGET_KINDS,
+            analyze_login_script,
+        )
         from wizard.analyzers.netware.model import SiteContext
         from wizard.analyzers.netware.remap import remap_login_script
         from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
@@ -253,13 +257,13 @@ class LoginScriptAnalyzer:
             kind = TARGET_KINDS.get(m.target_kind, m.target_kind)
             rows.append(
                 Row(
-                    (str(m.line), m.drive, m.target, word, kind, why),
+                    (str(m.line), m.drive, m.target, word, SHORT_KINDS.get(m.target_kind, ""), why),
                     m.line,
                     _TONE.get(m.role, ""),
                     m.server.upper(),
                     m.role,
                     m.line in deciding,
-                    f"{m.drive} {m.target} ({kind}) is {role}: {why}",
+                    f"{m.drive} {m.target} is {role}: {why} (target: {kind})",
                 )
             )
             doc_rows.append(
