@@ -19,7 +19,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from tests.tui.drive import answer, settle, start
-from tests.tui.test_terminal import KBWIZARD, Terminal
+from tests.tui.test_terminal import ONE_ARTICLE, Terminal
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
 from wizard.tui.evidence_text import EvidenceText
@@ -157,7 +157,7 @@ def test_loading_hostile_evidence_neither_blanks_nor_retitles_the_terminal(
         "TERM": "xterm-256color",
         "LANG": "C.UTF-8",
     }
-    term = Terminal("hostile", KBWIZARD, env, rows=30)
+    term = Terminal("hostile", ONE_ARTICLE, env, rows=30)
     try:
         socket = term.socket
         subprocess.run(

@@ -50,6 +50,16 @@ DRAFT_DELAY = 0.5
 """Seconds after the last keystroke in a note or the evidence text before the draft is saved."""
 
 
+SHORT_NAME = 24
+"""Longest document name the article lists show; a longer one is shown by its pack id."""
+
+
+def short_name(document: str, pack_id: str) -> str:
+    """An article as the lists name it: its document (a TID), unless that is a whole
+    book chapter's title, then its pack id."""
+    return document if document and len(document) <= SHORT_NAME else pack_id
+
+
 class KBWizardApp(App[None]):
     """Guided troubleshooting: one knowledge pack, or triage across every installed one."""
 
@@ -524,7 +534,7 @@ class KBWizardApp(App[None]):
         """Each installed article's short name (its document, e.g. a TID), by pack id."""
         if self.index is None:
             return {}
-        return {e.id: e.document or e.title or e.id for e in self.index.entries}
+        return {e.id: short_name(e.document, e.id) for e in self.index.entries}
 
     def fact_definition(self, name: str) -> Fact | None:
         """The fact ``name`` as the installed packs declare it (shared facts agree)."""

@@ -39,7 +39,7 @@ def article_line(
     status on a second line, for the list beside a question)."""
     parts: list[tuple[str, str] | str] = [
         ("▶ " if leading else "  ", "bold green"),
-        (article.document or article.pack, "bold"),
+        (names.get(article.pack, article.pack), "bold"),
         "\n  " if narrow else "  ",
         (state_words(article, narrow=narrow), STATUS_STYLE.get(article.status, "bold")),
     ]

@@ -286,7 +286,7 @@ class OutcomeScreen(WizardScreen[None]):
                 out.append_text(
                     joined(
                         ("▶ " if this else "• ", "bold"),
-                        (article.document or article.pack, "bold"),
+                        (names.get(article.pack, article.pack), "bold"),
                         f" · {article.title}: ",
                         (article.status, ARTICLE_STYLE.get(article.status, "bold")),
                         (f", {len(article.missing)} missing" if article.missing else "", "dim"),

@@ -138,7 +138,8 @@ class ReportScreen(WizardScreen[None]):
             (f"{len(in_play)} of {len(articles)} articles in play", "bold"),
         ]
         if leading is not None:
-            parts += [" · leading: ", (leading.document, "bold"), f" ({state_words(leading)})"]
+            name = self.wizard.article_names().get(leading.pack, leading.pack)
+            parts += [" · leading: ", (name, "bold"), f" ({state_words(leading)})"]
         parts.append(("  (a: all articles and why)", "dim"))
         self.query_one("#in-play", Static).update(joined_content(*parts))
 
