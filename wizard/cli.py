@@ -292,7 +292,7 @@ def _add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("--force", action="store_true", help="let -o replace an existing file")
 
 
-def _case_inputs(with_pack: bool) -> argparse.ArgumentParser:
+def _case_inputs(with_pack: bool) -> _Parser:
     """The options that give a case its facts and evidence (diagnose, run, triage)."""
     inputs = _Parser(add_help=False)
     if with_pack:
