@@ -1,9 +1,10 @@
 """The triage group: start-up and `kbwizard triage` with 200 generated packs installed.
 
 Two rows, each a ratio to a baseline measured in the same run (interleaved):
-- the wizard's start to whatever ``KBWizardApp`` shows first (the TUI hook
-  ``auto_exit_on_first_question``) with 200 generated packs on ``KBWIZARD_PACK_PATH``,
-  against the same start with only the bundled pack: target <= 1.3x;
+- the wizard's start to whatever ``KBWizardApp()`` shows first (the TUI hook
+  ``auto_exit_on_first_question``; with several packs installed, the triage's first
+  screen) with 200 generated packs on ``KBWIZARD_PACK_PATH``, against the single-pack
+  start (the default pack opened directly, to its first question): target <= 1.3x;
 - ``kbwizard triage --pack-dir DIR`` on facts against a single-pack
   ``kbwizard diagnose`` on the same facts: target <= 2x.
 
@@ -34,9 +35,12 @@ KBWizardApp(auto_exit_on_first_question=True).run(headless=True, size=(80, 24))
 APP_ALONE = """
 import os
 os.environ.pop("KBWIZARD_PACK_PATH", None)
+from wizard.kb.registry import open_pack
 from wizard.tui.app import KBWizardApp
-KBWizardApp(auto_exit_on_first_question=True).run(headless=True, size=(80, 24))
+KBWizardApp(open_pack(), auto_exit_on_first_question=True).run(headless=True, size=(80, 24))
 """
+"""The single-pack start: the default pack opened directly (as with one pack installed,
+whatever else ships), to its first question."""
 
 FIRST_QUESTION_TRIAGE = """
 from wizard.engine.triage import Triage
@@ -72,7 +76,7 @@ def triage_cases(work: Path, env: dict[str, str], tui_runs: int, runs: int) -> l
             "triage",
             name,
             many,
-            "the same, bundled pack only",
+            "single-pack start (default pack)",
             alone,
             peak_rss_mib=many_rss,
             rss_how="launcher wait4 maxrss",

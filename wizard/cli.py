@@ -321,6 +321,33 @@ def _add_output_options(parser: argparse.ArgumentParser, default: str) -> None:
     parser.add_argument("--force", action="store_true", help="let -o replace an existing file")
 
 
+def _case_inputs(with_pack: bool) -> _Parser:
+    """The options that give a case its facts and evidence (diagnose, run, triage)."""
+    inputs = _Parser(add_help=False)
+    if with_pack:
+        inputs.add_argument(
+            "--pack", metavar="ID", help="pack id or file (default: the default pack)"
+        )
+    inputs.add_argument(
+        "--evidence",
+        action="append",
+        default=[],
+        metavar="KIND=PATH",
+        help="read evidence of a kind the pack names (repeatable; several of one kind allowed)",
+    )
+    inputs.add_argument(
+        "--fact",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="state a fact; lists comma-separated (repeatable)",
+    )
+    inputs.add_argument(
+        "--answers", metavar="FILE", help="facts, evidence paths, notes and case header (YAML/JSON)"
+    )
+    return inputs
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="kbwizard",
@@ -371,25 +398,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     graph.set_defaults(func=cmd_graph)
 
-    inputs = _Parser(add_help=False)
-    inputs.add_argument("--pack", metavar="ID", help="pack id or file (default: the default pack)")
-    inputs.add_argument(
-        "--evidence",
-        action="append",
-        default=[],
-        metavar="KIND=PATH",
-        help="read evidence of a kind the pack names (repeatable; several of one kind allowed)",
-    )
-    inputs.add_argument(
-        "--fact",
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="state a fact; lists comma-separated (repeatable)",
-    )
-    inputs.add_argument(
-        "--answers", metavar="FILE", help="facts, evidence paths, notes and case header (YAML/JSON)"
-    )
+    inputs = _case_inputs(with_pack=True)
     diagnose = sub.add_parser(
         "diagnose",
         parents=[common, inputs],
@@ -405,7 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     triage = sub.add_parser(
         "triage",
-        parents=[common, inputs],
+        parents=[common, _case_inputs(with_pack=False)],
         help="which installed article fits the facts given",
         description="Decide every installed article on the facts and evidence given (a fact "
         "or evidence kind is accepted when any installed pack knows it). Exit 0 when an "

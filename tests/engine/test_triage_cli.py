@@ -210,3 +210,24 @@ def test_the_output_file_is_never_replaced_without_force(
     assert main([*args, "--force"]) == 3
     assert target.read_text(encoding="utf-8").startswith("# Triage")
     capsys.readouterr()
+
+
+def test_packs_on_the_pack_path_are_triaged_too(
+    capsys: pytest.CaptureFixture[str], pack_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KBWIZARD_PACK_PATH", str(pack_dir))
+    code, data, _ = triage(capsys, "--fact", "reconnect_fails=yes", "--fact", "beta_cause=yes")
+    assert code == 0
+    assert data["matches"] == ["demo-beta"]
+    assert {a["pack"] for a in data["articles"]} == {"demo-alpha", "demo-beta", REFERENCE}
+
+
+def test_a_broken_pack_is_reported_once_and_the_others_are_triaged(
+    capsys: pytest.CaptureFixture[str], pack_dir: Path
+) -> None:
+    (pack_dir / "broken.yaml").write_text("id: broken\n", encoding="utf-8")
+    code, data, err = triage(capsys, "--pack-dir", str(pack_dir), "--fact", "reconnect_fails=no")
+    assert code == 0
+    assert len(data["problems"]) == 1 and data["problems"][0].startswith(str(pack_dir))
+    assert err.count("pack not used") == 1
+    assert "broken" not in {a["pack"] for a in data["articles"]}
