@@ -8,11 +8,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.content import Content
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from wizard.tui.articles import state_words
-from wizard.tui.footer import KeyFooter
 from wizard.tui.safe import joined_content
 from wizard.tui.screens.base import WizardScreen
 from wizard.tui.titlebar import TitleBar
@@ -49,7 +49,15 @@ class ReportScreen(WizardScreen[None]):
         Binding("escape,backspace,b", "back", "Back"),
     ]
 
+    FIRST_ROWS = 16
+    """Symptoms in the first frame (more than fit at 80x24); the rest, and the keys, are
+    added right after it, so the report shows as fast with 200 articles as with four."""
+
+    complete = False
+    """Whether every symptom and the footer are there (see ``complete_view``)."""
+
     def compose(self) -> ComposeResult:
+        # The first frame already shows the symptoms (the first screenful of them).
         yield TitleBar()
         with VerticalScroll(id="report-body"):
             yield Static("Caller's report", id="report-title")
@@ -58,10 +66,9 @@ class ReportScreen(WizardScreen[None]):
                 "Enter goes on to the questions that tell the articles apart.",
                 id="report-hint",
             )
-            yield OptionList(id="symptoms", compact=True)
-            yield Static(id="symptom-detail")
-            yield Static(id="in-play")
-        yield KeyFooter()
+            yield OptionList(*self._options(self.FIRST_ROWS), id="symptoms", compact=True)
+            yield Static(self._detail(0), id="symptom-detail")
+            yield Static(self._in_play(), id="in-play")
 
     @property
     def triage(self) -> Triage:
@@ -70,32 +77,47 @@ class ReportScreen(WizardScreen[None]):
         return triage
 
     def on_mount(self) -> None:
-        self.refresh_view()
         symptoms = self.query_one("#symptoms", OptionList)
         if symptoms.option_count:
             symptoms.highlighted = 0
         symptoms.focus()
 
     def on_screen_resume(self) -> None:
-        if self.wizard.triage is not None:
+        if self.wizard.triage is None:
+            return
+        if self.wizard.auto_exit_on_first_question:
+            # The start benchmark's finish line in triage: the report's first frame is drawn.
+            self.app.call_after_refresh(self.app.exit)
+        elif not self.complete:
+            self.call_after_refresh(self.complete_view)
+        else:
             self.refresh_view()
-            if self.wizard.auto_exit_on_first_question:
-                # The start benchmark's finish line in triage: the report is drawn.
-                self.app.call_after_refresh(self.app.exit)
+
+    def complete_view(self) -> None:
+        """Every symptom and the keys (once, after the first frame)."""
+        if self.complete:
+            return
+        self.complete = True
+        from wizard.tui.footer import KeyFooter
+
+        self.mount(KeyFooter(mounted_late=True))
+        self.refresh_view()
 
     def symptoms(self) -> list[TriageSymptom]:
-        return self.triage.symptoms()
+        """Every installed article's symptoms (the installed packs do not change)."""
+        known = self.__dict__.get("_symptoms")
+        if known is None:
+            known = self.__dict__["_symptoms"] = self.triage.symptoms()
+        return list(known)
 
     def chosen(self) -> set[str]:
         """The keys of the symptoms the caller reported."""
         return set(self.wizard.triage_report())
 
-    def refresh_view(self) -> None:
-        options = self.query_one("#symptoms", OptionList)
-        highlighted = options.highlighted
+    def _options(self, limit: int | None = None) -> list[Option]:
         chosen = self.chosen()
         rows = []
-        for number, symptom in enumerate(self.symptoms(), 1):
+        for number, symptom in enumerate(self.symptoms()[:limit], 1):
             mark = "[x]" if symptom.key in chosen else "[ ]"
             key = str(number) if number <= 9 else " "
             rows.append(
@@ -108,19 +130,29 @@ class ReportScreen(WizardScreen[None]):
                     id=symptom.key,
                 )
             )
+        return rows
+
+    def refresh_view(self) -> None:
+        options = self.query_one("#symptoms", OptionList)
+        highlighted = options.highlighted
+        rows = self._options()
         options.clear_options()
         options.add_options(rows)
         if rows:
             options.highlighted = min(highlighted or 0, len(rows) - 1)
         self._show_detail()
-        self._show_in_play()
+        self.query_one("#in-play", Static).update(self._in_play())
 
     def _show_detail(self) -> None:
-        detail = self.query_one("#symptom-detail", Static)
-        symptom = self._highlighted()
-        if symptom is None:
-            detail.update("")
-            return
+        index = self.query_one("#symptoms", OptionList).highlighted
+        self.query_one("#symptom-detail", Static).update(self._detail(index))
+
+    def _detail(self, index: int | None) -> Content:
+        """The other articles' wordings of symptom ``index``, and where it points."""
+        symptoms = self.symptoms()
+        if index is None or not 0 <= index < len(symptoms):
+            return Content("")
+        symptom = symptoms[index]
         titles = self.wizard.article_names()
         parts: list[tuple[str, str] | str] = [
             ("Points to: ", "bold"),
@@ -128,9 +160,9 @@ class ReportScreen(WizardScreen[None]):
         ]
         for other in symptom.texts[1:]:
             parts += ["\n", ("Also worded: ", "bold"), other]
-        detail.update(joined_content(*parts))
+        return joined_content(*parts)
 
-    def _show_in_play(self) -> None:
+    def _in_play(self) -> Content:
         articles = self.triage.articles()
         leading = self.triage.leading()
         in_play = [a for a in articles if a.status != "ruled-out"]
@@ -141,7 +173,7 @@ class ReportScreen(WizardScreen[None]):
             name = self.wizard.article_names().get(leading.pack, leading.pack)
             parts += [" · leading: ", (name, "bold"), f" ({state_words(leading)})"]
         parts.append(("  (a: all articles and why)", "dim"))
-        self.query_one("#in-play", Static).update(joined_content(*parts))
+        return joined_content(*parts)
 
     def _highlighted(self) -> TriageSymptom | None:
         options = self.query_one("#symptoms", OptionList)
@@ -169,6 +201,7 @@ class ReportScreen(WizardScreen[None]):
             self._toggle(symptom.key)
 
     def _toggle(self, key: str) -> None:
+        self.complete_view()
         chosen = self.chosen()
         chosen.symmetric_difference_update({key})
         keys = [s.key for s in self.symptoms() if s.key in chosen]  # in the screen's order
