@@ -390,3 +390,64 @@ async def test_evidence_from_a_triage_question_opens_the_leading_article(
         await pilot.pause()
         assert app.case is not None and app.case.pack.id == "alpha"
         assert isinstance(app.screen, EvidenceScreen)
+
+
+async def test_each_shared_fact_is_asked_once_in_triage_and_articles(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    seen: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "2", "enter")  # both symptoms
+        await pilot.pause()
+        for value in ("yes", "yes", "yes"):
+            if not isinstance(app.screen, TriageScreen):
+                break
+            seen.append(asked(app))
+            await answer(pilot, value)
+        assert len(seen) == len(set(seen)), seen
+        assert "reconnect_fails" not in seen and "login_error" not in seen  # the report
+        # alpha and gamma are confirmed; in either, nothing answered is asked again.
+        assert isinstance(app.screen, ArticlesScreen)
+        listed = app.screen.query_one("#articles", OptionList)
+        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        for pack in ("alpha", "gamma"):
+            await pilot.press("home", *["down"] * ids.index(pack), "enter")
+            await pilot.pause()
+            assert app.case is not None and app.case.pack.id == pack
+            assert isinstance(app.screen, OutcomeScreen)  # decided: no question left
+            await pilot.press("a")
+            await pilot.pause()
+
+
+async def test_revising_a_triage_answer_from_the_path(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        await answer(pilot, "yes")  # vip_bind
+        assert asked(app) == "alpha_cause"
+        await pilot.press("p", "home", "enter")  # the first step of the path: vip_bind
+        await pilot.pause()
+        assert asked(app) == "vip_bind"
+        await answer(pilot, "no")  # changed: beta's way now
+        assert asked(app) == "beta_cause"
+        assert app.triage is not None
+        states = {a.pack: a.status for a in app.triage.articles()}
+        assert states["alpha"] == "ruled-out" and states["beta"] == "undecided"
+
+
+async def test_esc_on_the_final_articles_reopens_the_last_question(index: PackIndex) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_report(pilot)
+        await pilot.press("1", "enter")
+        await pilot.pause()
+        for value in ("yes", "yes", "no"):
+            await answer(pilot, value)
+        assert isinstance(app.screen, ArticlesScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, TriageScreen) and asked(app) == "login_error"
+        choices = app.screen.query_one("#choices", OptionList)
+        assert choices.get_option_at_index(choices.highlighted or 0).id == "no"
