@@ -194,6 +194,17 @@ class KBWizardApp(App[None]):
             from wizard.tui.terminal import take_signals
 
             take_signals(self, self.terminal)
+        if self.index is not None and self.index.problems:
+            from wizard.report.sanitize import one_line
+
+            problems = self.index.problems
+            more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
+            self.notify(
+                f"A pack cannot be used: {one_line(problems[0])}{more}",
+                severity="warning",
+                timeout=10,
+                markup=False,  # a file name or pack text: never markup
+            )
         if self.triage is not None and self.case is None:
             if not self.auto_exit_on_first_question:
                 self.call_after_refresh(self.reopen_triage)  # resumed: where it was left
@@ -392,7 +403,7 @@ class KBWizardApp(App[None]):
                 return
             case = load_case(self.index.pack(saved_pack(session_id).id), session_id)
         except (SessionError, PackError) as exc:
-            self.notify(" ".join(str(exc).split()), severity="error")
+            self.notify(" ".join(str(exc).split()), severity="error", markup=False)
             return
         self.triage = None
         self.resume(case)
@@ -409,7 +420,7 @@ class KBWizardApp(App[None]):
         try:
             self.triage.set_symptoms(keys)
         except SessionError as exc:
-            self.notify(str(exc), severity="error")
+            self.notify(str(exc), severity="error", markup=False)
             return
         self.save()
 
@@ -505,7 +516,7 @@ class KBWizardApp(App[None]):
         try:
             case = triage.case_for(pack_id)
         except (PackError, SessionError) as exc:
-            self.notify(" ".join(str(exc).split()), severity="error")
+            self.notify(" ".join(str(exc).split()), severity="error", markup=False)
             return
         triage.current = pack_id
         self.case = case

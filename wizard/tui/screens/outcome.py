@@ -376,7 +376,7 @@ class OutcomeScreen(WizardScreen[None]):
             self.notify("No corrected file for this case.", severity="warning")
             return
         self.app.copy_to_clipboard(chosen[0].text)
-        self.notify(f"Copied: {chosen[0].title}.")
+        self.notify(f"Copied: {chosen[0].title}.", markup=False)  # pack text: never markup
 
     def action_verdict(self, verdict: Verdict) -> None:
         fix = self._fix()
@@ -386,7 +386,8 @@ class OutcomeScreen(WizardScreen[None]):
         self.wizard.save()
         if verdict == "not-fixed" and self.summary and self.selected + 1 < len(self.summary.fixes):
             self.selected += 1
-            self.notify(f"Try fix {self.selected + 1}: {self.summary.fixes[self.selected].title}")
+            title = self.summary.fixes[self.selected].title
+            self.notify(f"Try fix {self.selected + 1}: {title}", markup=False)
             self.call_after_refresh(self._scroll_to_selected)
         elif verdict == "fixed":
             self.notify("Recorded as fixed. Export the summary for the ticket (x).")
