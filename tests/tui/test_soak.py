@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.test_terminal import KBWIZARD, Terminal, _env, pytestmark  # noqa: F401
+from tests.tui.test_terminal import ONE_ARTICLE, Terminal, _env, pytestmark  # noqa: F401
 from wizard.kb.registry import open_pack
 from wizard.store import list_sessions, load_case
 
@@ -45,7 +45,7 @@ def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     data_dir = tmp_path / "data"
     # Keep the pane open if the wizard ever exits, so the failure shows its last words.
     term = Terminal(
-        "soak", f"sh -c '{KBWIZARD}; echo KBWIZARD-EXITED $?; sleep 600'", _env(data_dir), rows=40
+        "soak", f"sh -c '{ONE_ARTICLE}; echo KBWIZARD-EXITED $?; sleep 600'", _env(data_dir), rows=40
     )
     try:
         term.wait_for("Paste evidence first")

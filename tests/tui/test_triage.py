@@ -197,6 +197,7 @@ async def test_back_from_the_first_triage_question_reaches_the_report(index: Pac
         await pilot.pause()
         assert isinstance(app.screen, ReportScreen)
         assert app.triage.reported == (RECONNECT,)
+        assert app.triage.header.reference == "INC-7"  # the ticket typed at the start, too
 
 
 async def test_a_note_typed_in_triage_is_kept_unsubmitted(index: PackIndex) -> None:

@@ -136,7 +136,9 @@ class StartScreen(WizardScreen[None]):
         self.load_sessions()
 
     def on_screen_resume(self) -> None:
-        if self.wizard.case is None:  # a new case: clear the last caller's details
+        if self.wizard.case is None and self.wizard.triage is None:
+            # A new case: clear the last caller's details (back from an open triage's
+            # report, they stay as typed).
             for field in ("#case-reference", "#case-agent", "#case-contact"):
                 self.query_one(field, Input).value = ""
             for select in self.query(Select):
