@@ -44,9 +44,8 @@ def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3438100)
     data_dir = tmp_path / "data"
     # Keep the pane open if the wizard ever exits, so the failure shows its last words.
-    term = Terminal(
-        "soak", f"sh -c '{ONE_ARTICLE}; echo KBWIZARD-EXITED $?; sleep 600'", _env(data_dir), rows=40
-    )
+    script = f"sh -c '{ONE_ARTICLE}; echo KBWIZARD-EXITED $?; sleep 600'"
+    term = Terminal("soak", script, _env(data_dir), rows=40)
     try:
         term.wait_for("Paste evidence first")
         shell = term.pid()
