@@ -601,8 +601,9 @@ class KBWizardApp(App[None]):
         super().exit(result, return_code, message)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # In triage, evidence is pasted in an article (e on its question), not before one.
-        return not (action == "evidence" and self.case is None and self.triaging)
+        # In triage, evidence is pasted, and a case exported, in an article (or with
+        # `kbwizard export`), not before one is open.
+        return not (action in ("evidence", "export") and self.case is None and self.triaging)
 
     def action_toggle_theme(self) -> None:
         self.theme = "textual-light" if self.theme != "textual-light" else "textual-dark"
