@@ -6,8 +6,15 @@ volume ID: neither script alone shows it, the case does, citing both scripts' li
 
 from __future__ import annotations
 
-from wizard.engine.case import Case
+from collections.abc import Sequence
+from importlib.metadata import EntryPoint
+
+from wizard.engine.case import MAX_CITED, Case
 from wizard.engine.session import Given
+from wizard.evidence import registry
+from wizard.evidence.model import EvidenceReport, Finding, Remark
+from wizard.evidence.protocol import Combination, CombinedFinding, Context, Place, Reading
+from wizard.evidence.text import decode
 from wizard.kb.loader import parse_pack
 from wizard.kb.model import Pack
 
@@ -166,3 +173,72 @@ def test_the_same_volume_and_id_in_two_scripts_is_no_duplicate() -> None:
     assert "shared" not in found
     assert found["ids"].value == ("VOL1=254",)
     assert found["cvsbind"].value == "yes"
+
+
+# --- the hook is generic: any analyzer may combine ------------------------------------
+
+
+class _Counter:
+    """A test analyzer: each artifact's line count; together, the total, citing the last
+    line of every artifact (and one place that names no artifact, which is dropped)."""
+
+    name = "test-line-counter"
+    title = "Counts lines"
+    reads: tuple[str, ...] = ()
+    supplies = ("lines",)
+    produces: tuple[str, ...] = ()
+    corrections: tuple[str, ...] = ()
+
+    def analyze(self, data: bytes, context: Context) -> Reading:
+        decoded = decode(data)
+        count = len(decoded.lines)
+        report = EvidenceReport(
+            "count", (Finding("lines", str(count), count, "lines"),), (), (), decoded.encoding
+        )
+        return Reading(report, decoded, detail=count)
+
+    def combine(self, readings: Sequence[tuple[str, Reading]]) -> Combination:
+        counts = [int(str(reading.detail)) for _, reading in readings]
+        places = (*(Place(i, n) for i, n in enumerate(counts)), Place(len(counts), 1))
+        total = CombinedFinding("lines", str(sum(counts)), places, "lines of all")
+        remark = Remark(1, "info", f"one of {len(readings)} artifacts")
+        return Combination((total,), ((0, remark), (99, remark)))
+
+
+COUNTER = _Counter()
+
+COUNT_PACK = (
+    PACK.replace(b"id: test-volids", b"id: test-count")
+    .replace(
+        b"""      - {fact: ids, from: volume_ids}
+      - {fact: shared, from: duplicate_volume_ids}
+      - {fact: unique, from: volume_ids_unique}
+      - {fact: cvsbind, from: cvsbind_in_load_script}""",
+        b"      - {fact: cvsbind, from: lines}",
+    )
+    .replace(b"analyzer: ncs-load-script", b"analyzer: test-line-counter")
+)
+
+
+def test_any_analyzer_may_combine_and_the_provenance_is_capped() -> None:
+    point = EntryPoint(COUNTER.name, f"{__name__}:COUNTER", registry.GROUP)
+    with registry.added_entry_points(point):
+        pack, problems = parse_pack(
+            COUNT_PACK.replace(
+                b'values: ["yes", "no"]\n    description: The load',
+                b'values: ["yes", "no", "15", "120"]\n    description: The load',
+            ),
+            "count.yaml",
+        )
+        assert pack is not None, problems
+        case = Case.start(pack)
+        for index in range(15):
+            case.store_artifact("load-script", b"x\n" * (index + 1), f"a{index:02}.txt")
+        case.refresh_evidence()
+        (given,) = [g for g in case.analysis().findings if g.fact == "cvsbind"]
+        assert given.value == "120"  # 1 + 2 + ... + 15, not the first artifact's 1
+        cited = given.source.split(", ")
+        assert cited[:2] == ["load-script:a00.txt:1", "load-script:a01.txt:2"]
+        assert len(cited) == MAX_CITED + 1 and cited[-1] == "and 3 more"
+        first = case.analysis().of("load-script")[0].reading.report.remarks
+        assert [r.text for r in first] == ["one of 15 artifacts"]

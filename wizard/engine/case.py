@@ -194,7 +194,8 @@ class EvidenceDraft:
         return reading
 
     def analyse(self) -> EvidenceAnalysis:
-        """Run each kind's analyzer (those that read no facts first) on every artifact."""
+        """Run each kind's analyzer (those that read no facts first) on every artifact,
+        then, for an analyzer with ``combine``, on all the kind's artifacts together."""
         from wizard.evidence.protocol import Combining, Context
         from wizard.evidence.registry import get
 

@@ -1627,18 +1627,19 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
             kind, cluster_volume,
         )  # fmt: skip
         mappings.append(mapping)
-        if cluster_volume and through is None:
-            if first_cluster_volume is None:
-                first_cluster_volume = mapping
-            if cluster_volume == "node" or cluster_volume == "cluster-object":
-                through = mapping
-        if options and "ROOT" in options and form != "drive":
-            if first_root is None:
-                first_root = mapping
-            if dirmap is None and _is_dirmap_with_colon(mapping):
-                dirmap = mapping
-        if first_map is None and form != "attach":
-            first_map = mapping
+        if cluster_volume or options or first_map is None:  # most mappings: none of these
+            if cluster_volume and through is None:
+                if first_cluster_volume is None:
+                    first_cluster_volume = mapping
+                if cluster_volume == "node" or cluster_volume == "cluster-object":
+                    through = mapping
+            if options and "ROOT" in options and form != "drive":
+                if first_root is None:
+                    first_root = mapping
+                if dirmap is None and _is_dirmap_with_colon(mapping):
+                    dirmap = mapping
+            if first_map is None and form != "attach":
+                first_map = mapping
         if form == "del":
             drives.pop(letter, None)
         elif letter:
