@@ -55,9 +55,11 @@ SHORT_NAME = 24
 
 
 def short_name(document: str, pack_id: str) -> str:
-    """An article as the lists name it: its document (a TID), unless that is a whole
-    book chapter's title, then its pack id."""
-    return document if document and len(document) <= SHORT_NAME else pack_id
+    """An article as the lists name it: its document (a TID) without a parenthesised
+    remark ("TID 10019026 (formerly TID 2947652)" is "TID 10019026"), unless that is a
+    whole book chapter's title, then its pack id."""
+    name = document.split(" (", 1)[0].strip()
+    return name if name and len(name) <= SHORT_NAME else pack_id
 
 
 class KBWizardApp(App[None]):
