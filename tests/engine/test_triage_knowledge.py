@@ -52,3 +52,44 @@ def test_every_shipped_case_lands_where_its_pack_expects() -> None:
             assert triage.articles()[0].status == "confirmed"
             assert "see_also" not in expect or set(expect["see_also"]) <= set(state.see_also)
     assert wrong == []
+
+
+def test_a_confirmed_article_is_settled_triage_asks_only_for_the_undecided() -> None:
+    """Once an article is confirmed, what its fixes still need (the cluster's name for the
+    exact MAP command) is asked in that article, not by triage: the next triage question
+    comes from an article that is still undecided, or there is none."""
+    triage = Triage.start(PackIndex.build(None))
+    triage.answer("reconnect_fails", "yes")
+    triage.answer("cluster_volume_target", "node")
+    states = {a.pack: a.status for a in triage.articles()}
+    confirmed = {pack for pack, status in states.items() if status == "confirmed"}
+    assert confirmed, states
+    asked = []
+    while (question := triage.next_question()) is not None and len(asked) < 20:
+        assert states[question.pack] == "undecided", (question.pack, question.question.fact)
+        assert question.question.fact not in asked
+        asked.append(question.question.fact)
+        triage.dont_know(question.question.fact)
+        states = {a.pack: a.status for a in triage.articles()}
+    assert question is None
+
+
+def test_the_caller_whose_drives_are_gone_lands_on_tid_7014886() -> None:
+    """The issue's caller: "my drives are gone since the cluster failed over", at a site
+    that maps the cluster volume straight to the hosting node and assigns secondary IPs.
+    TID 3438100 is ruled out and points to TID 7014886, which is confirmed."""
+    triage = Triage.start(PackIndex.build(None))
+    triage.answer("reconnect_fails", "yes")
+    triage.add_evidence("login-script", b"MAP S1:=NODE1/SYS:PUBLIC\r\nMAP O:=NODE1/VOL2:\r\n")
+    triage.add_evidence(
+        "load-script",
+        b"mount VOL2 VOLID=253\nNUDP ADD MYCL_POOL2_SERVER 137.46.52.2\n"
+        b"add secondary ipaddress 137.46.52.2\n",
+    )
+    triage.answer("node_names", ("NODE1", "NODE2"))
+    articles = triage.articles()
+    assert [a.pack for a in articles if a.status == "confirmed"] == ["tid-7014886"]
+    assert articles[0].pack == "tid-7014886"
+    reference = triage.article("tid-3438100")
+    assert reference is not None and reference.status == "ruled-out"
+    assert "tid-7014886" in reference.see_also

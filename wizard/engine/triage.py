@@ -345,13 +345,16 @@ class Triage:
 
     def next_question(self) -> TriageQuestion | None:
         """The question that serves the most candidate articles (a fact asked once), else
-        the leading article's; None when no candidate has a question left."""
+        the leading article's; None when no candidate has a question left.
+
+        The candidates are the undecided articles: a confirmed article is settled (what
+        its fixes still need is asked in the article), a ruled-out one is out."""
         built = self._build()
         asks: list[tuple[ArticleState, str, str]] = []  # (article, fact, question node)
         needs: dict[str, set[str]] = {}
         pool = self._pool_facts()
         for state in built.states:
-            if state.status == "ruled-out":
+            if state.status != "undecided":
                 continue
             case = built.cases.get(state.pack)
             if case is not None:
