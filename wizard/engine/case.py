@@ -24,7 +24,7 @@ from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence.protocol import Produced, Reading, RowQuestion
+    from wizard.evidence.protocol import Context, Produced, Reading, RowQuestion
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -204,18 +204,29 @@ class EvidenceDraft:
                 reading = analyzer.analyze(artifact.data, context)
                 items.append(ArtifactReading(artifact, reading, label))
             readings[kind] = items
-            for item in items:
-                for finding in item.reading.report.findings:
-                    value = finding.value
-                    found.setdefault(finding.fact, []).extend(
-                        (value,) if isinstance(value, str) else value
-                    )
-                for name, values in item.reading.offers.items():
-                    found.setdefault(name, []).extend(values)
+            _collect(items, found)
         for kind in kinds:
             result.readings.extend(readings.get(kind, []))
         self._pick(result)
         return result
+
+    def context_for(self, kind: str, analysis: EvidenceAnalysis) -> Context:
+        """The context ``kind``'s analyzer gets in this case, for artifacts read outside it
+        (a site's many artifacts of one kind, read one by one with the same context):
+        every fact it reads from the case's facts and from ``analysis`` (this draft's
+        ``analyse()``) of the other kinds. SessionError when no analyzer reads ``kind``."""
+        from wizard.evidence.protocol import Context
+        from wizard.evidence.registry import get
+
+        ev = self.pack.evidence.get(kind)
+        analyzer = get(ev.analyzer) if ev is not None else None
+        if ev is None or analyzer is None:
+            raise SessionError(f"no installed analyzer reads '{shown(kind)}'")
+        found: dict[str, list[str]] = {}
+        _collect([r for r in analysis.readings if r.kind != kind], found)
+        return Context(
+            {name: self._known(name, found) for name in analyzer.reads}, dict(self.corrections)
+        )
 
     def _known(self, name: str, found: Mapping[str, list[str]]) -> tuple[str, ...]:
         """Every value known for the analyzer fact ``name``: the case's fact of that name
@@ -275,6 +286,16 @@ class EvidenceDraft:
                 if isinstance(chosen.value, tuple):
                     chosen = replace(chosen, value=tuple(dict.fromkeys(merged)))
                 result.findings.append(chosen)
+
+
+def _collect(items: Sequence[ArtifactReading], found: dict[str, list[str]]) -> None:
+    """Add what ``items`` found and offered to ``found`` (context for the analyzers after)."""
+    for item in items:
+        for finding in item.reading.report.findings:
+            value = finding.value
+            found.setdefault(finding.fact, []).extend((value,) if isinstance(value, str) else value)
+        for name, values in item.reading.offers.items():
+            found.setdefault(name, []).extend(values)
 
 
 @dataclass

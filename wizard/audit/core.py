@@ -1,0 +1,366 @@
+"""Provides the audit run: the site's context built once, then every artifact read by the
+audited kind's analyzer, one small ``Result`` kept per artifact.
+
+The site comes from ``--fact``/``--evidence`` as ``diagnose`` takes them
+(``wizard.engine.intake``): each installed pack that knows a given fact or kind gets its
+own unattended diagnosis (``site``), and the audited pack's case gives the analyzer the
+context it would have in the wizard (``EvidenceDraft.context_for``). Per artifact only
+the source, the fact's value, the deciding lines, whether a corrected artifact exists
+and the error are kept; a diff a report shows goes to a temporary spool file on disk,
+so memory does not grow with the artifacts' size.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
+
+from wizard.engine.intake import Intake, build_case
+from wizard.engine.session import SessionError
+from wizard.kb.model import AuditSpec, Pack
+from wizard.kb.values import shown
+
+if TYPE_CHECKING:
+    from wizard.audit.fixed import FixedWriter
+    from wizard.audit.sources import Item
+    from wizard.evidence.protocol import Analyzer, Context
+
+SCHEMA_VERSION = 1
+"""Version of the audit JSON layout."""
+
+UNDECIDED = "undecided"
+"""The summary's count of artifacts read whose fact stayed unknown."""
+UNREAD = "unread"
+"""The summary's count of artifacts that could not be read (each has its error)."""
+
+MAX_DECIDING = 8
+"""Deciding lines kept per artifact (the report says how many more there were)."""
+MAX_LINE_CHARS = 300
+"""Characters of one deciding line (or detail) kept."""
+
+# Characters that do not occur in text: ASCII controls but tab, LF, FF, CR, and DEL.
+_BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
+_BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_SAMPLE = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    """What the audit keeps of one artifact."""
+
+    source: str
+    origin: str
+    value: str | None
+    """The audited fact's value (None: undecided, or not read)."""
+    deciding: tuple[tuple[int, str], ...] = ()
+    """(line, text) of the lines that decided it, at most ``MAX_DECIDING``."""
+    more_deciding: int = 0
+    detail: str = ""
+    """The analyzer's reason for the value, in words."""
+    corrected: bool = False
+    note: str = ""
+    """Why no corrected artifact could be made (when the analyzer says)."""
+    error: str | None = None
+    location: str = ""
+    written: str = ""
+    """Where ``--write-fixed`` put its corrected artifact ('' : nowhere)."""
+    write_error: str = ""
+    """Why ``--write-fixed`` could not write it ('' : no problem)."""
+    diff: tuple[int, int] | None = None
+    """(offset, length) of its diff in the run's spool (None: no diff kept)."""
+
+
+@dataclass(frozen=True)
+class SiteArticle:
+    """One installed pack's unattended diagnosis of the site's configuration."""
+
+    pack: str
+    title: str
+    status: str
+    diagnosis: str
+    missing: tuple[str, ...]
+    facts: tuple[str, ...]
+    """The given facts and evidence kinds it was told (the ones it knows)."""
+
+
+@dataclass
+class AuditRun:
+    """Every result of a run, in input order, and what the summary needs."""
+
+    pack: Pack
+    spec: AuditSpec
+    site: list[SiteArticle]
+    inputs: list[str]
+    results: list[Result] = field(default_factory=list)
+    partial: bool = False
+    spool: IO[bytes] | None = None
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        """The fact's values in the pack's order, the at-risk ones first."""
+        fact = self.pack.facts[self.spec.fact]
+        risky = tuple(v for v in fact.values if v in self.spec.at_risk)
+        return risky + tuple(v for v in fact.values if v not in self.spec.at_risk)
+
+    def summary(self) -> dict[str, int]:
+        """Count per value of the fact, then ``undecided`` and ``unread``."""
+        counts = dict.fromkeys(self.values, 0)
+        counts[UNDECIDED] = 0
+        counts[UNREAD] = 0
+        for result in self.results:
+            if result.error is not None:
+                counts[UNREAD] += 1
+            elif result.value is None:
+                counts[UNDECIDED] += 1
+            else:
+                counts[result.value] = counts.get(result.value, 0) + 1
+        return counts
+
+    @property
+    def errors(self) -> int:
+        """Artifacts not read, or whose corrected artifact could not be written."""
+        return sum(1 for r in self.results if r.error is not None or r.write_error)
+
+    def at_risk(self, result: Result) -> bool:
+        return result.error is None and result.value in self.spec.at_risk
+
+    def diff_text(self, result: Result) -> str:
+        """The diff kept for ``result`` ('' when none)."""
+        if result.diff is None or self.spool is None:
+            return ""
+        offset, length = result.diff
+        self.spool.seek(offset)
+        return self.spool.read(length).decode("utf-8", "replace")
+
+    def close(self) -> None:
+        if self.spool is not None:
+            self.spool.close()
+            self.spool = None
+
+
+def audited_pack(packs: Iterable[Pack], wanted: str | None) -> Pack:
+    """The pack whose ``audit:`` the run follows: ``wanted``, else the only one with one."""
+    candidates = [p for p in packs if p.audit is not None]
+    if wanted:
+        for pack in candidates:
+            if pack.id == wanted:
+                return pack
+        raise SessionError(f"pack '{shown(wanted)}' declares no audit")
+    if not candidates:
+        raise SessionError("no installed pack declares an audit")
+    if len(candidates) > 1:
+        names = ", ".join(p.id for p in candidates)
+        raise SessionError(f"several packs declare an audit ({names}): choose one with --pack")
+    return candidates[0]
+
+
+def check_intake(packs: Iterable[Pack], intake: Intake) -> None:
+    """SessionError for a fact or evidence kind no installed pack knows."""
+    packs = list(packs)
+    for name, _value, _source in intake.facts:
+        if not any(name in p.facts for p in packs):
+            known = ", ".join(sorted({f for p in packs for f in p.facts}))
+            raise SessionError(f"unknown fact '{shown(name)}' (known: {known})")
+    for kind, _path in intake.evidence:
+        if not any(kind in p.evidence for p in packs):
+            known = ", ".join(sorted({k for p in packs for k in p.evidence})) or "none"
+            raise SessionError(f"unknown evidence kind '{shown(kind)}' (known: {known})")
+
+
+def _for_pack(pack: Pack, intake: Intake) -> Intake:
+    """The part of ``intake`` that ``pack`` knows."""
+    return Intake(
+        pack=pack.id,
+        facts=[f for f in intake.facts if f[0] in pack.facts],
+        evidence=[e for e in intake.evidence if e[0] in pack.evidence],
+        notes={k: v for k, v in intake.notes.items() if k in pack.facts},
+        header=intake.header,
+    )
+
+
+_ORDER = {"confirmed": 0, "undecided": 1, "in-progress": 1, "ruled-out": 2}
+
+
+def site_articles(packs: Iterable[Pack], intake: Intake) -> list[SiteArticle]:
+    """Each installed pack's unattended diagnosis of what it knows of ``intake``:
+    confirmed first, then undecided (fewest missing first), then ruled out."""
+    from wizard.report.summary import summarize
+
+    out: list[SiteArticle] = []
+    for pack in packs:
+        mine = _for_pack(pack, intake)
+        told = tuple(dict.fromkeys([f[0] for f in mine.facts] + [e[0] for e in mine.evidence]))
+        summary = summarize(build_case(pack, mine), unattended=True)
+        out.append(
+            SiteArticle(
+                pack.id,
+                pack.title,
+                summary.outcome_status,
+                summary.diagnosis,
+                tuple(m.fact for m in summary.missing),
+                told,
+            )
+        )
+    out.sort(key=lambda a: (_ORDER.get(a.status, 3), len(a.missing)))
+    return out
+
+
+class Auditor:
+    """Reads artifacts of the pack's audited kind with the site's context, one at a time."""
+
+    def __init__(self, pack: Pack, intake: Intake, keep_diffs: bool) -> None:
+        from wizard.evidence.registry import get
+
+        assert pack.audit is not None
+        self.pack = pack
+        self.spec: AuditSpec = pack.audit
+        self.kind = pack.evidence[self.spec.evidence]
+        analyzer = get(self.kind.analyzer)
+        if analyzer is None:
+            raise SessionError(
+                f"the analyzer '{shown(self.kind.analyzer)}' of '{self.spec.evidence}' "
+                "is not installed"
+            )
+        self.analyzer: Analyzer = analyzer
+        case = build_case(pack, _for_pack(pack, intake))
+        self.context: Context = case.draft().context_for(self.spec.evidence, case.analysis())
+        self.source_fact = self.kind.source_of(self.spec.fact)
+        self.keep_diffs = keep_diffs and bool(self.spec.diff)
+
+    def read(
+        self, item: Item, spool: IO[bytes] | None, fixed: FixedWriter | None
+    ) -> Result:
+        """The result for one item; never raises for anything in the item."""
+        if item.data is None:
+            return Result(
+                item.source, item.origin, None, error=item.error, location=item.location
+            )
+        problem = _not_text(item.data)
+        if problem:
+            return Result(item.source, item.origin, None, error=problem, location=item.location)
+        try:
+            reading = self.analyzer.analyze(item.data, self.context)
+        except Exception as exc:  # a plugin's bug is this artifact's error, never the run's
+            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+            return Result(
+                item.source,
+                item.origin,
+                None,
+                error=f"the analyzer failed: {reason}",
+                location=item.location,
+            )
+        finding = reading.report.fact(self.source_fact)
+        value = None
+        detail = ""
+        lines: list[int] = []
+        if finding is not None and isinstance(finding.value, str):
+            value = finding.value
+            detail = finding.detail[:MAX_LINE_CHARS]
+            if finding.line:
+                lines.append(finding.line)
+        lines.extend(n for n in reading.decisive if n not in lines)
+        lines.sort()
+        texts = reading.decoded.texts() if lines else []
+        deciding = tuple(
+            (n, texts[n - 1].strip()[:MAX_LINE_CHARS]) for n in lines[:MAX_DECIDING]
+            if 0 < n <= len(texts)
+        )  # fmt: skip
+        corrected = False
+        note = ""
+        written = ""
+        write_error = ""
+        diff = None
+        product = reading.product(self.spec.artifact) if self.spec.artifact else None
+        if product is not None:
+            corrected = bool(product.text) or bool(product.data)
+            if not corrected and product.notes:
+                note = " ".join(product.notes)[:MAX_LINE_CHARS]
+            elif corrected and fixed is not None:
+                from wizard.atomic import WriteError
+
+                data = product.data if product.data is not None else product.text.encode()
+                try:
+                    written = fixed.write(item, data)
+                except WriteError as exc:
+                    write_error = " ".join(str(exc).split())[:MAX_LINE_CHARS]
+        if corrected and self.keep_diffs and spool is not None:
+            made = reading.product(self.spec.diff)
+            if made is not None and made.text:
+                encoded = made.text.encode("utf-8")
+                diff = (spool.tell(), len(encoded))
+                spool.write(encoded)
+        return Result(
+            item.source,
+            item.origin,
+            value,
+            deciding,
+            max(0, len(lines) - MAX_DECIDING),
+            detail,
+            corrected,
+            note,
+            None,
+            item.location,
+            written,
+            write_error,
+            diff,
+        )
+
+    def run(
+        self,
+        items: Iterable[Item],
+        site: list[SiteArticle],
+        inputs: list[str],
+        fixed: FixedWriter | None = None,
+        progress: Callable[[Item, Result], Any] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> AuditRun:
+        """Read every item; ``stop()`` true (or a KeyboardInterrupt) ends the run after the
+        current item with ``partial`` set. ``progress`` is called after each item."""
+        run = AuditRun(self.pack, self.spec, site, inputs)
+        if self.keep_diffs:
+            run.spool = tempfile.TemporaryFile(prefix="kbwizard-audit-")  # noqa: SIM115
+        iterator = iter(items)
+        try:
+            for item in iterator:
+                result = self.read(item, run.spool, fixed)
+                run.results.append(result)
+                if progress is not None:
+                    progress(item, result)
+                if stop is not None and stop():
+                    run.partial = True
+                    break
+        except KeyboardInterrupt:
+            run.partial = True
+        return run
+
+
+def _not_text(data: bytes) -> str:
+    """Why ``data`` is not text ('' when it is): binary junk is reported, not analysed.
+
+    Control characters other than tab, line ends and form feed do not occur in a script;
+    a trailing NUL (a directory's stream value) and UTF-16 text (NUL bytes throughout,
+    decoded first) are text.
+    """
+    sample = data[:_SAMPLE]
+    if not _BINARY_BYTES.search(sample):
+        return ""
+    from wizard.evidence.text import decode
+
+    text = decode(sample).body.rstrip("\x00")
+    if not text:
+        return "empty (NUL bytes only)"
+    found = len(_BINARY_CHARS.findall(text))
+    if found * 20 > len(text) and found >= 4:
+        return f"binary data, not text ({found} control characters in {len(text)})"
+    return ""
+
+
+def exclude_paths(*paths: str | Path | None) -> frozenset[str]:
+    """Real paths an audit never reads (its own outputs)."""
+    import os
+
+    return frozenset(os.path.realpath(p) for p in paths if p)
