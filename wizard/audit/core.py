@@ -231,14 +231,10 @@ class Auditor:
         self.source_fact = self.kind.source_of(self.spec.fact)
         self.keep_diffs = keep_diffs and bool(self.spec.diff)
 
-    def read(
-        self, item: Item, spool: IO[bytes] | None, fixed: FixedWriter | None
-    ) -> Result:
+    def read(self, item: Item, spool: IO[bytes] | None, fixed: FixedWriter | None) -> Result:
         """The result for one item; never raises for anything in the item."""
         if item.data is None:
-            return Result(
-                item.source, item.origin, None, error=item.error, location=item.location
-            )
+            return Result(item.source, item.origin, None, error=item.error, location=item.location)
         problem = _not_text(item.data)
         if problem:
             return Result(item.source, item.origin, None, error=problem, location=item.location)

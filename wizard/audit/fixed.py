@@ -25,9 +25,7 @@ if TYPE_CHECKING:
 class FixedWriter:
     """Writes corrected artifacts under ``folder`` (see the module docstring)."""
 
-    def __init__(
-        self, folder: Path, inputs: list[Path], attribute: str, force: bool
-    ) -> None:
+    def __init__(self, folder: Path, inputs: list[Path], attribute: str, force: bool) -> None:
         self.folder = folder
         self.inputs = inputs
         self.attribute = attribute

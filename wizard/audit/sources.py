@@ -10,6 +10,7 @@ each is one ``Item`` with its error, and the next one is read all the same.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
 from collections.abc import Iterator
@@ -129,10 +130,8 @@ def _file_item(path: Path, index: int, relative: str) -> Item:
         data = read_bounded(path, MAX_ITEM_BYTES, "it")
     except ReadError as exc:
         size = 0
-        try:
+        with contextlib.suppress(OSError):
             size = os.lstat(path).st_size
-        except OSError:
-            pass
         return Item(shown, "file", None, _reason(exc, shown), size, index, relative)
     return Item(shown, "file", data, None, len(data), index, relative)
 
@@ -222,7 +221,7 @@ def _head_dn(record: bytes) -> str | None:
         head.append(line)
         if sum(map(len, head)) > _HEAD_BYTES:
             return None
-    if not head or not head[0][:3].lower() == b"dn:":
+    if not head or head[0][:3].lower() != b"dn:":
         return None
     try:
         dn, _ = parse_record(b"".join(head))
