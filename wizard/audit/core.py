@@ -40,7 +40,9 @@ UNREAD = "unread"
 MAX_DECIDING = 8
 """Deciding lines kept per artifact (the report says how many more there were)."""
 MAX_LINE_CHARS = 300
-"""Characters of one deciding line (or detail) kept."""
+"""Characters of one deciding line kept."""
+MAX_DETAIL_CHARS = 1000
+"""Characters of the analyzer's reason kept."""
 
 # Characters that do not occur in text: ASCII controls but tab, LF, FF, CR, and DEL.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
@@ -186,14 +188,16 @@ _ORDER = {"confirmed": 0, "undecided": 1, "in-progress": 1, "ruled-out": 2}
 
 
 def site_articles(packs: Iterable[Pack], intake: Intake) -> list[SiteArticle]:
-    """Each installed pack's unattended diagnosis of what it knows of ``intake``:
-    confirmed first, then undecided (fewest missing first), then ruled out."""
+    """The unattended diagnosis of each pack that knows a fact or evidence kind of
+    ``intake``, from what it knows of it: confirmed first, then undecided (fewest missing first), then ruled out."""
     from wizard.report.summary import summarize
 
     out: list[SiteArticle] = []
     for pack in packs:
         mine = _for_pack(pack, intake)
         told = tuple(dict.fromkeys([f[0] for f in mine.facts] + [e[0] for e in mine.evidence]))
+        if not told:
+            continue  # the configuration says nothing this pack knows
         summary = summarize(build_case(pack, mine), unattended=True)
         out.append(
             SiteArticle(
@@ -255,14 +259,14 @@ class Auditor:
         lines: list[int] = []
         if finding is not None and isinstance(finding.value, str):
             value = finding.value
-            detail = finding.detail[:MAX_LINE_CHARS]
+            detail = _clip(finding.detail, MAX_DETAIL_CHARS)
             if finding.line:
                 lines.append(finding.line)
         lines.extend(n for n in reading.decisive if n not in lines)
         lines.sort()
         texts = reading.decoded.texts() if lines else []
         deciding = tuple(
-            (n, texts[n - 1].strip()[:MAX_LINE_CHARS]) for n in lines[:MAX_DECIDING]
+            (n, _clip(texts[n - 1].strip(), MAX_LINE_CHARS)) for n in lines[:MAX_DECIDING]
             if 0 < n <= len(texts)
         )  # fmt: skip
         corrected = False
@@ -334,6 +338,10 @@ class Auditor:
         return run
 
 
+def _clip(text: str, size: int) -> str:
+    return text if len(text) <= size else text[: size - 1] + "…"
+
+
 def _not_text(data: bytes) -> str:
     """Why ``data`` is not text ('' when it is): binary junk is reported, not analysed.
 
@@ -347,10 +355,8 @@ def _not_text(data: bytes) -> str:
     from wizard.evidence.text import decode
 
     text = decode(sample).body.rstrip("\x00")
-    if not text:
-        return "empty (NUL bytes only)"
     found = len(_BINARY_CHARS.findall(text))
-    if found * 20 > len(text) and found >= 4:
+    if found >= 4 and found * 20 > len(text):
         return f"binary data, not text ({found} control characters in {len(text)})"
     return ""
 

@@ -6,8 +6,8 @@ same (the library's own parser cannot go on after an exception in its generator)
 
 The library checks a ``dn:`` with a regular expression that backtracks exponentially on
 attribute types like ``a;a;a;…`` (``[\\w;.-]+(;[\\w_-]+)*``): ``_Parser`` replaces that
-one check with a linear one (RFC 4514 shape: ``type=value`` pairs joined by ``,`` or
-``+``, escapes and quoted values allowed). URL values (``attr:< file:///…``) are never
+one check with a linear one (``type=value`` pairs joined by ``,``, escapes allowed: every DN the
+library's expression accepts). URL values (``attr:< file:///…``) are never
 fetched (no URL scheme is enabled): they read as empty.
 """
 
@@ -22,10 +22,9 @@ from ldif import LDIFParser, LDIFWriter
 MOD_REPLACE = 2
 """The library's index of ``replace`` among its modify operations (add, delete, replace)."""
 
-_RDN_PART = re.compile(
-    r'[ ]*(?:[A-Za-z][A-Za-z0-9-]*|[0-9]+(?:\.[0-9]+)*)[ ]*=(?:"(?:[^"\\]|\\.)*"|(?:[^,+"\\]|\\.)*)'
-)
-_DN_SEPARATORS = frozenset(",+;")
+_RDN_PART = re.compile(r'[ ]*[\w.;-]+[ ]*=(?:"[^"]*"|[^,\\]|\\.)*')
+"""``type=value``: a type as the library reads one, a value up to an unescaped comma
+outside quotes. Nothing follows the repetition, so a match never backtracks into it."""
 
 
 class LdifError(ValueError):
@@ -45,7 +44,7 @@ def is_dn(text: str) -> bool:
         position = match.end()
         if position == size:
             return True
-        if text[position] not in _DN_SEPARATORS:
+        if text[position] != ",":
             return False
         position += 1
 
@@ -71,6 +70,8 @@ def parse_record(record: bytes) -> tuple[str | None, dict[str, list[bytes]]]:
         parsed: list[tuple[str | None, dict[str, list[Any]]]] = list(parser.parse())
     except (ValueError, TypeError, IndexError) as exc:  # binascii.Error, UnicodeError too
         reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        if reason == "subsection not found":  # bytes.index(b":") in the library
+            reason = "a line is neither 'name: value', a continuation nor a comment"
         raise LdifError(reason) from None
     if not parsed:
         return None, {}

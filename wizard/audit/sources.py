@@ -245,8 +245,8 @@ def ldif_records(handle: BinaryIO) -> Iterator[tuple[int, int, bytes, bool]]:
     complete = True
     while True:
         room = MAX_RECORD_BYTES - kept_size if complete else 0
-        kept, total, fits = _line(handle, room)
-        if not total or kept in (b"\n", b"\r\n"):
+        kept, total, fits, blank = _line(handle, room)
+        if not total or blank:
             if lines or not complete:
                 yield start, size, b"".join(lines), complete
             if not total:
@@ -265,15 +265,19 @@ def ldif_records(handle: BinaryIO) -> Iterator[tuple[int, int, bytes, bool]]:
             complete = False
 
 
-def _line(handle: BinaryIO, room: int) -> tuple[bytes, int, bool]:
-    """One line: (its bytes if at most ``room`` of them, bytes read, whether it fitted)."""
+def _line(handle: BinaryIO, room: int) -> tuple[bytes, int, bool, bool]:
+    """One line: (its bytes if at most ``room`` of them, bytes read, whether it fitted,
+    whether it is blank)."""
     pieces: list[bytes] = []
     total = 0
     fits = True
+    blank = False
     while True:
         piece = handle.readline(MAX_LINE_BYTES)
         if not piece:
             break
+        if not total:
+            blank = piece in (b"\n", b"\r\n")
         total += len(piece)
         if fits and total <= room:
             pieces.append(piece)
@@ -282,4 +286,4 @@ def _line(handle: BinaryIO, room: int) -> tuple[bytes, int, bool]:
             pieces.clear()
         if piece.endswith(b"\n"):
             break
-    return b"".join(pieces), total, fits
+    return b"".join(pieces), total, fits, blank
