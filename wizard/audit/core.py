@@ -189,7 +189,8 @@ _ORDER = {"confirmed": 0, "undecided": 1, "in-progress": 1, "ruled-out": 2}
 
 def site_articles(packs: Iterable[Pack], intake: Intake) -> list[SiteArticle]:
     """The unattended diagnosis of each pack that knows a fact or evidence kind of
-    ``intake``, from what it knows of it: confirmed first, then undecided (fewest missing first), then ruled out."""
+    ``intake``, from what it knows of it: confirmed first, then undecided (fewest
+    missing first), then ruled out."""
     from wizard.report.summary import summarize
 
     out: list[SiteArticle] = []
