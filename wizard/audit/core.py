@@ -279,7 +279,7 @@ class Auditor:
         if product is not None:
             corrected = bool(product.text) or bool(product.data)
             if not corrected and product.notes:
-                note = " ".join(product.notes)[:MAX_LINE_CHARS]
+                note = _clip(" ".join(product.notes), MAX_DETAIL_CHARS)
             elif corrected and fixed is not None:
                 from wizard.atomic import WriteError
 
