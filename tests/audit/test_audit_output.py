@@ -166,13 +166,14 @@ def test_write_fixed_folder_keeps_names_encodings_and_originals(tmp_path: Path) 
         Path(r["source"]).name for r in corrected
     }
     crlf = (fixed / "deep" / "node-crlf.txt").read_bytes()
-    assert crlf.count(b"\r\n") == corpus["node-crlf.txt"].count(b"\r\n") and crlf != corpus[
-        "node-crlf.txt"
-    ]
+    assert (
+        crlf.count(b"\r\n") == corpus["node-crlf.txt"].count(b"\r\n")
+        and crlf != corpus["node-crlf.txt"]
+    )
     utf16 = (fixed / "deep" / "node-utf16.txt").read_bytes()
-    assert utf16[:2] == b"\xff\xfe" and utf16.decode("utf-16").replace(
-        "\r\n", "\n"
-    ) == crlf.decode("ascii").replace("\r\n", "\n")
+    assert utf16[:2] == b"\xff\xfe" and utf16.decode("utf-16").replace("\r\n", "\n") == crlf.decode(
+        "ascii"
+    ).replace("\r\n", "\n")
     # Again without --force: refused before anything is read or written.
     assert main([*args, "--force"][:-1] + ["--quiet"]) == 2
     assert main([*args, "--force", "--quiet"]) == 0

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import tempfile
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from wizard.audit.fixed import FixedWriter
     from wizard.audit.sources import Item
     from wizard.evidence.protocol import Analyzer, Context
+    from wizard.evidence.text import DecodedText
 
 SCHEMA_VERSION = 1
 """Version of the audit JSON layout."""
@@ -232,9 +233,12 @@ class Auditor:
             )
         self.analyzer: Analyzer = analyzer
         case = build_case(pack, _for_pack(pack, intake))
-        self.context: Context = case.draft().context_for(self.spec.evidence, case.analysis())
+        context = case.draft().context_for(self.spec.evidence, case.analysis())
         self.source_fact = self.kind.source_of(self.spec.fact)
         self.keep_diffs = keep_diffs and bool(self.spec.diff)
+        wanted = (self.spec.artifact, self.spec.diff if self.keep_diffs else "")
+        # Only the findings and these products are used: the analyzer may skip the rest.
+        self.context: Context = replace(context, brief=tuple(w for w in wanted if w))
 
     def read(self, item: Item, spool: IO[bytes] | None, fixed: FixedWriter | None) -> Result:
         """The result for one item; never raises for anything in the item."""
@@ -265,7 +269,7 @@ class Auditor:
                 lines.append(finding.line)
         lines.extend(n for n in reading.decisive if n not in lines)
         lines.sort()
-        texts = reading.decoded.texts() if lines else []
+        texts = _line_texts(reading.decoded) if lines else []
         deciding = tuple(
             (n, _clip(texts[n - 1].strip(), MAX_LINE_CHARS)) for n in lines[:MAX_DECIDING]
             if 0 < n <= len(texts)
@@ -337,6 +341,13 @@ class Auditor:
         except KeyboardInterrupt:
             run.partial = True
         return run
+
+
+def _line_texts(decoded: DecodedText) -> Sequence[str]:
+    """Every line's text: the lines the analyzer split already, else split now."""
+    if "lines" in vars(decoded):  # a cached_property the analyzer filled
+        return [line.text for line in decoded.lines]
+    return decoded.texts()
 
 
 def _clip(text: str, size: int) -> str:

@@ -470,15 +470,16 @@ def _conflict(
     return None
 
 
-def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
-    """Produce the corrected script with node mappings after the virtual-server ones."""
+def reorder_login_script(analysis: LoginScriptAnalysis, diff: bool = True) -> Reordering:
+    """Produce the corrected script with node mappings after the virtual-server ones
+    (``diff=False``: without its diff, which is then empty)."""
     # The bulk work builds no cycles: the collector's passes over a large script's
     # objects would cost more than the work (as in the analyzers).
     with paused_gc():
-        return _reorder(analysis)
+        return _reorder(analysis, diff)
 
 
-def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
+def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
@@ -552,7 +553,7 @@ def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
         )
     _fix_endings(units, lines)
     text = "".join(unit.text + unit.ending for unit in units)
-    diff = _diff(lines, units, moved)
+    diff = _diff(lines, units, moved) if with_diff else ""
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
