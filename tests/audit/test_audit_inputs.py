@@ -143,3 +143,31 @@ def test_bad_usage_exits_2_before_reading_anything(
     assert words in err and "Traceback" not in err
     assert len(err.strip().splitlines()) == 1
     assert (tmp_path / "exists.json").read_text() == "{}"
+
+
+def test_the_site_context_comes_from_evidence_as_for_diagnose(tmp_path: Path) -> None:
+    """A load script and SET output given with --evidence tell the analyzer the virtual
+    server and the node's address for every script (no --fact needed)."""
+    load = tmp_path / "load.ncf"
+    load.write_text(
+        "BIND IP CE1000_1_EII ADDRESS=10.1.1.180 MASK=255.255.255.0\n"
+        "NUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180\nmount VOL1 VOLID=254\n"
+    )
+    settings = tmp_path / "set.txt"
+    settings.write_text("set NCP Include IP Address = all\nBIND IP X ADDRESS=10.1.1.11\n")
+    folder = tmp_path / "site"
+    folder.mkdir()
+    (folder / "a.txt").write_bytes(b"MAP S1:=10.1.1.11/SYS:\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n")
+    out = tmp_path / "r.json"
+    evidence = ["--evidence", f"load-script={load}", "--evidence", f"set-parameters={settings}"]
+    assert main(["audit", str(folder), "--quiet", "-o", str(out)]) == 0
+    (bare,) = json.loads(out.read_text())["results"]
+    assert bare["login_order"] is None and json.loads(out.read_text())["site"] == []
+    assert main(["audit", str(folder), *evidence, "--quiet", "-o", str(out), "--force"]) == 0
+    report = json.loads(out.read_text())
+    (result,) = report["results"]
+    assert result["login_order"] == "node-first" and result["corrected"] is True
+    (article,) = report["site"]
+    assert article["pack"] == "tid-3438100"
+    assert article["given"] == ["load-script", "set-parameters"]
+    assert "vip_method" not in article["missing"] and "ncp_include_ip" not in article["missing"]
