@@ -191,6 +191,12 @@ def _units(item: _Item) -> Iterator[_Unit]:
         yield from item.units()
 
 
+def _first_unit(item: _Item) -> _Unit:
+    """The first line of an item (a block's header): ``next(_units(item))``, without the
+    generators."""
+    return item if isinstance(item, _Unit) else item.header
+
+
 class _NoSafeReorder(Exception):
     """The script's structure is beyond what is reordered safely (the message says why)."""
 
@@ -247,6 +253,10 @@ class _Reorderer:
         self.moved = moved
         self.problems = problems
         self.fallback = fallback_ending
+        self.block_parts: dict[int, list[int]] = {}
+        """A block's mapping indices, by the block's id: a block is asked for them only
+        once its own branches are in their final order (``sequence`` does inner blocks
+        first), and every level above asks again."""
 
     def active(self, index: int) -> bool:
         return self.pairs[index][0].form != "del"
@@ -257,7 +267,11 @@ class _Reorderer:
     def item_parts(self, item: _Item) -> list[int]:
         if isinstance(item, _Unit):
             return item.parts
-        return [index for unit in _units(item) for index in unit.parts]
+        parts = self.block_parts.get(id(item))
+        if parts is None:
+            parts = [index for unit in _units(item) for index in unit.parts]
+            self.block_parts[id(item)] = parts
+        return parts
 
     def kind(self, item: _Item, level: BlockPath) -> str:
         """V (unconditional virtual), W (conditional virtual, no node), N (unconditional
@@ -377,14 +391,14 @@ class _Reorderer:
         anchor = next((i for i in range(len(items) - 1, -1, -1) if kinds[i] in "VW"), None)
         if anchor is None:
             return items
-        anchor_line = next(_units(items[anchor])).number
+        anchor_line = _first_unit(items[anchor]).number
         between = _Between()
         moving: list[int] = []
         for i in range(anchor, -1, -1):
             parts = self.item_parts(items[i])
             if kinds[i] == "N":
                 own = [self.pairs[p][1] for p in parts]
-                unit = next(_units(items[i]))
+                unit = _first_unit(items[i])
                 reason = _blocker(unit.number, own, anchor_line, between)
                 if reason is None:
                     moving.append(i)
