@@ -304,3 +304,35 @@ def test_the_summary_counts_every_value_of_the_fact(site: Path) -> None:
     assert {k: v for k, v in report["summary"].items() if v} == counted
     assert report["site"] and report["site"][0]["pack"] == "tid-3438100"
     assert re.fullmatch(r"\d+", str(report["schema_version"]))
+
+
+def test_identical_scripts_are_analysed_once_and_each_gets_its_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from wizard.analyzers.netware.plugins import LoginScriptAnalyzer
+
+    folder = tmp_path / "site"
+    folder.mkdir()
+    corpus = dict(corpus_scripts())
+    for index in range(6):
+        name = "ls-tid-problem.txt" if index % 2 else "ls-attach.txt"
+        (folder / f"ou{index}.txt").write_bytes(corpus[name])
+    calls: list[bytes] = []
+    real = LoginScriptAnalyzer.analyze
+
+    def counted(self: LoginScriptAnalyzer, data: bytes, context: object) -> object:
+        calls.append(data)
+        return real(self, data, context)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(LoginScriptAnalyzer, "analyze", counted)
+    out = tmp_path / "r.json"
+    fixed = tmp_path / "fixed"
+    args = ["audit", str(folder), *SITE, "-o", str(out), "--write-fixed", str(fixed), "--quiet"]
+    assert main(args) == 0
+    assert len(calls) == 2
+    results = json.loads(out.read_text(encoding="utf-8"))["results"]
+    assert [r["login_order"] for r in results] == ["node-first"] * 6
+    assert all(r["corrected"] for r in results)
+    assert sorted(p.name for p in fixed.iterdir()) == [f"ou{i}.txt" for i in range(6)]
+    assert (fixed / "ou0.txt").read_bytes() == (fixed / "ou2.txt").read_bytes()
+    assert (fixed / "ou1.txt").read_bytes() != corpus["ls-tid-problem.txt"]

@@ -12,6 +12,7 @@ so memory does not grow with the artifacts' size.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -50,6 +51,11 @@ _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _SAMPLE = 64 * 1024
 
+MAX_MEMO = 100_000
+"""Readings of distinct artifacts remembered (a few hundred bytes each)."""
+MAX_MEMO_BYTES = 32 * 1024 * 1024
+"""Bytes of corrected artifacts remembered for ``--write-fixed`` (beyond: read again)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Result:
@@ -75,6 +81,20 @@ class Result:
     """Why ``--write-fixed`` could not write it ('' : no problem)."""
     diff: tuple[int, int] | None = None
     """(offset, length) of its diff in the run's spool (None: no diff kept)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Analysed:
+    """What the audit keeps of one analysis (shared by identical artifacts)."""
+
+    value: str | None
+    deciding: tuple[tuple[int, str], ...]
+    more: int
+    detail: str
+    corrected: bool
+    note: str
+    fixed: bytes | None
+    diff: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
@@ -239,25 +259,67 @@ class Auditor:
         wanted = (self.spec.artifact, self.spec.diff if self.keep_diffs else "")
         # Only the findings and these products are used: the analyzer may skip the rest.
         self.context: Context = replace(context, brief=tuple(w for w in wanted if w))
+        self.memo: dict[bytes, _Analysed] = {}
+        self.memo_bytes = 0
 
     def read(self, item: Item, spool: IO[bytes] | None, fixed: FixedWriter | None) -> Result:
-        """The result for one item; never raises for anything in the item."""
-        if item.data is None:
+        """The result for one item; never raises for anything in the item.
+
+        An artifact byte-for-byte identical to one read before (a directory holds the
+        same container script many times) is not analysed again: the analyzer is pure
+        and the context the same, so its reading is too. Bounded: ``MAX_MEMO`` readings
+        and ``MAX_MEMO_BYTES`` of corrected artifacts are kept.
+        """
+        data = item.data
+        if data is None:
             return Result(item.source, item.origin, None, error=item.error, location=item.location)
-        problem = _not_text(item.data)
+        problem = _not_text(data)
         if problem:
             return Result(item.source, item.origin, None, error=problem, location=item.location)
-        try:
-            reading = self.analyzer.analyze(item.data, self.context)
-        except Exception as exc:  # a plugin's bug is this artifact's error, never the run's
-            reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
-            return Result(
-                item.source,
-                item.origin,
-                None,
-                error=f"the analyzer failed: {reason}",
-                location=item.location,
-            )
+        key = hashlib.blake2b(data, digest_size=16).digest()
+        seen = self.memo.get(key)
+        if seen is None or (fixed is not None and seen.corrected and seen.fixed is None):
+            try:
+                seen = self.analyse(data, spool, keep_fixed=fixed is not None)
+            except Exception as exc:  # a plugin's bug is this artifact's error, not the run's
+                reason = " ".join(f"{type(exc).__name__}: {exc}".split())[:200]
+                error = f"the analyzer failed: {reason}"
+                return Result(item.source, item.origin, None, error=error, location=item.location)
+            self.remember(key, seen)
+        written = ""
+        write_error = ""
+        if seen.fixed is not None and fixed is not None:
+            from wizard.atomic import WriteError
+
+            try:
+                written = fixed.write(item, seen.fixed)
+            except WriteError as exc:
+                write_error = " ".join(str(exc).split())[:MAX_LINE_CHARS]
+        return Result(
+            item.source,
+            item.origin,
+            seen.value,
+            seen.deciding,
+            seen.more,
+            seen.detail,
+            seen.corrected,
+            seen.note,
+            None,
+            item.location,
+            written,
+            write_error,
+            seen.diff,
+        )
+
+    def remember(self, key: bytes, seen: _Analysed) -> None:
+        size = len(seen.fixed) if seen.fixed is not None else 0
+        if len(self.memo) < MAX_MEMO and self.memo_bytes + size <= MAX_MEMO_BYTES:
+            self.memo[key] = seen
+            self.memo_bytes += size
+
+    def analyse(self, data: bytes, spool: IO[bytes] | None, keep_fixed: bool) -> _Analysed:
+        """What the analyzer makes of ``data``, as the audit keeps it."""
+        reading = self.analyzer.analyze(data, self.context)
         finding = reading.report.fact(self.source_fact)
         value = None
         detail = ""
@@ -276,43 +338,23 @@ class Auditor:
         )  # fmt: skip
         corrected = False
         note = ""
-        written = ""
-        write_error = ""
+        fixed_data = None
         diff = None
         product = reading.product(self.spec.artifact) if self.spec.artifact else None
         if product is not None:
             corrected = bool(product.text) or bool(product.data)
             if not corrected and product.notes:
                 note = _clip(" ".join(product.notes), MAX_DETAIL_CHARS)
-            elif corrected and fixed is not None:
-                from wizard.atomic import WriteError
-
-                data = product.data if product.data is not None else product.text.encode()
-                try:
-                    written = fixed.write(item, data)
-                except WriteError as exc:
-                    write_error = " ".join(str(exc).split())[:MAX_LINE_CHARS]
+            elif corrected and keep_fixed:
+                fixed_data = product.data if product.data is not None else product.text.encode()
         if corrected and self.keep_diffs and spool is not None:
             made = reading.product(self.spec.diff)
             if made is not None and made.text:
                 encoded = made.text.encode("utf-8")
                 diff = (spool.tell(), len(encoded))
                 spool.write(encoded)
-        return Result(
-            item.source,
-            item.origin,
-            value,
-            deciding,
-            max(0, len(lines) - MAX_DECIDING),
-            detail,
-            corrected,
-            note,
-            None,
-            item.location,
-            written,
-            write_error,
-            diff,
-        )
+        more = max(0, len(lines) - MAX_DECIDING)
+        return _Analysed(value, deciding, more, detail, corrected, note, fixed_data, diff)
 
     def run(
         self,

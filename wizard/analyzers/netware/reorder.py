@@ -147,7 +147,7 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Unit:
     """One line of the corrected script: a source line, or one piece of a split line."""
 
@@ -160,7 +160,7 @@ class _Unit:
     """-1 for a whole source line; k for the k-th MAP of a split ``;``-joined line."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """An IF block kept whole: its header, its branches, its ELSE and END lines."""
 
@@ -386,6 +386,8 @@ class _Reorderer:
     def node_down(self, items: list[_Item], kinds: list[str]) -> list[_Item]:
         """Unconditional node mappings before the last unconditional virtual mapping move
         just below it, unless moving one would change what a drive letter ends up as."""
+        if "N" not in kinds:
+            return items  # no unconditional node mapping here: nothing moves, nothing to say
         # The last statement that maps a virtual server (an IF block that maps only
         # virtual servers counts: a node mapping may move below it).
         anchor = next((i for i in range(len(items) - 1, -1, -1) if kinds[i] in "VW"), None)
