@@ -13,3 +13,14 @@ Nothing here names a pack, a fact or an evidence kind.
   ``changetype: modify`` records);
 - ``render``: the report as JSON, Markdown, HTML or CSV, written in pieces.
 """
+
+FORMATS: dict[str, str] = {
+    "json": "json",
+    "markdown": "markdown",
+    "md": "markdown",
+    "html": "html",
+    "htm": "html",
+    "csv": "csv",
+}
+"""Every report format name ``audit`` accepts -> the canonical format (here, so the
+command line knows them without importing the audit)."""

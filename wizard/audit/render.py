@@ -15,20 +15,11 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from wizard.audit import FORMATS
 from wizard.audit.core import SCHEMA_VERSION, UNDECIDED, UNREAD, AuditRun, Result
 from wizard.report.sanitize import html_text, json_text, md_block, md_code, md_text
 
 Write = Callable[[str], Any]
-
-FORMATS: dict[str, str] = {
-    "json": "json",
-    "markdown": "markdown",
-    "md": "markdown",
-    "html": "html",
-    "htm": "html",
-    "csv": "csv",
-}
-"""Every accepted name -> the canonical format."""
 
 OPEN_DETAILS = 20
 """At-risk artifacts shown unfolded in the HTML page (the rest fold, one line each)."""
