@@ -93,7 +93,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from wizard.audit.core import Auditor, audited_pack, check_intake, site_articles
     from wizard.audit.core import exclude_paths as excluded
     from wizard.audit.fixed import FixedWriter
-    from wizard.audit.sources import read_input
+    from wizard.audit.sources import read_input, shown
     from wizard.cli import UsageError, _err, _intake
 
     if not args.paths:
@@ -119,7 +119,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     )
     show = not args.quiet and sys.stderr.isatty()
     with _interrupts() as stopped, _progress(show, inputs, exclude) as progress:
-        run = auditor.run(items, site, [str(p) for p in inputs], fixed, progress, stopped)
+        run = auditor.run(items, site, [shown(p) for p in inputs], fixed, progress, stopped)
     try:
         if fixed is not None:
             fixed.close()

@@ -171,3 +171,18 @@ def test_the_site_context_comes_from_evidence_as_for_diagnose(tmp_path: Path) ->
     assert article["pack"] == "tid-3438100"
     assert article["given"] == ["load-script", "set-parameters"]
     assert "vip_method" not in article["missing"] and "ncp_include_ip" not in article["missing"]
+
+
+def test_a_file_name_that_is_not_utf8_is_reported_and_fixed(tmp_path: Path) -> None:
+    folder = tmp_path / "site"
+    folder.mkdir()
+    name = os.fsdecode(b"ou-\xff\x1b[31m.txt")
+    (folder / name).write_bytes(b"MAP S1:=NODE1/SYS:\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n")
+    fixed = tmp_path / "fixed"
+    for fmt in ("json", "csv", "md", "html"):
+        out = tmp_path / f"r.{fmt}"
+        args = ["audit", str(folder), *SITE, "--format", fmt, "-o", str(out), "--quiet"]
+        assert main([*args, "--write-fixed", str(fixed), "--force"]) == 0
+        text = out.read_text(encoding="utf-8")
+        assert "\x1b" not in text and "\ufffd" in text
+    assert (fixed / name).read_bytes().startswith(b"MAP F:=")

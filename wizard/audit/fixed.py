@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from wizard.atomic import WriteError, atomic_writer, write_atomic
+from wizard.audit.sources import shown
 
 if TYPE_CHECKING:
     from wizard.audit.ldif import ModifyWriter
@@ -61,7 +62,7 @@ class FixedWriter:
         target = self.target(item)
         write_atomic(target, data, overwrite=self.force)
         self.files += 1
-        return str(target)
+        return shown(target)
 
     def _entry(self, item: Item, data: bytes) -> str:
         from wizard.audit.ldif import ModifyWriter
@@ -76,7 +77,7 @@ class FixedWriter:
             self._ldif[item.input] = writer
             self.files += 1
         writer.replace(item.relative, data)
-        return str(target)
+        return shown(target)
 
     def close(self) -> None:
         """Finish the LDIF files (each takes its place atomically)."""

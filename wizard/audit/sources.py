@@ -57,6 +57,15 @@ class Item:
     """For an LDIF entry: ``FILE:LINE`` of the record."""
 
 
+def shown(path: str | os.PathLike[str]) -> str:
+    """A path as text a report can hold: bytes of a name that are not UTF-8 (kept by
+    Python as lone surrogates, which no UTF-8 output can encode) become U+FFFD."""
+    text = os.fspath(path)
+    if isinstance(text, bytes):
+        text = os.fsdecode(text)
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _reason(exc: OSError, path: str) -> str:
     """A ReadError's message without the path it starts with (the result names it)."""
     text = str(exc)
@@ -114,7 +123,7 @@ def read_input(
     try:
         info = os.stat(path)
     except OSError as exc:
-        yield Item(str(path), "file", None, f"cannot read: {exc.strerror or exc}", 0, index)
+        yield Item(shown(path), "file", None, f"cannot read: {exc.strerror or exc}", 0, index)
         return
     if stat.S_ISDIR(info.st_mode):
         yield from read_folder(path, index, exclude)
@@ -125,15 +134,15 @@ def read_input(
 
 
 def _file_item(path: Path, index: int, relative: str) -> Item:
-    shown = str(path)
+    name = shown(path)
     try:
         data = read_bounded(path, MAX_ITEM_BYTES, "it")
     except ReadError as exc:
         size = 0
         with contextlib.suppress(OSError):
             size = os.lstat(path).st_size
-        return Item(shown, "file", None, _reason(exc, shown), size, index, relative)
-    return Item(shown, "file", data, None, len(data), index, relative)
+        return Item(name, "file", None, shown(_reason(exc, str(path))), size, index, relative)
+    return Item(name, "file", data, None, len(data), index, relative)
 
 
 def read_folder(top: Path, index: int, exclude: frozenset[str] = frozenset()) -> Iterator[Item]:
@@ -142,7 +151,7 @@ def read_folder(top: Path, index: int, exclude: frozenset[str] = frozenset()) ->
     for folder, dirs, files in os.walk(top, onerror=problems.append):
         while problems:
             failed = problems.pop()
-            where = str(failed.filename) if failed.filename else folder
+            where = shown(failed.filename) if failed.filename else shown(folder)
             yield Item(where, "file", None, f"cannot read folder: {failed.strerror}", 0, index)
         dirs[:] = sorted(
             d for d in dirs if os.path.realpath(os.path.join(folder, d)) not in exclude
@@ -154,7 +163,7 @@ def read_folder(top: Path, index: int, exclude: frozenset[str] = frozenset()) ->
             yield _file_item(path, index, os.path.relpath(path, top))
     while problems:
         failed = problems.pop()
-        where = str(failed.filename) if failed.filename else str(top)
+        where = shown(failed.filename) if failed.filename else shown(top)
         yield Item(where, "file", None, f"cannot read folder: {failed.strerror}", 0, index)
 
 
@@ -170,12 +179,12 @@ def read_ldif(path: Path, index: int, attribute: str) -> Iterator[Item]:
     try:
         handle = open_regular(path, "LDIF export")
     except ReadError as exc:
-        yield Item(str(path), "entry", None, _reason(exc, str(path)), 0, index)
+        yield Item(shown(path), "entry", None, shown(_reason(exc, str(path))), 0, index)
         return
     wanted = attribute.lower()
     with handle:
         for start, size, record, complete in ldif_records(handle):
-            where = f"{path}:{start}"
+            where = f"{shown(path)}:{start}"
             if not complete:
                 dn = _head_dn(record)
                 error = f"record over the {MAX_RECORD_BYTES // 1024} KiB limit"
