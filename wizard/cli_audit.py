@@ -48,7 +48,7 @@ def add_audit_command(
     audit = sub.add_parser(
         "audit",
         parents=parents,
-        help="check every login script of a site (folder or LDIF export)",
+        help="check every artifact of a site at once (a folder, or an LDIF export)",
         description="Read every artifact of the audited kind in PATH (a folder of files, an "
         "LDIF export of the directory, or one file) with the site's configuration from "
         "--fact/--evidence, and report which are at risk and their corrected versions.",
@@ -103,8 +103,15 @@ def cmd_audit(args: argparse.Namespace) -> int:
         raise UsageError(f"{output} exists; use --force to replace it")
     intake = _intake(args)
     packs = _installed_packs(args.pack_dir)
+    wanted = args.pack or intake.pack
+    if wanted and (wanted.endswith((".yaml", ".yml")) or os.sep in wanted):
+        from wizard.kb.registry import open_pack
+
+        chosen = open_pack(wanted, args.pack_dir)  # a pack file: audited, and in the site
+        packs = [p for p in packs if p.id != chosen.id] + [chosen]
+        wanted = chosen.id
     check_intake(packs, intake)
-    pack = audited_pack(packs, args.pack or intake.pack)
+    pack = audited_pack(packs, wanted)
     assert pack.audit is not None
     inputs = [Path(p) for p in args.paths]
     fixed = None
