@@ -125,8 +125,13 @@ def cmd_audit(args: argparse.Namespace) -> int:
         read_input(path, index, pack.audit.attribute, exclude) for index, path in enumerate(inputs)
     )
     show = not args.quiet and sys.stderr.isatty()
-    with _interrupts() as stopped, _progress(show, inputs, exclude) as progress:
-        run = auditor.run(items, site, [shown(p) for p in inputs], fixed, progress, stopped)
+    try:
+        with _interrupts() as stopped, _progress(show, inputs, exclude) as progress:
+            run = auditor.run(items, site, [shown(p) for p in inputs], fixed, progress, stopped)
+    except BaseException:
+        if fixed is not None:
+            fixed.abandon()  # no half-written LDIF of corrections takes its place
+        raise
     try:
         if fixed is not None:
             fixed.close()

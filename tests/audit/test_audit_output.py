@@ -261,11 +261,12 @@ def test_ctrl_c_writes_a_partial_report_and_exits_130(
         return real_read(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(core.Auditor, "read", read_then_interrupt)
+    before = signal.getsignal(signal.SIGINT)
     out = tmp_path / "r.json"
     assert main(["audit", str(folder), "-o", str(out), "--quiet"]) == 130
     report = json.loads(out.read_text(encoding="utf-8"))
     assert report["partial"] is True and report["scripts"] == 3
-    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    assert signal.getsignal(signal.SIGINT) == before  # the handler is given back
 
     def raise_interrupt(self: core.Auditor, *args: object) -> core.Result:
         calls.append(1)
