@@ -24,7 +24,7 @@ from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence.protocol import Context, Produced, Reading, RowQuestion
+    from wizard.evidence.protocol import Produced, Reading, RowQuestion
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -149,6 +149,10 @@ class EvidenceAnalysis:
         return out
 
 
+if TYPE_CHECKING:  # what context_for returns (for an audit's many artifacts)
+    from wizard.evidence.protocol import Context
+
+
 @dataclass(frozen=True)
 class EvidenceDraft:
     """A snapshot of what the evidence would be: the one place evidence is previewed and applied.
@@ -204,7 +208,14 @@ class EvidenceDraft:
                 reading = analyzer.analyze(artifact.data, context)
                 items.append(ArtifactReading(artifact, reading, label))
             readings[kind] = items
-            _collect(items, found)
+            for item in items:
+                for finding in item.reading.report.findings:
+                    value = finding.value
+                    found.setdefault(finding.fact, []).extend(
+                        (value,) if isinstance(value, str) else value
+                    )
+                for name, values in item.reading.offers.items():
+                    found.setdefault(name, []).extend(values)
         for kind in kinds:
             result.readings.extend(readings.get(kind, []))
         self._pick(result)
@@ -223,7 +234,16 @@ class EvidenceDraft:
         if ev is None or analyzer is None:
             raise SessionError(f"no installed analyzer reads '{shown(kind)}'")
         found: dict[str, list[str]] = {}
-        _collect([r for r in analysis.readings if r.kind != kind], found)
+        for item in analysis.readings:  # what analyse's loop finds, but from every other kind
+            if item.kind == kind:
+                continue
+            for finding in item.reading.report.findings:
+                value = finding.value
+                found.setdefault(finding.fact, []).extend(
+                    (value,) if isinstance(value, str) else value
+                )
+            for name, values in item.reading.offers.items():
+                found.setdefault(name, []).extend(values)
         return Context(
             {name: self._known(name, found) for name in analyzer.reads}, dict(self.corrections)
         )
@@ -286,16 +306,6 @@ class EvidenceDraft:
                 if isinstance(chosen.value, tuple):
                     chosen = replace(chosen, value=tuple(dict.fromkeys(merged)))
                 result.findings.append(chosen)
-
-
-def _collect(items: Sequence[ArtifactReading], found: dict[str, list[str]]) -> None:
-    """Add what ``items`` found and offered to ``found`` (context for the analyzers after)."""
-    for item in items:
-        for finding in item.reading.report.findings:
-            value = finding.value
-            found.setdefault(finding.fact, []).extend((value,) if isinstance(value, str) else value)
-        for name, values in item.reading.offers.items():
-            found.setdefault(name, []).extend(values)
 
 
 @dataclass

@@ -147,7 +147,7 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     return None
 
 
-@dataclass(slots=True)
+@dataclass
 class _Unit:
     """One line of the corrected script: a source line, or one piece of a split line."""
 
@@ -160,7 +160,7 @@ class _Unit:
     """-1 for a whole source line; k for the k-th MAP of a split ``;``-joined line."""
 
 
-@dataclass(slots=True)
+@dataclass
 class _Block:
     """An IF block kept whole: its header, its branches, its ELSE and END lines."""
 
