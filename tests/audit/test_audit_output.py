@@ -13,7 +13,9 @@ import io
 import json
 import os
 import re
+import shutil
 import signal
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -229,6 +231,16 @@ def test_write_fixed_ldif_round_trip_leaves_no_fixable_node_first_script(tmp_pat
     fixable = {r["source"] for r in report["results"] if r["corrected"]}
     node_first = {r["source"] for r in report["results"] if r["login_order"] == "node-first"}
     assert fixable and fixable <= node_first
+    if shutil.which("ldapmodify"):  # OpenLDAP's own parser reads every record (-n: no server)
+        shown = subprocess.run(
+            ["ldapmodify", "-n", "-x", "-H", "ldap://127.0.0.1:1", "-f", str(changes)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
+        assert shown.returncode == 0, shown.stderr
+        assert shown.stdout.count("modifying entry") == len(fixable)
     applied = tmp_path / "applied.ldif"
     assert apply_modify(export, changes, applied) == len(fixable)
     again = tmp_path / "again.json"
