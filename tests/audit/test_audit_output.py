@@ -315,6 +315,8 @@ def test_the_summary_counts_every_value_of_the_fact(site: Path) -> None:
         key = "unread" if r["error"] else (r["login_order"] or "undecided")
         counted[key] = counted.get(key, 0) + 1
     assert {k: v for k, v in report["summary"].items() if v} == counted
+    undecided = [r for r in report["results"] if r["login_order"] is None and not r["error"]]
+    assert undecided and all(r["detail"] for r in undecided)  # each says why
     assert report["site"] and report["site"][0]["pack"] == "tid-3438100"
     assert re.fullmatch(r"\d+", str(report["schema_version"]))
 

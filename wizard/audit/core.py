@@ -69,7 +69,8 @@ class Result:
     """(line, text) of the lines that decided it, at most ``MAX_DECIDING``."""
     more_deciding: int = 0
     detail: str = ""
-    """The analyzer's reason for the value, in words."""
+    """The analyzer's reason for the value, in words (undecided: its first warning, else
+    its last remark: what it would need)."""
     corrected: bool = False
     note: str = ""
     """Why no corrected artifact could be made (when the analyzer says)."""
@@ -329,6 +330,10 @@ class Auditor:
             detail = _clip(finding.detail, MAX_DETAIL_CHARS)
             if finding.line:
                 lines.append(finding.line)
+        elif reading.report.remarks:  # undecided: the analyzer's own word on why
+            remarks = reading.report.remarks
+            why = next((r for r in remarks if r.level == "warning"), remarks[-1])
+            detail = _clip(why.text, MAX_DETAIL_CHARS)
         lines.extend(n for n in reading.decisive if n not in lines)
         lines.sort()
         texts = _line_texts(reading.decoded) if lines else []

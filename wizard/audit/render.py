@@ -135,6 +135,7 @@ def render_csv(run: AuditRun, write: Write) -> None:
             run.spec.fact,
             "at_risk",
             "deciding_lines",
+            "detail",
             "corrected",
             "written",
             "note",
@@ -154,6 +155,7 @@ def render_csv(run: AuditRun, write: Write) -> None:
                     r.value or ("" if r.error else UNDECIDED),
                     "yes" if run.at_risk(r) else "no",
                     deciding,
+                    r.detail,
                     "yes" if r.corrected else "no",
                     r.written,
                     r.note or r.write_error,
@@ -213,6 +215,8 @@ def render_markdown(run: AuditRun, write: Write) -> None:
     write("|---|---|---|---|---|\n")
     for r in ordered(run):
         line = f"{r.deciding[0][0]}: {r.deciding[0][1]}" if r.deciding else ""
+        if not line and r.value is None and r.error is None:
+            line = r.detail  # undecided: why
         write(
             f"| {md_text(r.source, False)} | {md_text(_value_words(run, r), False)} | "
             f"{md_text(line, False)} | {'yes' if r.corrected else 'no'} | "
@@ -397,6 +401,8 @@ def render_html(run: AuditRun, write: Write) -> None:
         words = _value_words(run, r)
         tone = "grey" if r.error is not None else _tone(run, r.value or UNDECIDED)
         line = f"{r.deciding[0][0]}: {r.deciding[0][1]}" if r.deciding else ""
+        if not line and r.value is None and r.error is None:
+            line = r.detail  # undecided: why
         write(
             f'<tr><td class="src">{html_text(r.source)}</td>'
             f'<td class="tag-{tone}">{html_text(words)}</td><td>{html_text(line)}</td>'
