@@ -24,7 +24,8 @@ if TYPE_CHECKING:
 EPILOG = """\
 exit codes:
   0  success; for diagnose: the article's problem was confirmed or ruled out
-  1  validate found problems; or an unexpected internal error
+  1  validate found problems; test: a case failed or the cases do not cover
+     the pack; or an unexpected internal error
   2  bad usage or bad input (one-line message, no traceback)
   3  diagnose: undecided, more information is needed (the full result is
      still printed)
@@ -377,6 +378,11 @@ def build_parser() -> argparse.ArgumentParser:
     from wizard.cli_audit import add_audit_command  # its own module: `kbwizard audit`
 
     add_audit_command(sub, [common, inputs], _choice)
+
+    # Pack authors: `test` (case files and coverage) and `new` (a skeleton).
+    from wizard.cli_packtest import add_commands
+
+    add_commands(sub, common)
     return parser
 
 

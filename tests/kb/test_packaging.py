@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -53,3 +54,18 @@ def test_wheel_installs_and_finds_packs(tmp_path: Path) -> None:
     )
     assert validate.returncode == 0, validate.stdout + validate.stderr
     assert "ok:" in validate.stderr and "site-packages" in validate.stderr
+    # The packs' case folders ship too: their cases run from the installed wheel.
+    tested = subprocess.run(
+        [str(bin_dir / "kbwizard"), "test", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=clean_env,
+    )
+    assert tested.returncode == 0, tested.stdout[-2000:] + tested.stderr[-2000:]
+    result = json.loads(tested.stdout)
+    (reference,) = [p for p in result["packs"] if p["pack"] == "tid-3438100"]
+    assert "site-packages" in reference["cases_dir"]
+    assert len(reference["cases"]) >= 10 and all(c["passed"] for c in reference["cases"])
+    assert reference["coverage"]["outcomes"]["never_reached"] == []
+    assert reference["coverage"]["edges"]["never_taken"] == []

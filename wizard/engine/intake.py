@@ -69,24 +69,37 @@ def read_answers_file(path: Path) -> Intake:
     alias, no tag and no deep nesting, so no file can expand or recurse; every
     value keeps its line for the message that refuses it.
     """
+    return _Answers(_read_located(path, "answers file"), path).intake()
+
+
+def _read_located(path: Path, what: str) -> Located:
+    """The located YAML of an answers-format file; SessionError (FILE:LINE) on bad input."""
     try:
-        data = read_bounded(path, MAX_ANSWERS_BYTES, "answers file")
+        data = read_bounded(path, MAX_ANSWERS_BYTES, what)
     except ReadError as exc:
         raise SessionError(str(exc)) from None
     from wizard.kb.yamlsrc import read_yaml  # only with an answers file: a warm start reads no YAML
 
-    located, problems = read_yaml(data, str(path), "answers file", MAX_ANSWERS_BYTES)
+    located, problems = read_yaml(data, str(path), what, MAX_ANSWERS_BYTES)
     if problems:
         raise SessionError(str(min(problems, key=lambda p: p.line)))
-    return _Answers(located, path).intake()
+    return located
 
 
 class _Answers:
     """Turns the located data of an answers file into an Intake, refusing wrong shapes."""
 
-    def __init__(self, located: Located, path: Path) -> None:
+    def __init__(
+        self, located: Located, path: Path, keys: frozenset[str] | set[str] = ANSWERS_KEYS
+    ) -> None:
         self.located = located
         self.path = path
+        self.keys = keys
+        self.fact_lines: dict[str, int] = {}
+        """The line of each fact read (for messages about its name or value)."""
+        self.evidence_lines: list[int] = []
+        """The line of each evidence path read, in ``Intake.evidence`` order."""
+        self.note_lines: dict[str, int] = {}
 
     def fail(self, line: int, message: str) -> NoReturn:
         raise SessionError(f"{self.path}:{line}: {message}")
@@ -116,14 +129,14 @@ class _Answers:
         if not isinstance(data, dict):
             self.fail(
                 self.located.root_line,
-                f"expected a mapping with keys {', '.join(sorted(ANSWERS_KEYS))}",
+                f"expected a mapping with keys {', '.join(sorted(self.keys))}",
             )
         top = cast("LinedMap", data)
         for key, line in zip(top, top.lines, strict=True):
-            if key not in ANSWERS_KEYS:
+            if key not in self.keys:
                 self.fail(
                     line,
-                    f"unknown key '{shown(key)}' (allowed: {', '.join(sorted(ANSWERS_KEYS))})",
+                    f"unknown key '{shown(key)}' (allowed: {', '.join(sorted(self.keys))})",
                 )
         intake = Intake()
         if "pack" in top:
@@ -132,6 +145,7 @@ class _Answers:
         if facts is not None:
             for name, line in zip(facts, facts.lines, strict=True):
                 intake.facts.append((name, self.fact(facts, name, line), "answers"))
+                self.fact_lines[name] = line
         evidence = self.mapping(top, "evidence")
         if evidence is not None:
             for kind, line in zip(evidence, evidence.lines, strict=True):
@@ -141,21 +155,23 @@ class _Answers:
                     if len(paths) > MAX_LIST_ITEMS:
                         self.fail(line, f"evidence '{shown(kind)}' lists too many files")
                     rels = [
-                        self.text(paths, i, item_line, f"evidence '{shown(kind)}'")
+                        (self.text(paths, i, item_line, f"evidence '{shown(kind)}'"), item_line)
                         for i, item_line in enumerate(paths.lines)
                     ]
                 else:
-                    rels = [self.text(evidence, kind, line, f"evidence '{shown(kind)}'")]
-                for rel in rels:
+                    rels = [(self.text(evidence, kind, line, f"evidence '{shown(kind)}'"), line)]
+                for rel, rel_line in rels:
                     if not rel:
-                        self.fail(line, f"evidence '{shown(kind)}' must be a file path")
+                        self.fail(rel_line, f"evidence '{shown(kind)}' must be a file path")
                     intake.evidence.append((kind, self.path.parent / rel))
+                    self.evidence_lines.append(rel_line)
         notes = self.mapping(top, "notes")
         if notes is not None:
             intake.notes = {
                 name: self.text(notes, name, line, f"note '{shown(name)}'")
                 for name, line in zip(notes, notes.lines, strict=True)
             }
+            self.note_lines = dict(zip(notes, notes.lines, strict=True))
         header = self.mapping(top, "case")
         if header is not None:
             fields = {"reference", "agent", "contact"}
@@ -186,6 +202,142 @@ class _Answers:
             self.text(value, i, item_line, f"an item of fact '{shown(name)}'")
             for i, item_line in enumerate(value.lines)
         ]
+
+
+CASE_KEYS = frozenset({"description", "facts", "evidence", "notes", "expect"})
+"""The keys of a pack's case file: an answers file's inputs, a description and ``expect``."""
+
+EXPECT_KEYS = ("status", "diagnosis", "outcome", "fixes", "commands", "missing", "see_also")
+"""The keys of a case file's ``expect`` (only ``status`` is required)."""
+
+
+@dataclass(frozen=True)
+class Expected:
+    """What a case file expects of the result; None where it expects nothing."""
+
+    status: str
+    diagnosis: str | None = None
+    outcome: str | None = None
+    fixes: tuple[str, ...] | None = None
+    commands: dict[str, tuple[str, ...]] | None = None
+    missing: tuple[str, ...] | None = None
+    see_also: tuple[str, ...] | None = None
+    lines: dict[str, int] = field(default_factory=dict)
+    """The line of each key given (``commands.FIX`` for each fix under ``commands``)."""
+
+
+@dataclass
+class CaseFile:
+    """One case file of a pack: inputs as in an answers file, and the expected result."""
+
+    path: Path
+    description: str
+    intake: Intake
+    expect: Expected
+    fact_lines: dict[str, int]
+    """The line of each fact."""
+    evidence_lines: list[int]
+    """The line of each evidence path, in ``intake.evidence`` order."""
+    expect_line: int
+    note_lines: dict[str, int] = field(default_factory=dict)
+
+
+def read_case_file(path: Path) -> CaseFile:
+    """Read a case file; SessionError ``FILE:LINE: message`` for any bad shape.
+
+    Read exactly as an answers file is (same size limit, no alias, no tag, no deep
+    nesting); the keys ``pack`` and ``case`` are not part of it (the pack is the one
+    the case folder belongs to), ``description`` and ``expect`` are.
+    """
+    reader = _Answers(_read_located(path, "case file"), path, CASE_KEYS)
+    intake = reader.intake()
+    top = cast("LinedMap", reader.located.data)
+    description = ""
+    if "description" in top:
+        description = reader.text(top, "description", top.line_of("description"), "'description'")
+    if "expect" not in top:
+        reader.fail(reader.located.root_line, "a case file needs 'expect' (at least its status)")
+    expect = reader.mapping(top, "expect")
+    if expect is None:
+        reader.fail(top.line_of("expect"), "'expect' needs at least 'status'")
+    return CaseFile(
+        path,
+        description,
+        intake,
+        _expected(reader, expect),
+        dict(reader.fact_lines),
+        list(reader.evidence_lines),
+        top.line_of("expect"),
+        dict(reader.note_lines),
+    )
+
+
+def _expected(reader: _Answers, expect: LinedMap) -> Expected:
+    from wizard.kb.model import STATUSES
+
+    lines: dict[str, int] = {}
+    for key, line in zip(expect, expect.lines, strict=True):
+        if key not in EXPECT_KEYS:
+            reader.fail(
+                line, f"unknown key '{shown(key)}' in 'expect' (allowed: {', '.join(EXPECT_KEYS)})"
+            )
+        lines[key] = line
+    if "status" not in expect:
+        reader.fail(_first(expect), "'expect' needs 'status'")
+    status = reader.text(expect, "status", lines["status"], "'status'")
+    if status not in STATUSES:
+        reader.fail(
+            lines["status"],
+            f"status must be one of {', '.join(STATUSES)}, not '{shown(status)}'",
+        )
+
+    def one(key: str) -> str | None:
+        if key not in expect:
+            return None
+        value = reader.text(expect, key, lines[key], f"'{key}'")
+        if not value:
+            reader.fail(lines[key], f"'{key}' must not be empty")
+        return value
+
+    def items(container: LinedMap, key: str, line: int, what: str) -> tuple[str, ...]:
+        value = container[key]
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            reader.fail(line, f"{what} must be a list, not a {_shape(value)}")
+        found = cast("LinedList", value)
+        if len(found) > MAX_LIST_ITEMS:
+            reader.fail(line, f"{what} has {len(found)} items; the limit is {MAX_LIST_ITEMS}")
+        return tuple(
+            reader.text(found, i, item_line, f"an item of {what}")
+            for i, item_line in enumerate(found.lines)
+        )
+
+    def listed(key: str) -> tuple[str, ...] | None:
+        return items(expect, key, lines[key], f"'{key}'") if key in expect else None
+
+    commands: dict[str, tuple[str, ...]] | None = None
+    if "commands" in expect:
+        found = reader.mapping(expect, "commands")
+        commands = {}
+        if found is not None:
+            for fix, line in zip(found, found.lines, strict=True):
+                commands[fix] = items(found, fix, line, f"the commands of '{shown(fix)}'")
+                lines[f"commands.{fix}"] = line
+    return Expected(
+        status,
+        one("diagnosis"),
+        one("outcome"),
+        listed("fixes"),
+        commands,
+        listed("missing"),
+        listed("see_also"),
+        lines,
+    )
+
+
+def _first(mapping: LinedMap) -> int:
+    return mapping.lines[0] if mapping.lines else 1
 
 
 def _shape(value: Any) -> str:
