@@ -18,14 +18,18 @@ from wizard.analyzers.netware import (
     context_from,
     reorder_login_script,
 )
+from wizard.analyzers.netware.plugins import LOAD_SCRIPT
+from wizard.analyzers.netware.remap import remap_login_script
 from wizard.evidence.model import EvidenceReport
+from wizard.evidence.protocol import Context
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "evidence"
 EXPECTATIONS = sorted(DATA.glob("*.expect.yaml"))
 ARTIFACTS = sorted(
     path
     for path in DATA.iterdir()
-    if not path.name.startswith(".") and not path.name.endswith((".expect.yaml", ".fixed"))
+    if not path.name.startswith(".")
+    and not path.name.endswith((".expect.yaml", ".fixed", ".remapped"))
 )
 
 
@@ -41,6 +45,8 @@ def _context(spec: dict[str, Any] | None) -> SiteContext:
                 "node_ips",
                 "cluster_volumes",
                 "volume_objects",
+                "cluster_names",
+                "master_ips",
             )
         },
         role_overrides=dict(spec.get("role_overrides") or {}),
@@ -65,6 +71,59 @@ def _check_reorder(analysis: LoginScriptAnalysis, expect: dict[str, Any], artifa
         assert result.data == analysis.decoded.encode(analysis.decoded.text)
         for needle in expect["reorder_unavailable_contains"]:
             assert needle in result.unavailable, result.unavailable
+
+
+def _check_remap(analysis: LoginScriptAnalysis, expect: dict[str, Any], artifact: Path) -> None:
+    """The remapped script, byte for byte, its diff and the lines it changed; or the reason
+    why there is none; or none at all (``remap: none``)."""
+    spec = expect.get("remap")
+    if spec is None:
+        return
+    if spec == "none":
+        assert remap_login_script(analysis, "CLUSTER", "CTX") is None
+        return
+    result = remap_login_script(
+        analysis, spec.get("cluster_name", ""), spec.get("cluster_context", "")
+    )
+    assert result is not None
+    if "unavailable_contains" in spec:
+        assert not result.diff and not result.changed
+        assert result.data == analysis.decoded.encode(analysis.decoded.text)
+        for needle in spec["unavailable_contains"]:
+            assert needle in result.unavailable, result.unavailable
+        return
+    assert not result.unavailable
+    assert result.data == artifact.with_name(spec["file"]).read_bytes()
+    assert list(result.changed) == spec["changed"]
+    removed = [line[1:] for line in result.diff.splitlines() if line[:1] == "-"][1:]
+    added = [line[1:] for line in result.diff.splitlines() if line[:1] == "+"][1:]
+    lines = analysis.decoded.lines
+    assert removed == [lines[n - 1].text for n in spec["changed"]]
+    assert len(added) == len(removed)
+    again = analyze_login_script(result.data, _context(expect.get("context")))
+    assert not [m for m in again.mappings if m.cluster_volume in ("node", "cluster-object")]
+
+
+def _check_combined(data: bytes, expect: dict[str, Any], artifact: Path) -> None:
+    """The load scripts read together (the engine's ``combine``): facts and their places."""
+    names = [artifact.name, *expect["combine_with"]]
+    readings = [
+        (name, LOAD_SCRIPT.analyze(artifact.with_name(name).read_bytes(), Context()))
+        for name in names
+    ]
+    combination = LOAD_SCRIPT.combine(readings)
+    found = {finding.fact: finding for finding in combination.findings}
+    for name, spec in expect["combined"].items():
+        finding = found.get(name)
+        assert finding is not None, name
+        assert finding.value == _value(spec["value"]), name
+        places = [[names[place.reading], place.line] for place in finding.places]
+        assert places == spec["places"], name
+    for name in expect.get("combined_absent", []):
+        assert name not in found, name
+    said = " | ".join(f"{names[index]}: {remark.text}" for index, remark in combination.remarks)
+    for needle in expect.get("combined_remarks_contain", []):
+        assert needle in said, said
 
 
 def _value(value: Any) -> Any:
@@ -132,6 +191,7 @@ def test_fixture(expect_path: Path) -> None:
         if "unsettled" in expect:
             assert [m.server for m in analysis.unsettled] == expect["unsettled"]
         _check_reorder(analysis, expect, artifact)
+        _check_remap(analysis, expect, artifact)
     elif kind == "load-script":
         load = analyze_load_script(data)
         _check_report(load.report, expect)
@@ -140,6 +200,8 @@ def test_fixture(expect_path: Path) -> None:
                 assert list(getattr(load, key)) == expect[key], key
         if "volume_objects" in expect:
             assert context_from(load).volume_objects == frozenset(expect["volume_objects"])
+        if "combine_with" in expect:
+            _check_combined(data, expect, artifact)
     else:
         settings = analyze_set_parameters(data)
         _check_report(settings.report, expect)

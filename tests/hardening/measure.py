@@ -1,11 +1,13 @@
 """Child process for the adversarial-size tests: read one input, run one analysis, measure.
 
 Run as ``python -m tests.hardening.measure`` with a JSON request on stdin:
-``{"work": "login-script" | "load-script" | "set-parameters" | "reorder" | "pack",
-"path": FILE}``, FILE holding the input (``build`` makes it). The child only reads it,
-so its peak RSS before the work is the interpreter and the input's bytes. For
-"reorder" the login script is analysed first (node-first: NODE1 is a node and
-CL_SERVER a virtual server) and only the reorder is measured. Prints one JSON
+``{"work": "login-script" | "login-cluster" | "load-script" | "set-parameters" | "reorder" |
+"remap" | "pack", "path": FILE}``, FILE holding the input (``build`` makes it). The child
+only reads it, so its peak RSS before the work is the interpreter and the input's bytes.
+For "reorder" the login script is analysed first (node-first: NODE1 is a node and
+CL_SERVER a virtual server) and only the reorder is measured; "remap" likewise (VOL1 to
+VOL9 are cluster volumes, CL the cluster, 10.0.0.1 its Master IP). "login-cluster" is
+the login-script analysis with that site known. Prints one JSON
 object: ``cpu`` and ``wall`` seconds of the work alone, ``grew`` (peak RSS growth
 in bytes during the work) and ``input`` (bytes).
 """
@@ -47,6 +49,20 @@ def pack_with_choices(size: int) -> bytes:
     return text.replace(anchor, anchor + choices, 1).encode("utf-8")
 
 
+def _cluster_site() -> object:
+    from wizard.analyzers.netware import SiteContext
+
+    return SiteContext(
+        node_names=frozenset({"NODE1"}),
+        node_ips=frozenset({"10.1.1.11"}),
+        virtual_servers=frozenset({"CL_SERVER"}),
+        virtual_ips=frozenset({"10.1.1.180"}),
+        cluster_volumes=frozenset(f"VOL{i}" for i in range(1, 10)),
+        cluster_names=frozenset({"CL"}),
+        master_ips=frozenset({"10.0.0.1"}),
+    )
+
+
 def main() -> None:
     request = json.load(sys.stdin)
     work = request["work"]
@@ -65,12 +81,21 @@ def main() -> None:
             from wizard.analyzers.netware.reorder import reorder_login_script
 
             return reorder_login_script(analysis)
+        if work == "remap":
+            from wizard.analyzers.netware.remap import remap_login_script
+
+            return remap_login_script(analysis, "CL", "OU=CORP.O=ACME")
+        if work == "login-cluster":
+            from wizard.analyzers.netware import analyze_login_script
+
+            return analyze_login_script(data, _cluster_site())
         from wizard.analyzers.netware import analyze
 
         return analyze(work, data)
 
     import wizard.analyzers.netware.load_script
     import wizard.analyzers.netware.login_script
+    import wizard.analyzers.netware.remap
     import wizard.analyzers.netware.reorder
     import wizard.analyzers.netware.set_parameters
     import wizard.kb.validate  # noqa: F401  (imports are not part of the figure)
@@ -84,6 +109,11 @@ def main() -> None:
         )
         analysis = analyze_login_script(data, context)
         assert analysis.login_order == "node-first"
+    if work == "remap":  # the remap alone is measured
+        from wizard.analyzers.netware import analyze_login_script
+
+        analysis = analyze_login_script(data, _cluster_site())
+        assert any(m.cluster_volume == "node" for m in analysis.mappings)
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     wall = time.perf_counter()
     cpu = time.process_time()

@@ -128,6 +128,39 @@ SHAPES: dict[str, tuple[str, list[str]]] = {
         [f"MAP {chr(70 + i % 16)}:=NODE1/VOL{i}:\n" for i in range(400_000)]
         + ["MAP Z:=CL_SERVER/VOL:\n"],
     ),
+    # The cluster-volume and Directory Map forms (issue 16).
+    "login: MAP ROOT to long dotted names with a colon": (
+        "login-cluster",
+        [f"MAP ROOT S16:=.MYMAP{i}." + "OU." * 900 + f"MYORG:\\APPS{i}\n" for i in range(8)],
+    ),
+    "login: cluster volumes through nodes, Master IP and cluster object": (
+        "login-cluster",
+        [
+            f"MAP {chr(70 + i % 16)}:=NODE1/VOL{1 + i % 9}:\\D{i}\n"
+            f"MAP H:=\\\\10.0.0.1\\VOL{1 + i % 9}\\X{i}\n"
+            f"MAP ROOT I:=CL/VOL{1 + i % 9}:\\R{i}\n"
+            f"MAP J:=.CL_VOL{1 + i % 9}.CORP.ACME:\\P{i}\n"
+            for i in range(100_000)
+        ],
+    ),
+    "load: mount VOLID lines, distinct volumes sharing IDs": (
+        "load-script",
+        [f"mount CLUSTER_VOLUME_{i} VOLID={i % 255}\n" for i in range(400_000)],
+    ),
+    "load: one mount VOLID line repeated": ("load-script", ["mount VOL1 VOLID=254\n"]),
+    "load: VOLID after a blank run": ("load-script", ["mount VOL1" + " " * 4000 + "VOLID=1\n"]),
+    "remap: node mappings of cluster volumes": (
+        "remap",
+        [f"MAP {chr(70 + i % 16)}:=NODE1/VOL{1 + i % 9}:\\D{i}\n" for i in range(400_000)],
+    ),
+    "remap: ';'-joined node mappings": (
+        "remap",
+        [
+            "MAP "
+            + ";".join(f"{chr(70 + j % 16)}:=\\\\10.1.1.11\\VOL{1 + j % 9}" for j in range(200))
+            + "\n"
+        ],
+    ),
     "reorder: search drives before the virtual one": (
         "reorder",
         [f"MAP INS S{1 + i % 15}:=NODE1/SYS:\n" for i in range(400_000)]
@@ -152,7 +185,8 @@ _STARTS = [
     "", "MAP ", "MAP H:=", "MAP ROOT H:=", "MAP S1:=", "MAP H:=\\\\", "MAP H:=.", "map ins ",
     "IF ", "ELSE ", "ATTACH ", "> ", "BIND IP ", "NSS /POOLACTIVATE=", "NUDP ADD ",
     "ADD SECONDARY IPADDRESS ", "NCP INCLUDE IP ADDRESS=", "NCP EXCLUDE IP ADDRESSES=",
-    "SET ", "NODE1: ",
+    "SET ", "NODE1: ", "MAP ROOT S16:=.", "MAP ROOT S16:=.CN=", "MOUNT VOL1 VOLID=",
+    "CVSBIND ADD ", "NCPCON MOUNT ",
 ]  # fmt: skip
 _PIECES = [*'MAPH:=./\\"; \t>`<IFTHENDS0123456789_%-,[]ax#*', "\x0b", "\x85", "\u2028"]
 

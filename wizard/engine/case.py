@@ -23,8 +23,16 @@ from wizard.kb.values import parse_value, shown
 from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
+    from wizard.evidence.model import Remark
+
     # The analyzers are imported when evidence is read, not to decide on facts alone.
-    from wizard.evidence.protocol import Produced, Reading, RowQuestion
+    from wizard.evidence.protocol import (
+        Combination,
+        CombinedFinding,
+        Produced,
+        Reading,
+        RowQuestion,
+    )
 
 FORMAT_VERSION = 1
 """Version of the saved-case JSON layout."""
@@ -135,6 +143,9 @@ class EvidenceAnalysis:
     """The facts the pack takes from them (its ``supplies``, by its own names)."""
     rejected: list[str] = field(default_factory=list)
     """Findings whose value the pack's fact cannot take, and artifacts no analyzer read."""
+    combined: dict[str, dict[str, tuple[CombinedFinding, str]]] = field(default_factory=dict)
+    """Per kind, the facts its analyzer found in all its artifacts together (``combine``):
+    analyzer fact -> (finding, provenance naming each artifact and line)."""
 
     def of(self, kind: str) -> list[ArtifactReading]:
         return [r for r in self.readings if r.kind == kind]
@@ -167,8 +178,9 @@ class EvidenceDraft:
     facts: Mapping[str, FactValue]
 
     def analyse(self) -> EvidenceAnalysis:
-        """Run each kind's analyzer (those that read no facts first) on every artifact."""
-        from wizard.evidence.protocol import Context
+        """Run each kind's analyzer (those that read no facts first) on every artifact,
+        then, for an analyzer with ``combine``, on all the kind's artifacts together."""
+        from wizard.evidence.protocol import Combining, Context
         from wizard.evidence.registry import get
 
         pack = self.pack
@@ -207,15 +219,27 @@ class EvidenceDraft:
                     label = f"{kind}:{os.path.basename(artifact.name) or artifact.name}"
                 reading = analyzer.analyze(artifact.data, context)
                 items.append(ArtifactReading(artifact, reading, label))
+            joint: dict[str, tuple[CombinedFinding, str]] = {}
+            if isinstance(analyzer, Combining):
+                combination = analyzer.combine([(item.label, item.reading) for item in items])
+                items = _with_remarks(items, combination)
+                joint = _cited(combination, items)
+                if joint:
+                    result.combined[kind] = joint
             readings[kind] = items
             for item in items:
                 for finding in item.reading.report.findings:
+                    if finding.fact in joint:
+                        continue
                     value = finding.value
                     found.setdefault(finding.fact, []).extend(
                         (value,) if isinstance(value, str) else value
                     )
                 for name, values in item.reading.offers.items():
                     found.setdefault(name, []).extend(values)
+            for name, (combined, _) in joint.items():
+                value = combined.value
+                found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
         for kind in kinds:
             result.readings.extend(readings.get(kind, []))
         self._pick(result)
@@ -234,16 +258,24 @@ class EvidenceDraft:
         if ev is None or analyzer is None:
             raise SessionError(f"no installed analyzer reads '{shown(kind)}'")
         found: dict[str, list[str]] = {}
-        for item in analysis.readings:  # what analyse's loop finds, but from every other kind
-            if item.kind == kind:
-                continue
-            for finding in item.reading.report.findings:
-                value = finding.value
-                found.setdefault(finding.fact, []).extend(
-                    (value,) if isinstance(value, str) else value
-                )
-            for name, values in item.reading.offers.items():
-                found.setdefault(name, []).extend(values)
+        kinds = [k for k in self.pack.evidence if k != kind]
+        for other in kinds:  # what analyse's loop finds, but from every other kind
+            joint = analysis.combined.get(other, {})
+            for item in analysis.readings:
+                if item.kind != other:
+                    continue
+                for finding in item.reading.report.findings:
+                    if finding.fact in joint:
+                        continue  # the kind's combined value stands for it (below)
+                    value = finding.value
+                    found.setdefault(finding.fact, []).extend(
+                        (value,) if isinstance(value, str) else value
+                    )
+                for name, values in item.reading.offers.items():
+                    found.setdefault(name, []).extend(values)
+            for name, (combined, _) in joint.items():
+                value = combined.value
+                found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
         return Context(
             {name: self._known(name, found) for name in analyzer.reads}, dict(self.corrections)
         )
@@ -278,6 +310,16 @@ class EvidenceDraft:
                 if fact is None:
                     continue
                 source = ev.source_of(fact_name)
+                joint = result.combined.get(kind, {}).get(source)
+                if joint is not None:  # found in all the kind's artifacts together
+                    combined, where = joint
+                    try:
+                        together = parse_value(fact, combined.value)
+                    except ValueError as exc:
+                        result.rejected.append(f"{where}: not used: {exc}")
+                        continue
+                    result.findings.append(Given(fact_name, together, where, combined.detail))
+                    continue
                 chosen: Given | None = None
                 merged: list[str] = []
                 for item in items:
@@ -306,6 +348,41 @@ class EvidenceDraft:
                 if isinstance(chosen.value, tuple):
                     chosen = replace(chosen, value=tuple(dict.fromkeys(merged)))
                 result.findings.append(chosen)
+
+
+MAX_CITED = 12
+"""At most this many artifact lines are named in one combined finding's provenance."""
+
+
+def _with_remarks(items: list[ArtifactReading], combination: Combination) -> list[ArtifactReading]:
+    """The readings with the remarks ``combine`` made about each added to its own."""
+    extra: dict[int, list[Remark]] = {}
+    for index, remark in combination.remarks:
+        if 0 <= index < len(items):
+            extra.setdefault(index, []).append(remark)
+    out = list(items)
+    for index, remarks in extra.items():
+        item = out[index]
+        report = item.reading.report
+        report = replace(report, remarks=(*report.remarks, *remarks))
+        out[index] = replace(item, reading=replace(item.reading, report=report))
+    return out
+
+
+def _cited(
+    combination: Combination, items: list[ArtifactReading]
+) -> dict[str, tuple[CombinedFinding, str]]:
+    """Each combined finding with its provenance: ``LABEL:LINE`` of each place, in order."""
+    out: dict[str, tuple[CombinedFinding, str]] = {}
+    for finding in combination.findings:
+        places = [p for p in finding.places if 0 <= p.reading < len(items)]
+        if not places or finding.fact in out:
+            continue
+        cited = [f"{items[p.reading].label}:{p.line}" for p in places[:MAX_CITED]]
+        if len(places) > MAX_CITED:
+            cited.append(f"and {len(places) - MAX_CITED} more")
+        out[finding.fact] = finding, ", ".join(cited)
+    return out
 
 
 @dataclass

@@ -13,17 +13,21 @@ can show (a corrected script, its diff). It declares, before it is ever run:
 - ``corrections``: the values a person may give a row of its table (empty
   when its table cannot be corrected).
 
+Optionally an analyzer also has ``combine`` (see ``Combining``): what it makes of all
+the artifacts of its kind together (a value two artifacts share, say). The engine calls
+it once per kind, after reading each artifact, with every reading of that kind.
+
 The engine, the report and the front ends know nothing else about it.
 Analyzers are pure: no printing, no UI, never raising on bad input.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal, Protocol, runtime_checkable
+from typing import Literal, NamedTuple, Protocol, runtime_checkable
 
-from wizard.evidence.model import EvidenceReport
+from wizard.evidence.model import EvidenceReport, Remark
 from wizard.evidence.text import DecodedText
 
 Tone = Literal["good", "bad", "warn", ""]
@@ -153,4 +157,43 @@ class Analyzer(Protocol):
 
     def analyze(self, data: bytes, context: Context) -> Reading:
         """Read ``data`` (at most ``MAX_EVIDENCE_BYTES``); never raises on bad input."""
+        ...
+
+
+class Place(NamedTuple):
+    """A line of one of the artifacts given to ``combine``."""
+
+    reading: int
+    """The index of the artifact's reading in the sequence ``combine`` was given."""
+    line: int
+
+
+@dataclass(frozen=True)
+class CombinedFinding:
+    """A fact found in the artifacts of one kind together, with every line that shows it."""
+
+    fact: str
+    value: str | tuple[str, ...]
+    places: tuple[Place, ...]
+    """Where it shows, first the line it is cited from (at least one place)."""
+    detail: str
+
+
+@dataclass(frozen=True)
+class Combination:
+    """What ``combine`` makes of the artifacts of one kind together.
+
+    A fact among ``findings`` replaces what the single readings say of that fact."""
+
+    findings: tuple[CombinedFinding, ...] = ()
+    remarks: tuple[tuple[int, Remark], ...] = ()
+    """(index of a reading, remark): shown with that artifact's own remarks."""
+
+
+@runtime_checkable
+class Combining(Protocol):
+    """An analyzer that also reads all the artifacts of its kind together (optional)."""
+
+    def combine(self, readings: Sequence[tuple[str, Reading]]) -> Combination:
+        """Every (provenance label, reading) of the kind, in order; never raises."""
         ...

@@ -12,7 +12,9 @@ not script commands are reported, never fatal.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
 from wizard.evidence.text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_content
@@ -29,6 +31,13 @@ _SECONDARY = re.compile(r"(ADD|DEL|DELETE)[ \t]+SECONDARY[ \t]+IP[ \t]*ADDRESS[ 
 _ADVERTISE = re.compile(r"(?:CLUSTER[ \t]+)?(CVSBIND|NUDP)[ \t]+(ADD|DEL|DELETE)\b(.*)")
 _POOL = re.compile(r"NSS\b.*?/POOL(DE)?ACTIVATE[ \t]*=[ \t]*([^\s/]+)")
 _MOUNT = re.compile(r"MOUNT[ \t]+(\S+)")
+_VOLID = re.compile(r"(?:^| )/?VOLID ?= ?([^ ]*)")
+_NCPCON_MOUNT = re.compile(r"NCPCON MOUNT ([^ =]+) ?= ?([^ ]*)")
+_PREFIXES = ("IGNORE_ERROR", "EXIT_ON_ERROR")
+MAX_VOLUME_ID = 254
+"""Volume IDs are 0 to 254 (0 is SYS, 1 is _ADMIN; cluster volumes count down from 254)."""
+_RESERVED_IDS = {"0": "SYS", "1": "_ADMIN"}
+_MAX_ID_REMARKS = 20
 _WORD = re.compile(r"[A-Z_][A-Z0-9_]*")
 
 _KNOWN_COMMANDS = frozenset(
@@ -52,6 +61,13 @@ class LoadScriptAnalysis:
     bind_lines: tuple[int, ...]
     secondary_lines: tuple[int, ...]
     decoded: DecodedText
+    volume_ids: tuple[tuple[int, str, str], ...] = ()
+    """(line, volume, ID) of each ``mount <volume> VOLID=<ID>`` (the first line of each
+    volume and ID pair), in script order."""
+    cvsbind_line: int = 0
+    """The first ``CVSBIND ADD`` / ``CLUSTER CVSBIND ADD`` line (0: none)."""
+    nudp_line: int = 0
+    """The first ``NUDP ADD`` line (0: none)."""
 
 
 def bind_address(command: str) -> tuple[str, str] | None:
@@ -83,8 +99,10 @@ def bind_address(command: str) -> tuple[str, str] | None:
 
 def _strip_prefixes(upper: str) -> str:
     """Drop ``ignore_error`` (NCS) prefixes, which do not change what a command does."""
-    while upper.startswith("IGNORE_ERROR"):
-        upper = upper[len("IGNORE_ERROR") :].lstrip()
+    while upper.startswith(_PREFIXES):
+        for prefix in _PREFIXES:
+            if upper.startswith(prefix):
+                upper = upper[len(prefix) :].lstrip()
     return upper
 
 
@@ -105,6 +123,11 @@ class _Reader:
         self.unrecognised: list[tuple[int, str]] = []
         self.remarks: list[Remark] = []
         self.commands = 0
+        self.volume_ids: dict[tuple[str, str], int] = {}  # (volume, ID) -> first line
+        self.recorded = 0  # volume IDs and CVSBIND/NUDP lines recorded (for state())
+        self.id_remarks = 0
+        self.cvsbind_line = 0
+        self.nudp_line = 0
 
     def state(self) -> tuple[int, ...]:
         """Changes whenever a line records anything but a command or unrecognised text."""
@@ -112,8 +135,42 @@ class _Reader:
             len(self.virtual_ips), len(self.virtual_servers), len(self.server_lines),
             len(self.ip_lines), len(self.pools), len(self.volumes), len(self.bind_lines),
             len(self.secondary_lines), len(self.unbind_lines), len(self.del_secondary_lines),
-            len(self.remarks),
+            len(self.remarks), self.recorded,
         )  # fmt: skip
+
+    def volume_id(self, number: int, volume: str, value: str) -> None:
+        """Record ``mount <volume> VOLID=<value>``; a value that is no volume ID is said."""
+        digits = value.isascii() and value.isdigit()
+        if not digits or (len(value) > 2 and int(value) > MAX_VOLUME_ID):
+            if self.id_remarks < _MAX_ID_REMARKS:
+                self.remarks.append(
+                    Remark(
+                        number,
+                        "warning",
+                        f"line {number}: {value or 'nothing'} is not a volume ID (0 to "
+                        f"{MAX_VOLUME_ID}); not counted",
+                    )
+                )
+            self.id_remarks += 1
+            return
+        if value[0] == "0" and len(value) > 1:
+            value = str(int(value))
+        key = (volume, value)
+        if key in self.volume_ids:
+            return
+        self.volume_ids[key] = number
+        self.recorded += 1
+        reserved = _RESERVED_IDS.get(value)
+        if reserved is not None and self.id_remarks < _MAX_ID_REMARKS:
+            self.id_remarks += 1
+            self.remarks.append(
+                Remark(
+                    number,
+                    "warning",
+                    f"line {number} mounts {volume} with volume ID {value}, which is reserved "
+                    f"for {reserved}",
+                )
+            )
 
     def ip(self, value: str, number: int) -> None:
         if value not in self.ip_lines:
@@ -164,6 +221,13 @@ class _Reader:
         if advertise is not None:
             args = advertise.group(3).split()
             if advertise.group(2) == "ADD":
+                if advertise.group(1) == "CVSBIND":
+                    if not self.cvsbind_line:
+                        self.cvsbind_line = number
+                        self.recorded += 1
+                elif not self.nudp_line:
+                    self.nudp_line = number
+                    self.recorded += 1
                 if args:
                     name = args[0]
                     if name not in self.server_lines:
@@ -181,8 +245,17 @@ class _Reader:
             return True
         mount = _MOUNT.match(upper)
         if mount is not None:
-            if mount.group(1) != "ALL":
-                self.volumes[mount.group(1)] = None
+            volume = mount.group(1)
+            if volume != "ALL":
+                self.volumes[volume] = None
+                volid = _VOLID.search(upper, mount.end()) if "VOLID" in upper else None
+                if volid is not None:
+                    self.volume_id(number, volume, volid.group(1))
+            return True
+        ncpcon = _NCPCON_MOUNT.match(upper)
+        if ncpcon is not None:  # OES: ncpcon mount <volume>=<ID>
+            self.volumes[ncpcon.group(1)] = None
+            self.volume_id(number, ncpcon.group(1), ncpcon.group(2))
             return True
         word = _WORD.match(upper)
         return word is not None and word.group() in _KNOWN_COMMANDS
@@ -326,6 +399,13 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
                 ),
             )
         )
+    mounts = tuple((line, volume, value) for (volume, value), line in reader.volume_ids.items())
+    found, said = volume_id_facts(mounts, _line_words, None)
+    cvsbind = cvsbind_fact([(reader.cvsbind_line or None, reader.nudp_line or None)], _line_words)
+    if cvsbind is not None:
+        found.append(cvsbind)
+    findings.extend(Finding(f.fact, f.value, f.places[0], f.detail) for f in found)
+    remarks.extend(Remark(line, "warning", text) for line, text in said)
     if reader.commands == 0 and decoded.body:
         remarks.append(Remark(None, "info", "no cluster load-script commands found"))
     report = EvidenceReport(
@@ -340,7 +420,134 @@ def analyze_load_script(data: bytes | str) -> LoadScriptAnalysis:
         tuple(bind),
         tuple(secondary),
         decoded,
+        mounts,
+        reader.cvsbind_line,
+        reader.nudp_line,
     )
+
+
+P = TypeVar("P")
+MAX_PLACES = 50
+"""At most this many lines are cited for one fact (the detail counts the rest)."""
+_MAX_SHOWN = 10
+
+
+@dataclass(frozen=True)
+class Found(Generic[P]):
+    """A volume or CVSBIND fact with every place that shows it (a line, or an artifact's
+    line when several load scripts are read together)."""
+
+    fact: str
+    value: str | tuple[str, ...]
+    places: tuple[P, ...]
+    detail: str
+
+
+def _line_words(line: int) -> str:
+    return f"line {line}"
+
+
+def _more(items: list[str], total: int) -> str:
+    return ", ".join(items) + (f" and {total - len(items)} more" if total > len(items) else "")
+
+
+def volume_id_facts(
+    mounts: Sequence[tuple[P, str, str]],
+    where: Callable[[P], str],
+    group: Callable[[P], object] | None,
+    across: bool = False,
+) -> tuple[list[Found[P]], list[tuple[P, str]]]:
+    """``volume_ids``, and ``duplicate_volume_ids`` with ``volume_ids_unique`` = no when two
+    different volumes are mounted with one ID, from ``mounts`` ((place, volume, ID) in
+    order, each pair once); and a remark (place, text) for each duplicated ID in each
+    ``group`` of places (an artifact) it shows in (with ``across``, only for the IDs shared
+    by several groups: each artifact has its own remarks); ``group`` None: one group.
+    ``where`` words a place. Linear."""
+    if not mounts:
+        return [], []
+    values = dict.fromkeys(f"{volume}={value}" for _, volume, value in mounts)
+    firsts: dict[object, P] = {}
+    by_id: dict[str, dict[str, P]] = {}
+    last: object = firsts  # no group is this object
+    for place, volume, value in mounts:
+        if group is not None:
+            key = group(place)
+            if key != last and key not in firsts:
+                firsts[key] = place
+            last = key
+        volumes = by_id.get(value)
+        if volumes is None:
+            by_id[value] = {volume: place}
+        elif volume not in volumes:
+            volumes[volume] = place
+    if group is None:
+        firsts[0] = mounts[0][0]
+    shown = [f"{pair}" for pair in list(values)[:_MAX_SHOWN]]
+    found = [
+        Found(
+            "volume_ids",
+            tuple(values),
+            tuple(firsts.values())[:MAX_PLACES],
+            "volumes mounted with VOLID= (VOLUME=ID), first at "
+            + where(mounts[0][0])
+            + ": "
+            + _more(shown, len(values)),
+        )
+    ]
+    duplicated = {value: volumes for value, volumes in by_id.items() if len(volumes) > 1}
+    if not duplicated:
+        return found, []
+    places: list[P] = []
+    words: list[str] = []
+    remarks: list[tuple[P, str]] = []
+    for value, volumes in duplicated.items():
+        places.extend(list(volumes.values())[: MAX_PLACES - len(places)])
+        users = [f"{volume} ({where(place)})" for volume, place in list(volumes.items())[:8]]
+        listed = _more(users, len(volumes))
+        if len(words) < _MAX_SHOWN:
+            words.append(f"volume ID {value}: {listed}")
+        groups: dict[object, P] = {}
+        for place in volumes.values():
+            groups.setdefault(0 if group is None else group(place), place)
+        if across and len(groups) < 2:
+            continue
+        for place in groups.values():
+            if len(remarks) < _MAX_ID_REMARKS:
+                remarks.append(
+                    (
+                        place,
+                        f"volume ID {value} is used by {listed}: volume IDs must be unique "
+                        "across every volume on all nodes of the cluster",
+                    )
+                )
+    detail = (
+        "volume IDs used by more than one volume: "
+        + _more(words, len(duplicated)).replace(", volume ID", "; volume ID")
+        + " (they must be unique across every volume on all nodes of the cluster)"
+    )
+    ids = tuple(duplicated)
+    found.append(Found("duplicate_volume_ids", ids, tuple(places), detail))
+    found.append(Found("volume_ids_unique", "no", tuple(places), detail))
+    return found, remarks
+
+
+def cvsbind_fact(
+    scripts: Sequence[tuple[P | None, P | None]], where: Callable[[P], str]
+) -> Found[P] | None:
+    """``cvsbind_in_load_script`` from each script's first (CVSBIND ADD, NUDP ADD) place:
+    no when a script advertises with NUDP ADD but has no CVSBIND ADD, yes when a script
+    has CVSBIND ADD (and none lacks it); None when no script has either."""
+    lacking = [nudp for cvsbind, nudp in scripts if cvsbind is None and nudp is not None]
+    if lacking:
+        listed = _more([where(place) for place in lacking[:_MAX_SHOWN]], len(lacking))
+        detail = f"NUDP ADD without a CVSBIND ADD in the same script ({listed})"
+        return Found("cvsbind_in_load_script", "no", tuple(lacking[:MAX_PLACES]), detail)
+    having = [cvsbind for cvsbind, _ in scripts if cvsbind is not None]
+    if having:
+        listed = _more([where(place) for place in having[:_MAX_SHOWN]], len(having))
+        detail = f"CVSBIND ADD advertises the virtual server ({listed})"
+        return Found("cvsbind_in_load_script", "yes", tuple(having[:MAX_PLACES]), detail)
+    return None
 
 
 def _cluster_of(server: str, pools: dict[str, int]) -> str | None:

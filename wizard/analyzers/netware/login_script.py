@@ -119,6 +119,12 @@ class Mapping:
     hint: bool
     condition: str | None
     options: tuple[str, ...]
+    target_kind: str
+    """What the target is (``TARGET_KINDS``): a node by name or IP, the cluster object or
+    Master IP, a cluster volume object, a virtual IP or server, a Directory Map object..."""
+    cluster_volume: str
+    """For a mapping of a cluster volume, how it reaches it (a ``cluster_volume_target``
+    value: node, cluster-object, volume-object, virtual-ip, virtual-server); else ""."""
 
     def __init__(
         self,
@@ -133,6 +139,8 @@ class Mapping:
         hint: bool,
         condition: str | None,
         options: tuple[str, ...],
+        target_kind: str = "",
+        cluster_volume: str = "",
     ) -> None:
         # Stores into the instance dict: the frozen dataclass __init__ calls
         # object.__setattr__ per field, three times slower, and a large script has tens
@@ -149,6 +157,8 @@ class Mapping:
         fields["hint"] = hint
         fields["condition"] = condition
         fields["options"] = options
+        fields["target_kind"] = target_kind
+        fields["cluster_volume"] = cluster_volume
 
 
 @dataclass(frozen=True)
@@ -867,9 +877,17 @@ class _Known:
     clusters: frozenset[str]
     overrides: dict[str, Role]
     nodes_text: str = ""
+    cluster_objects: frozenset[str] = frozenset()
+    masters: frozenset[str] = frozenset()
+
+    @property
+    def default_node(self) -> bool:
+        """Users log in through a cluster node (a bare volume is on a node)."""
+        return self.overrides.get("") == "node"
 
 
 def _known(context: SiteContext) -> _Known:
+    cluster_objects = _upper_set(context.cluster_names)
     return _Known(
         _upper_set(context.node_names),
         _upper_set(context.virtual_servers),
@@ -877,9 +895,11 @@ def _known(context: SiteContext) -> _Known:
         frozenset(context.node_ips),
         _upper_set(context.cluster_volumes),
         _upper_set(context.volume_objects),
-        _cluster_names(context),
+        _cluster_names(context) | cluster_objects,
         {key.upper(): role for key, role in context.role_overrides.items()},
         _listed(_upper_set(context.node_names)),
+        cluster_objects,
+        frozenset(context.master_ips),
     )
 
 
@@ -893,6 +913,8 @@ def _classify_name(raw: RawMapping, known: _Known) -> Classified:
             return "node", f"{server} is a node's primary IP", False
         if server in known.vips:
             return "virtual", f"{server} is a virtual IP", False
+        if server in known.masters:
+            return "node", f"{server} is the Cluster Master IP, held by a cluster node", False
         return "unknown", f"{server} is not a known node IP or virtual IP", False
     if raw.form == "volume-object":
         return _classify_volume_object(server, known)
@@ -907,6 +929,13 @@ def _classify_name(raw: RawMapping, known: _Known) -> Classified:
             return "virtual", f"{name} is a virtual server{alias}", False
         if name in known.objects:
             return "virtual", f"{name} is a cluster volume object{alias}", False
+        if name in known.cluster_objects and raw.form != "directory-map":
+            return (
+                "node",
+                f"{name} is the cluster object (its address is the Cluster Master IP, held by "
+                f"a cluster node){alias}",
+                False,
+            )
     if raw.form == "directory-map":
         return (
             "unknown",
@@ -992,6 +1021,122 @@ def _classify(
             )
         return "unknown", f"{raw.volume}: is on the default server, whose role is not known", False
     return _classify_name(raw, known)
+
+
+TARGET_KINDS: dict[str, str] = {
+    "node": "node",
+    "node-ip": "node IP",
+    "cluster-object": "cluster object",
+    "master-ip": "Master IP",
+    "volume-object": "volume object",
+    "virtual-ip": "virtual IP",
+    "virtual-server": "virtual server",
+    "unknown-ip": "unknown IP",
+    "directory-map": "Directory Map",
+    "default-server": "default server",
+    "drive": "drive copy",
+    "removed": "DEL",
+    "other": "other server",
+    "unknown": "unknown",
+}
+"""What a mapping's target is, and the words a report shows for it."""
+
+SHORT_KINDS: dict[str, str] = {
+    **TARGET_KINDS,
+    "cluster-object": "cluster obj",
+    "volume-object": "volume obj",
+    "virtual-server": "virtual srv",
+    "directory-map": "Dir Map",
+    "default-server": "default srv",
+    "other": "other srv",
+}
+"""The same in at most 11 characters, for a narrow table (the row's detail has the words)."""
+
+_THROUGH = {
+    "node": "node",
+    "node-ip": "node",
+    "cluster-object": "cluster-object",
+    "master-ip": "cluster-object",
+    "volume-object": "volume-object",
+    "virtual-ip": "virtual-ip",
+    "virtual-server": "virtual-server",
+}
+"""A target kind as a ``cluster_volume_target`` value (the kinds that are one)."""
+_NOT_CLUSTER_VOLUMES = frozenset({"", "SYS", "_ADMIN"})
+
+
+def _target_kind(raw: RawMapping, role: Role, known: _Known) -> str:
+    """What the target of ``raw`` is (a ``TARGET_KINDS`` key), ``role`` as classified."""
+    form, server = raw.form, raw.server
+    if form == "del":
+        return "removed"
+    if form == "drive":
+        return "drive"
+    ip = is_ipv4(server)
+    if server and server in known.overrides:  # a person's correction of the role
+        if role == "node":
+            return "node-ip" if ip else "node"
+        if role == "virtual":
+            return "virtual-ip" if ip else "virtual-server"
+        return role
+    if "%" in server or (not server and raw.volume.startswith("%")):
+        return "unknown"
+    if form == "bare-volume":
+        return "default-server" if raw.volume else "unknown"
+    if form == "directory-map":
+        return "directory-map"
+    if form == "volume-object":
+        if role == "virtual":
+            return "volume-object"
+        if role == "node":
+            return "node"
+        return "unknown" if "_" in server else "directory-map"
+    if ip:
+        if server in known.node_ips:
+            return "node-ip"
+        if server in known.vips:
+            return "virtual-ip"
+        if server in known.masters:
+            return "master-ip"
+        return "unknown-ip"
+    names = (server, server.split(".")[0]) if "." in server else (server,)
+    for name in names:
+        if name in known.nodes:
+            return "node"
+        if name in known.virtuals:
+            return "virtual-server"
+        if name in known.objects:
+            return "volume-object"
+        if name in known.cluster_objects:
+            return "cluster-object"
+    if role == "virtual":
+        return "virtual-server"
+    return role
+
+
+def _cluster_volume(raw: RawMapping, kind: str, known: _Known) -> str:
+    """How ``raw`` maps a cluster volume (a ``cluster_volume_target`` value), or "" when it
+    maps no cluster volume: a known cluster volume through any server, a cluster volume
+    object, a virtual IP or virtual server, or a volume other than SYS through the cluster
+    object or Master IP."""
+    form = raw.form
+    if form == "attach" or form == "del" or form == "drive":
+        return ""
+    if kind == "default-server":
+        return "node" if raw.volume in known.volumes and known.default_node else ""
+    through = _THROUGH.get(kind)
+    if through is None:
+        return ""
+    if through in ("volume-object", "virtual-ip", "virtual-server"):
+        return through
+    volume = raw.volume
+    if form == "volume-object":  # a node's own volume object, <NODE>_<VOLUME>
+        volume = raw.server.rpartition("_")[2]
+    if volume in known.volumes:
+        return through
+    if through == "cluster-object" and volume not in _NOT_CLUSTER_VOLUMES:
+        return through
+    return ""
 
 
 def _label(mapping: Mapping) -> str:
@@ -1343,6 +1488,100 @@ def analyze_login_script(
         return _analyze(data, context)
 
 
+def _is_dirmap_with_colon(mapping: Mapping) -> bool:
+    """A MAP ROOT whose target is a directory-service object name (leading "." or typed
+    with CN=) followed by ":", and not a cluster volume object (known, or by the
+    <CLUSTER>_<VOLUME> convention): TID 10019026's ``MAP ROOT S16:=.MYMAP.MYORG:\\APPS``."""
+    if mapping.form != "volume-object" or mapping.target_kind == "volume-object":
+        return False
+    if mapping.role == "virtual" or mapping.cluster_volume:
+        return False
+    name = mapping.target.strip().strip('"').lstrip()
+    return name[:1] == "." or name[:3].upper() == "CN="
+
+
+def _cluster_volume_findings(mapping: Mapping | None, through: bool) -> tuple[Finding, ...]:
+    if mapping is None:
+        return ()
+    value = mapping.cluster_volume
+    words = {
+        "node": "through a cluster node",
+        "cluster-object": "through the cluster object (the Cluster Master IP)",
+        "volume-object": "through the cluster volume object",
+        "virtual-ip": "through the resource's virtual IP",
+        "virtual-server": "through the virtual server",
+    }[value]
+    where = f" ({mapping.condition})" if mapping.condition else ""
+    detail = (
+        f"line {mapping.line} maps {mapping.target.strip()}, a cluster volume, {words}{where}: "
+        f"{mapping.role_reason}"
+    )
+    if through:
+        detail += "; such a mapping does not follow the volume when its resource moves"
+    else:
+        detail += "; no cluster-volume mapping goes through a node or the cluster object"
+    return (Finding("cluster_volume_target", value, mapping.line, detail),)
+
+
+def _map_command(mapping: Mapping, decoded: DecodedText) -> str:
+    """The MAP command that made ``mapping``, as written (one mapping, trimmed)."""
+    lines = decoded.lines
+    text = lines[mapping.line - 1].text if 0 < mapping.line <= len(lines) else ""
+    target = mapping.target
+    at = text.find(target) if target else -1
+    if at < 0:
+        return text.strip()
+    head = text[:at]
+    upper = head.upper()
+    start = max((m.start() for m in _MAP_WORD_ANYWHERE.finditer(upper)), default=0)
+    semicolon = head.rfind(";")
+    if semicolon > start:
+        return "MAP " + (head[semicolon + 1 :] + target).strip()
+    return (head[start:] + target).strip()
+
+
+_MAP_WORD_ANYWHERE = re.compile(r"(?<![A-Z0-9_])MAP(?=[ \t])")
+
+
+def _without_colon(command: str, target: str) -> str:
+    """``command`` with the colon after the object name in ``target`` removed."""
+    colon = target.find(":")
+    if colon < 0:
+        return command
+    rest = target[colon + 1 :]
+    fixed = target[:colon] + ("\\" if rest and rest[0] not in "\\/" else "") + rest
+    at = command.rfind(target)
+    return command[:at] + fixed + command[at + len(target) :] if at >= 0 else command
+
+
+def _dirmap_findings(
+    dirmap: Mapping | None, first: Mapping | None, decoded: DecodedText
+) -> tuple[Finding, ...]:
+    if dirmap is None:
+        if first is None:
+            return ()
+        detail = (
+            f"no MAP ROOT to a Directory Map object with a colon after its name (line "
+            f"{first.line} is the first "
+            + ("MAP ROOT" if "ROOT" in first.options else "MAP")
+            + " command)"
+        )
+        return (Finding("dirmap_root_colon", "no", first.line, detail),)
+    command = _map_command(dirmap, decoded)
+    target = dirmap.target.strip()
+    fixed = _without_colon(command, target)
+    detail = (
+        f"line {dirmap.line}: {command} maps a fake root to the directory-service object "
+        f"{dirmap.server} with a colon after its name: right only when the object points to "
+        "a volume root"
+    )
+    return (
+        Finding("dirmap_root_colon", "yes", dirmap.line, detail),
+        Finding("dirmap_map_command", command, dirmap.line, f"line {dirmap.line}, as written"),
+        Finding("dirmap_map_fixed", fixed, dirmap.line, f"line {dirmap.line} without the colon"),
+    )
+
+
 def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     decoded = decode(data)
     scanner = _Scanner()
@@ -1360,24 +1599,47 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     paths: list[BlockPath] = []
     # Only a drive copy depends on what came before; any other role follows from the form,
     # server and volume, which a script repeats line after line, so each is worked out once.
-    classified: dict[tuple[str, str, str], Classified] = {}
+    classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
+    through: Mapping | None = None  # the first cluster-volume mapping through a node
+    first_cluster_volume: Mapping | None = None
+    dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map object with ":"
+    first_root: Mapping | None = None
+    first_map: Mapping | None = None
     while raws:
         raw = raws.pop()
         line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
         if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
+            kind, cluster_volume = "drive", ""
         else:
             key = (form, server, ref if form == "drive" else volume)
             classification = classified.get(key)
             if classification is None:
-                classification = classified[key] = _classify(raw, known, drives)
-            role, reason, hint = classification
+                role, reason, hint = _classify(raw, known, drives)
+                kind = _target_kind(raw, role, known)
+                classification = classified[key] = (
+                    role, reason, hint, kind, _cluster_volume(raw, kind, known)
+                )  # fmt: skip
+            role, reason, hint, kind, cluster_volume = classification
         paths.append(path)
-        mappings.append(
-            Mapping(
-                line, drive, target, server, volume, form, role, reason, hint, condition, options
-            )
-        )
+        mapping = Mapping(
+            line, drive, target, server, volume, form, role, reason, hint, condition, options,
+            kind, cluster_volume,
+        )  # fmt: skip
+        mappings.append(mapping)
+        if cluster_volume or options or first_map is None:  # most mappings: none of these
+            if cluster_volume and through is None:
+                if first_cluster_volume is None:
+                    first_cluster_volume = mapping
+                if cluster_volume == "node" or cluster_volume == "cluster-object":
+                    through = mapping
+            if options and "ROOT" in options and form != "drive":
+                if first_root is None:
+                    first_root = mapping
+                if dirmap is None and _is_dirmap_with_colon(mapping):
+                    dirmap = mapping
+            if first_map is None and form != "attach":
+                first_map = mapping
         if form == "del":
             drives.pop(letter, None)
         elif letter:
@@ -1443,6 +1705,8 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
         findings = (Finding("login_order", order.value, order.line, detail),)
     else:
         unsettled = order.unsettled
+    findings += _cluster_volume_findings(through or first_cluster_volume, through is not None)
+    findings += _dirmap_findings(dirmap, first_root or first_map, decoded)
     report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
     return LoginScriptAnalysis(
         report,

@@ -30,6 +30,11 @@ class SiteContext:
     cluster_volumes: frozenset[str] = frozenset()
     volume_objects: frozenset[str] = frozenset()
     role_overrides: Mapping[str, Role] = field(default_factory=dict)
+    cluster_names: frozenset[str] = frozenset()
+    """The cluster object's name(s) (``cluster_name``): mapping through it reaches the
+    node that holds the Cluster Master IP."""
+    master_ips: frozenset[str] = frozenset()
+    """The Cluster Master IP address(es) (``master_ip``)."""
 
     def merged(self, other: SiteContext) -> SiteContext:
         """Union of both contexts; ``other``'s role overrides win on the same key."""
@@ -43,4 +48,6 @@ class SiteContext:
             cluster_volumes=self.cluster_volumes | other.cluster_volumes,
             volume_objects=self.volume_objects | other.volume_objects,
             role_overrides=overrides,
+            cluster_names=self.cluster_names | other.cluster_names,
+            master_ips=self.master_ips | other.master_ips,
         )

@@ -7,15 +7,28 @@ doctests (``pytest --doctest-modules wizard/analyzers``).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from wizard.evidence.protocol import Context, Produced, Reading, Row, RowQuestion, Table, Tone
+from wizard.evidence.model import Remark
+from wizard.evidence.protocol import (
+    Combination,
+    CombinedFinding,
+    Context,
+    Place,
+    Produced,
+    Reading,
+    Row,
+    RowQuestion,
+    Table,
+    Tone,
+)
 
 if TYPE_CHECKING:
     from wizard.analyzers.netware.login_script import LoginScriptAnalysis
     from wizard.analyzers.netware.model import Role
+    from wizard.analyzers.netware.remap import Remapping
 
 ROLES = ("node", "virtual", "other", "unknown")
 """What a login-script target connects to; the corrections a person may give a row."""
@@ -76,6 +89,33 @@ def _role_questions(analysis: LoginScriptAnalysis) -> tuple[RowQuestion, ...]:
     return tuple(out)
 
 
+_COLUMNS = ("Line", "Drive", "Target", "Role", "Kind", "Why")
+
+
+def _remapped(remapping: Remapping | None) -> tuple[Produced, ...]:
+    """``remapped-script`` and ``remap-diff`` (or, when no script can be made, both empty
+    with the reason); nothing when no mapping needs remapping."""
+    if remapping is None:
+        return ()
+    if remapping.unavailable:
+        unmade = (remapping.unavailable,)
+        return (
+            Produced("remapped-script", "", "text", (), unmade),
+            Produced("remap-diff", "", "diff", (), unmade),
+        )
+    return (
+        Produced(
+            "remapped-script",
+            remapping.text,
+            "text",
+            remapping.changed,
+            remapping.notes,
+            remapping.data,
+        ),
+        Produced("remap-diff", remapping.diff, "diff", (), remapping.notes),
+    )
+
+
 @dataclass(frozen=True)
 class LoginScriptAnalyzer:
     """Reads a NetWare login script: does it connect to a cluster node before the virtual servers?
@@ -92,10 +132,13 @@ class LoginScriptAnalyzer:
         ... )
         >>> script = b"MAP S1:=10.1.1.11/SYS:\\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\\n"
         >>> reading = LOGIN_SCRIPT.analyze(script, context)
-        >>> [(f.fact, f.value, f.line) for f in reading.report.findings]
-        [('login_order', 'node-first', 1)]
-        >>> [(row.cells[1], row.cells[3]) for row in reading.table.rows]
-        [('S1:', 'node'), ('F:', 'virtual')]
+        >>> for f in reading.report.findings:
+        ...     print(f.fact, f.value, f.line)
+        login_order node-first 1
+        cluster_volume_target virtual-server 2
+        dirmap_root_colon no 1
+        >>> [(row.cells[1], row.cells[3], row.cells[4]) for row in reading.table.rows]
+        [('S1:', 'node', 'node IP'), ('F:', 'virtual', 'virtual srv')]
         >>> print(reading.product("corrected-script").text, end="")
         MAP F:=CLUSTER1_POOL1_SERVER/VOL1:
         MAP S1:=10.1.1.11/SYS:
@@ -118,14 +161,28 @@ class LoginScriptAnalyzer:
         "cluster_volumes",
         "volume_objects",
         "preferred_server",
+        "cluster_name",
+        "cluster_context",
+        "master_ip",
     )
-    supplies: tuple[str, ...] = ("login_order",)
-    produces: tuple[str, ...] = ("corrected-script", "diff")
+    supplies: tuple[str, ...] = (
+        "login_order",
+        "cluster_volume_target",
+        "dirmap_root_colon",
+        "dirmap_map_command",
+        "dirmap_map_fixed",
+    )
+    produces: tuple[str, ...] = ("corrected-script", "diff", "remapped-script", "remap-diff")
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.analyzers.netware.login_script import analyze_login_script
+        from wizard.analyzers.netware.login_script import (
+            SHORT_KINDS,
+            TARGET_KINDS,
+            analyze_login_script,
+        )
         from wizard.analyzers.netware.model import SiteContext
+        from wizard.analyzers.netware.remap import remap_login_script
         from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
 
         facts = context.facts
@@ -136,6 +193,8 @@ class LoginScriptAnalyzer:
             node_ips=_upper(facts.get("primary_ip", ())),
             cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
             volume_objects=frozenset(facts.get("volume_objects", ())),
+            cluster_names=_upper(facts.get("cluster_name", ())),
+            master_ips=frozenset(facts.get("master_ip", ())),
             role_overrides={
                 # A bare volume is on the server users log in through (preferred_server).
                 **({"": cast("Role", facts["preferred_server"][0])}
@@ -186,6 +245,13 @@ class LoginScriptAnalyzer:
                 produced=produced,
                 detail=(analysis, reordering),
             )
+        produced += _remapped(
+            remap_login_script(
+                analysis,
+                next(iter(facts.get("cluster_name", ())), ""),
+                next(iter(facts.get("cluster_context", ())), ""),
+            )
+        )
         deciding = set(analysis.deciding_lines)
         overrides = {k.upper() for k in context.corrections}
         rows = []
@@ -201,15 +267,16 @@ class LoginScriptAnalyzer:
                 role += " (corrected)"
             elif m.hint:
                 role += " (a hint from the name: confirm, ctrl+r corrects)"
+            kind = TARGET_KINDS.get(m.target_kind, m.target_kind)
             rows.append(
                 Row(
-                    (str(m.line), m.drive, m.target, word, why),
+                    (str(m.line), m.drive, m.target, word, SHORT_KINDS.get(m.target_kind, ""), why),
                     m.line,
                     _TONE.get(m.role, ""),
                     m.server.upper(),
                     m.role,
                     m.line in deciding,
-                    f"{m.drive} {m.target} is {role}: {why}",
+                    f"{m.drive} {m.target} is {role}: {why} (target: {kind})",
                 )
             )
             doc_rows.append(
@@ -219,6 +286,7 @@ class LoginScriptAnalyzer:
                         m.drive,
                         m.target,
                         m.role + (" (hint)" if m.hint else ""),
+                        kind,
                         why,
                     ),
                     m.line,
@@ -231,6 +299,8 @@ class LoginScriptAnalyzer:
                     "target": m.target,
                     "server": m.server,
                     "role": m.role,
+                    "kind": m.target_kind,
+                    "cluster_volume": m.cluster_volume or None,
                     "reason": m.role_reason,
                     "hint": m.hint,
                     "condition": m.condition,
@@ -247,12 +317,8 @@ class LoginScriptAnalyzer:
             decoded=analysis.decoded,
             decisive=analysis.deciding_lines,
             headline=headline,
-            table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(rows), 3)
-            if rows
-            else None,
-            report_table=Table(("Line", "Drive", "Target", "Role", "Why"), tuple(doc_rows))
-            if doc_rows
-            else None,
+            table=Table(_COLUMNS, tuple(rows), 3) if rows else None,
+            report_table=Table(_COLUMNS, tuple(doc_rows)) if doc_rows else None,
             records_name="mappings",
             records=tuple(records),
             produced=produced,
@@ -281,15 +347,43 @@ class LoadScriptAnalyzer:
         vip_method bind 1
         virtual_ips ('10.1.1.180',) 1
         virtual_servers ('CLUSTER1_POOL1_SERVER',) 2
+        cvsbind_in_load_script no 2
 
     Besides its facts it offers ``cluster_volumes`` and ``volume_objects`` (the
-    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer.
+    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer. It also supplies
+    ``volume_ids`` (``VOLUME=ID`` of each ``mount VOLUME VOLID=ID``),
+    ``duplicate_volume_ids`` and ``volume_ids_unique`` (only ``no``: two volumes with one
+    ID) and ``cvsbind_in_load_script`` (a CVSBIND ADD line, or NUDP ADD without one).
+
+    Read together (``combine``), several load scripts (one per cluster resource) give
+    ``volume_ids`` of them all and the IDs two of them share, each line of each script
+    cited::
+
+        >>> a = LOAD_SCRIPT.analyze(b"mount VOL1 VOLID=254\\n", Context())
+        >>> b = LOAD_SCRIPT.analyze(
+        ...     b"NUDP ADD CL_POOL2_SERVER 10.1.1.181\\nmount VOL2 VOLID=254\\n", Context()
+        ... )
+        >>> together = LOAD_SCRIPT.combine([("load-script:a.ncf", a), ("load-script:b.ncf", b)])
+        >>> for f in together.findings:
+        ...     print(f.fact, f.value, [tuple(p) for p in f.places])
+        volume_ids ('VOL1=254', 'VOL2=254') [(0, 1), (1, 2)]
+        duplicate_volume_ids ('254',) [(0, 1), (1, 2)]
+        volume_ids_unique no [(0, 1), (1, 2)]
+        cvsbind_in_load_script no [(1, 1)]
     """
 
     name: str = "ncs-load-script"
     title: str = "Cluster resource load script (BIND / secondary IP, NUDP)"
     reads: tuple[str, ...] = ()
-    supplies: tuple[str, ...] = ("vip_method", "virtual_ips", "virtual_servers")
+    supplies: tuple[str, ...] = (
+        "vip_method",
+        "virtual_ips",
+        "virtual_servers",
+        "volume_ids",
+        "duplicate_volume_ids",
+        "volume_ids_unique",
+        "cvsbind_in_load_script",
+    )
     produces: tuple[str, ...] = ()
     corrections: tuple[str, ...] = ()
 
@@ -309,6 +403,46 @@ class LoadScriptAnalyzer:
             offers=offers,
             detail=analysis,
         )
+
+    def combine(self, readings: Sequence[tuple[str, Reading]]) -> Combination:
+        """The volume IDs and CVSBIND lines of all the load scripts of a case together."""
+        from wizard.analyzers.netware.load_script import (
+            LoadScriptAnalysis,
+            cvsbind_fact,
+            volume_id_facts,
+        )
+
+        labels = [label for label, _ in readings]
+
+        def where(place: Place) -> str:
+            label = labels[place.reading]
+            return f"line {place.line}" if len(labels) == 1 else f"{label} line {place.line}"
+
+        def group(place: Place) -> int:
+            return place.reading
+
+        mounts: list[tuple[Place, str, str]] = []
+        scripts: list[tuple[Place | None, Place | None]] = []
+        for index, (_, reading) in enumerate(readings):
+            analysis = reading.detail
+            if not isinstance(analysis, LoadScriptAnalysis):
+                continue
+            mounts.extend((Place(index, line), vol, vid) for line, vol, vid in analysis.volume_ids)
+            scripts.append(
+                (
+                    Place(index, analysis.cvsbind_line) if analysis.cvsbind_line else None,
+                    Place(index, analysis.nudp_line) if analysis.nudp_line else None,
+                )
+            )
+        found, said = volume_id_facts(mounts, where, group, across=True)
+        cvsbind = cvsbind_fact(scripts, where)
+        if cvsbind is not None:
+            found.append(cvsbind)
+        findings = tuple(CombinedFinding(f.fact, f.value, f.places, f.detail) for f in found)
+        remarks = tuple(
+            (place.reading, Remark(place.line, "warning", text)) for place, text in said
+        )
+        return Combination(findings, remarks)
 
 
 @dataclass(frozen=True)

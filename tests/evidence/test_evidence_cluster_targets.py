@@ -1,0 +1,201 @@
+"""The login-script analyzer's cluster-volume facts and its remap, as a pack gets them.
+
+How the script maps the cluster volumes (``cluster_volume_target``), the Directory Map
+ROOT-with-colon facts, and the ``remapped-script`` / ``remap-diff`` products, read
+through the plugin with the context a case gives it (stated facts, load scripts).
+"""
+
+from __future__ import annotations
+
+import codecs
+
+from wizard.analyzers.netware.plugins import LOGIN_SCRIPT
+from wizard.engine.case import Case
+from wizard.evidence.protocol import Context
+from wizard.kb.loader import parse_pack
+from wizard.kb.model import Pack
+
+SITE = {
+    "node_names": ("NODE1", "NODE2"),
+    "primary_ip": ("10.1.1.11",),
+    "virtual_ips": ("137.46.52.1",),
+    "cluster_volumes": ("VOL2", "NSSVOL1"),
+}
+SCRIPT = (
+    "REM Gr\u00fc\u00dfe\r\n"
+    "map h:= \\\\137.46.52.1\\NSSVOL1\r\n"
+    "map o:=NODE1/vol2:\\daten\r\n"
+    "MAP ROOT S16:=.MYMAP.MYORG:\\APPS\r\n"
+)
+
+
+def _context(**facts: tuple[str, ...]) -> Context:
+    return Context({**SITE, **facts})
+
+
+def test_the_remapped_script_keeps_utf16_and_every_other_byte() -> None:
+    data = codecs.BOM_UTF16_LE + SCRIPT.encode("utf-16-le")
+    reading = LOGIN_SCRIPT.analyze(
+        data, _context(cluster_name=("my-cluster",), cluster_context=(".Corp.EMA",))
+    )
+    script = reading.product("remapped-script")
+    diff = reading.product("remap-diff")
+    assert script is not None and diff is not None
+    expected = SCRIPT.replace("NODE1/vol2:", ".my-cluster_vol2.Corp.EMA:")
+    assert script.text == expected
+    assert script.data == codecs.BOM_UTF16_LE + expected.encode("utf-16-le")
+    assert script.marked == (3,)
+    assert "-map o:=NODE1/vol2:\\daten\n" in diff.text
+    assert "+map o:=.my-cluster_vol2.Corp.EMA:\\daten\n" in diff.text
+    assert diff.text.count("\n-") == 1 and diff.text.count("\n+") == 2  # +++ header, one line
+    assert any(
+        "line 3: NODE1/vol2:\\daten -> .my-cluster_vol2.Corp.EMA:" in n for n in script.notes
+    )
+    found = {f.fact: (f.value, f.line) for f in reading.report.findings}
+    assert found["cluster_volume_target"] == ("node", 3)
+    assert found["dirmap_root_colon"] == ("yes", 4)
+    assert found["dirmap_map_command"] == ("MAP ROOT S16:=.MYMAP.MYORG:\\APPS", 4)
+    assert found["dirmap_map_fixed"] == ("MAP ROOT S16:=.MYMAP.MYORG\\APPS", 4)
+
+
+def test_without_the_context_no_script_and_the_reason() -> None:
+    reading = LOGIN_SCRIPT.analyze(SCRIPT.encode("utf-8"), _context(cluster_name=("CL1",)))
+    for name in ("remapped-script", "remap-diff"):
+        made = reading.product(name)
+        assert made is not None and made.text == ""
+        assert "cluster_context" in made.notes[0] and "cluster_name" not in made.notes[0]
+    bad = LOGIN_SCRIPT.analyze(
+        SCRIPT.encode("utf-8"), _context(cluster_name=("MY CLUSTER",), cluster_context=("X",))
+    )
+    made = bad.product("remapped-script")
+    assert made is not None and made.text == "" and "cannot be written" in made.notes[0]
+
+
+def test_nothing_to_remap_makes_no_product() -> None:
+    script = b"map h:= \\\\137.46.52.1\\NSSVOL1\nmap o:=.my-cluster_vol2.Corp.EMA:\n"
+    reading = LOGIN_SCRIPT.analyze(script, _context(cluster_name=("my-cluster",)))
+    assert reading.product("remapped-script") is None
+    assert reading.report.fact("cluster_volume_target") is not None
+    assert [r["kind"] for r in reading.records] == ["virtual-ip", "volume-object"]
+    assert [r["cluster_volume"] for r in reading.records] == ["virtual-ip", "volume-object"]
+
+
+def test_the_master_ip_and_cluster_object_only_when_known() -> None:
+    script = b"MAP F:=\\\\10.1.1.100\\VOL2\nMAP G:=CL1/VOL2:\n"
+    plain = LOGIN_SCRIPT.analyze(script, _context())
+    assert [r["role"] for r in plain.records] == ["unknown", "other"]
+    assert plain.report.fact("cluster_volume_target") is None
+    known = LOGIN_SCRIPT.analyze(script, _context(master_ip=("10.1.1.100",), cluster_name=("cl1",)))
+    assert [(r["role"], r["kind"]) for r in known.records] == [
+        ("node", "master-ip"),
+        ("node", "cluster-object"),
+    ]
+    assert known.report.fact("cluster_volume_target") is not None
+    assert known.table is not None
+    assert [row.cells[4] for row in known.table.rows] == ["Master IP", "cluster obj"]
+
+
+PACK = b"""
+id: test-remap
+version: "1.0.0"
+title: Cluster volumes mapped through a node
+summary: Mapped through the node, the drive is lost on failover.
+source:
+  document: TEST 3
+  title: Test article
+  published: "2020-01-01"
+  updated: "2020-01-01"
+  products: [Test]
+facts:
+  cluster_name:
+    type: text
+    description: The cluster's name.
+  cluster_context:
+    type: text
+    description: The context of the cluster's objects.
+  node_names:
+    type: list
+    description: The cluster nodes' names.
+  cluster_volume_target:
+    type: choice
+    values: [node, cluster-object, volume-object, virtual-ip, virtual-server]
+    description: How the script maps the cluster volumes.
+evidence:
+  login-script:
+    analyzer: netware-login-script
+    title: Login script
+    description: The login script.
+    supplies: [cluster_volume_target]
+  load-script:
+    analyzer: ncs-load-script
+    title: Load script
+    description: A cluster resource load script.
+    supplies: []
+start: q_target
+nodes:
+  q_target:
+    kind: question
+    tid: Symptom
+    fact: cluster_volume_target
+    text: How are the cluster volumes mapped?
+    choices:
+      - {value: node, label: "Through a node", next: o_node}
+      - {value: cluster-object, label: "Through the cluster object", next: o_node}
+      - {value: volume-object, label: "Volume objects", next: o_fine}
+      - {value: virtual-ip, label: "Virtual IP", next: o_fine}
+      - {value: virtual-server, label: "Virtual server", next: o_fine}
+    unknown: o_more
+  o_node:
+    kind: outcome
+    tid: Cause
+    diagnosis: through-node
+    status: confirmed
+    title: Through a node
+    summary: Lost on failover.
+  o_fine:
+    kind: outcome
+    tid: Cause
+    diagnosis: fine
+    status: ruled-out
+    title: Fine
+    summary: Follows the volume.
+  o_more:
+    kind: outcome
+    tid: Cause
+    diagnosis: unknown
+    status: undecided
+    title: Not known
+    summary: Look.
+explanation:
+  title: How it happens
+  steps:
+    - The drive is mapped through the node.
+"""
+
+
+def _pack() -> Pack:
+    pack, problems = parse_pack(PACK, "test-remap.yaml")
+    assert pack is not None, problems
+    return pack
+
+
+def test_a_case_gives_the_analyzer_the_stated_cluster_and_the_load_scripts_volumes() -> None:
+    from wizard.engine.session import Given
+
+    given = [
+        Given("cluster_name", "my-cluster", "fact"),
+        Given("cluster_context", "Corp.EMA", "fact"),
+        Given("node_names", ("NODE1", "NODE2"), "fact"),
+    ]
+    case = Case.start(_pack(), given)
+    case.add_evidence("login-script", b"REM x\nMAP S1:=NODE1/SYS:\nmap o:=NODE1/vol2:\n")
+    # Without the load script, VOL2 is not known to be a cluster volume.
+    assert not [g for g in case.analysis().findings if g.fact == "cluster_volume_target"]
+    case.add_evidence("load-script", b"nss /poolactivate=POOL1\nmount VOL2 VOLID=254\n")
+    found = {g.fact: g for g in case.analysis().findings}
+    assert (found["cluster_volume_target"].value, found["cluster_volume_target"].source) == (
+        "node",
+        "login-script:3",
+    )
+    ((_, made),) = case.analysis().products("login-script", "remapped-script")
+    assert made.text == "REM x\nMAP S1:=NODE1/SYS:\nmap o:=.my-cluster_vol2.Corp.EMA:\n"
