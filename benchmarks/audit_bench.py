@@ -38,7 +38,7 @@ def write_site(folder: Path, count: int) -> int:
     for index in range(count):
         sub = folder / f"ou{index // 100:03d}"
         sub.mkdir(parents=True, exist_ok=True)
-        data = generate_login_script(rng.randint(MIN_BYTES, MAX_BYTES))
+        data = generate_login_script(rng.randint(MIN_BYTES, MAX_BYTES), f"container{index:05d}")
         (sub / f"container{index:05d}.txt").write_bytes(data)
         total += len(data)
     return total
@@ -53,7 +53,7 @@ def write_ldif(path: Path, count: int) -> int:
         handle.write(b"version: 1\n\n")
         writer = LDIFWriter(handle, base64_attrs=["loginScript"])
         for index in range(count):
-            data = generate_login_script(rng.randint(MIN_BYTES, MAX_BYTES))
+            data = generate_login_script(rng.randint(MIN_BYTES, MAX_BYTES), f"container{index:05d}")
             value = data.replace(b"\r\n", b"\n") + b"\x00"
             dn = f"ou=container{index:05d},ou=site{index // 100:03d},o=ACME"
             writer.unparse(dn, {"objectClass": [b"organizationalUnit"], "loginScript": [value]})

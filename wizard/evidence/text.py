@@ -46,6 +46,7 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _SCORE_SAMPLE = 20_000
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_KEPT = re.compile(r"(\r\n|\r|\n)")
 _CONTENT = re.compile(r"[^\r\n]+")
 # Line breaks that str.splitlines() honours besides CR and LF; split_lines does not.
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
@@ -86,6 +87,11 @@ class DecodedText:
     def texts(self) -> list[str]:
         """Every line's text, without its ending (``texts()[N - 1]`` is line N)."""
         return line_texts(self.body)
+
+    def texts_and_endings(self) -> tuple[list[str], list[str]]:
+        """Every line's text and its own ending, as ``lines`` has them (``[N - 1]`` is line
+        N), with no object per line."""
+        return texts_and_endings(self.body)
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         """``(number, text)`` of every non-empty line, numbered as ``lines`` numbers them."""
@@ -131,6 +137,25 @@ def line_texts(text: str) -> list[str]:
     if texts[-1] == "":  # the text ends with a line ending (or is empty): no line after it
         texts.pop()
     return texts
+
+
+def texts_and_endings(text: str) -> tuple[list[str], list[str]]:
+    """The text and the ending of every line (lines end at CRLF, CR or LF; the last line's
+    ending may be ""), as ``split_lines`` splits them."""
+    ending = _uniform_ending(text)
+    if ending is not None:
+        texts = text.split(ending)
+        last = texts.pop()
+        endings = [ending] * len(texts)
+    else:
+        pieces = _NEWLINE_KEPT.split(text)
+        texts = pieces[0::2]
+        endings = pieces[1::2]
+        last = texts.pop()
+    if last:
+        texts.append(last)
+        endings.append("")
+    return texts, endings
 
 
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:

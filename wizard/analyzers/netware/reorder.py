@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from wizard.evidence.text import SourceLine
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -191,16 +190,26 @@ class _NoSafeReorder(Exception):
 
 
 def _tree(
-    lines: tuple[SourceLine, ...], infos: dict[int, BlockPath], parts: dict[int, list[int]]
+    texts: list[str], endings: list[str], infos: dict[int, BlockPath], parts: dict[int, list[int]]
 ) -> list[_Item]:
-    """The script as items: lines, and IF blocks holding their own lines (linear)."""
+    """The script as items: lines, and IF blocks holding their own lines (linear).
+
+    Only the lines that map something or change the block path are looked at one by one;
+    the lines between two of them map nothing and stay in one block: they become one unit
+    (``span`` lines), which never moves on its own.
+    """
     root: list[_Item] = []
     stack: list[tuple[_Block, list[_Item]]] = []
     current = root
     path: BlockPath = ()
-    for line in lines:
-        unit = _Unit(line.number, line.text, line.ending, parts.get(line.number, []))
-        new = infos.get(line.number, path)
+    done = 0  # the lines before index ``done`` have their place
+    for number in sorted(infos.keys() | parts.keys()):
+        start = number - 1
+        if start > done:
+            current.append(_run(texts, endings, done, start))
+        done = number
+        unit = _Unit(number, texts[start], endings[start], parts.get(number, []))
+        new = infos.get(number, path)
         if new == path:
             current.append(unit)
         elif len(new) == len(path) + 1 and new[:-1] == path and new[-1][1] == 0:
@@ -221,11 +230,37 @@ def _tree(
             current = block.branches[1]
         else:
             raise _NoSafeReorder(
-                f"line {line.number} opens or closes several IF blocks at once; reorder this "
+                f"line {number} opens or closes several IF blocks at once; reorder this "
                 "script by hand"
             )
         path = new
+    if done < len(texts):
+        current.append(_run(texts, endings, done, len(texts)))
     return root
+
+
+def _run(texts: list[str], endings: list[str], start: int, stop: int) -> _Unit:
+    """Lines ``start`` to ``stop`` (indices) as one unit that maps nothing."""
+    last = stop - 1
+    if start == last:
+        return _Unit(stop, texts[last], endings[last], [])
+    text = "".join(map(str.__add__, texts[start:last], endings[start:last])) + texts[last]
+    return _Unit(start + 1, text, endings[last], [], -1, stop - start)
+
+
+def _expanded(units: list[_Unit], texts: list[str], endings: list[str]) -> list[_Unit]:
+    """``units`` with every run of lines (``span``) as one unit per line, for the diff."""
+    out: list[_Unit] = []
+    for unit in units:
+        if unit.span == 1:
+            out.append(unit)
+            continue
+        first = unit.number - 1
+        for index in range(first, first + unit.span - 1):
+            out.append(_Unit(index + 1, texts[index], endings[index], []))
+        last = first + unit.span - 1
+        out.append(_Unit(last + 1, texts[last], unit.ending, []))
+    return out
 
 
 class _Reorderer:
@@ -518,10 +553,10 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     by_line: dict[int, list[int]] = {}
     for index, (_, raw) in enumerate(pairs):
         by_line.setdefault(raw.line, []).append(index)
-    lines = analysis.decoded.lines
-    fallback = next((line.ending for line in reversed(lines) if line.ending), "\n")
+    texts, endings = analysis.decoded.texts_and_endings()
+    fallback = next((ending for ending in reversed(endings) if ending), "\n")
     try:
-        tree = _tree(lines, infos, by_line)
+        tree = _tree(texts, endings, infos, by_line)
     except _NoSafeReorder as exc:
         warnings.append(str(exc))
         return _unavailable(analysis, warnings)
@@ -556,9 +591,11 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
             f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
             "virtual server, reorder it the same way"
         )
-    _fix_endings(units, lines)
+    _fix_endings(units, endings)
     text = joined(units)
-    diff = unified_diff(lines, units, moved, "corrected") if with_diff else ""
+    diff = ""
+    if with_diff:
+        diff = unified_diff(texts, _expanded(units, texts, endings), moved, "corrected")
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
@@ -573,9 +610,9 @@ def _label(mapping: Mapping) -> str:
     return mapping.target.strip()
 
 
-def _fix_endings(units: list[_Unit], lines: tuple[SourceLine, ...]) -> None:
+def _fix_endings(units: list[_Unit], endings: list[str]) -> None:
     """An unterminated last line that moved up takes the ending of the line now last."""
-    if not units or not lines or lines[-1].ending:
+    if not units or not endings or endings[-1]:
         return
     open_index = next((i for i, unit in enumerate(units) if not unit.ending), None)
     if open_index is None or open_index == len(units) - 1:
