@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 MAX_PATTERN_LINE = 4096
@@ -162,8 +163,20 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     """``(number, text)`` of every non-empty line of ``text`` (lines end at CRLF, CR or LF).
 
     Linear, and nothing is built for an empty line: the numbers come from counting
-    the line endings between two lines, which is all that lies between them.
+    the line endings between two lines, which is all that lies between them. A text of
+    at most ``_SPLIT_AT`` characters is split at once and numbered in C instead (the
+    same pairs; the list of its lines is small).
     """
+    if len(text) <= _SPLIT_AT:
+        return filter(_has_text, enumerate(line_texts(text), 1))
+    return _numbered_lines(text)
+
+
+_SPLIT_AT = 256 * 1024
+_has_text = itemgetter(1)
+
+
+def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     if "\r" not in text or "\n" not in text:
         per_line = 1  # one character ends each line: every character between is a line
     elif text.count("\r") == text.count("\n") == text.count("\r\n"):

@@ -58,6 +58,7 @@ _SIMPLE_MAP = re.compile(
     rf"|[{_PLAIN}]+)"  # any other target, for parse_target
 )
 _MAP_WORD = re.compile(r"[Mm][Aa][Pp][ \t]")  # MAP and a blank: no label, no other word
+_M = ("M", "m")  # the first letter of MAP (an empty string is not in it)
 _PASTE_MARKS = "`~<>"  # a stripped line starting otherwise is never quoted or decoration
 
 _OPTIONS = {
@@ -355,15 +356,24 @@ class _Scanner:
         # Kinds of lines that changed nothing (comments, commands, labels, unrecognised
         # text), by their text: a repeat costs one lookup. Bounded in size.
         settled: dict[str, str] = {}
+        map_cache = self.map_cache
+        replay = self.replay
         for number, text in decoded.numbered():  # empty lines are blank: skipped
             kind = settled.get(text)
             if kind is not None:
                 pass
             elif len(text) > MAX_PATTERN_LINE:
                 kind = self.too_long(number)
+            elif (stripped := text.strip())[:1] in _M and (
+                known := map_cache.get(stripped)
+            ) is not None:
+                # A MAP statement met before: what ``statement`` would replay. It changes
+                # nothing (so is settled) only when it made no mapping and no remark.
+                kind = replay(number, known, None)
+                if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
             else:
                 before = self.state() if len(settled) < _SETTLED_LINES else None
-                stripped = text.strip()
                 decoration = False
                 if stripped and stripped[0] in _PASTE_MARKS:
                     # Only such a line can be quoted or paste decoration.
