@@ -179,6 +179,23 @@ def _units(item: _Item) -> Iterator[_Unit]:
         yield from item.units()
 
 
+def _flatten(items: list[_Item], out: list[_Unit]) -> list[_Unit]:
+    """Every line of ``items`` appended to ``out`` in order (``_units`` of each, without
+    a generator per block)."""
+    for item in items:
+        if isinstance(item, _Unit):
+            out.append(item)
+            continue
+        out.append(item.header)
+        for index, branch in enumerate(item.branches):
+            if index == 1 and item.else_unit is not None:
+                out.append(item.else_unit)
+            _flatten(branch, out)
+        if item.end is not None:
+            out.append(item.end)
+    return out
+
+
 def _first_unit(item: _Item) -> _Unit:
     """The first line of an item (a block's header): ``next(_units(item))``, without the
     generators."""
@@ -293,7 +310,7 @@ class _Reorderer:
             return item.parts
         parts = self.block_parts.get(id(item))
         if parts is None:
-            parts = [index for unit in _units(item) for index in unit.parts]
+            parts = [index for unit in _flatten([item], []) for index in unit.parts]
             self.block_parts[id(item)] = parts
         return parts
 
@@ -302,7 +319,9 @@ class _Reorderer:
         node), C (conditional node: an IF block or one-line IF), M (node and virtual on one
         line), X (neither)."""
         pairs = self.pairs
-        if isinstance(item, _Unit) and len(item.parts) == 1:  # most lines: one mapping
+        if isinstance(item, _Unit) and len(item.parts) <= 1:  # most lines: one mapping
+            if not item.parts:
+                return "X"
             mapping, raw = pairs[item.parts[0]]
             if mapping.form == "del":
                 return "X"
@@ -330,10 +349,21 @@ class _Reorderer:
         return "X"
 
     def sequence(self, items: list[_Item], level: BlockPath) -> list[_Item]:
+        pairs = self.pairs
+        plain = True  # lines only, none mapping a node: nothing here splits or moves
         for item in items:
             if isinstance(item, _Block):
+                plain = False
                 for index, branch in enumerate(item.branches):
                     branch[:] = self.sequence(branch, (*level, (item.ident, index)))
+            elif plain:
+                for part in item.parts:
+                    mapping = pairs[part][0]
+                    if mapping.role == "node" and mapping.form != "del":
+                        plain = False
+                        break
+        if plain:
+            return items
         items, kinds = self.split(items, level)
         items, kinds = self.virtual_up(items, kinds)
         return self.node_down(items, kinds)
@@ -562,11 +592,7 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
         return _unavailable(analysis, warnings)
     moved: set[tuple[int, int]] = set()
     problems: list[str] = []
-    units = [
-        u
-        for item in _Reorderer(pairs, moved, problems, fallback).sequence(tree, ())
-        for u in _units(item)
-    ]
+    units = _flatten(_Reorderer(pairs, moved, problems, fallback).sequence(tree, ()), [])
     warnings.extend(problems)
     order = [index for unit in units for index in unit.parts]
     again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
