@@ -59,6 +59,7 @@ _SIMPLE_MAP = re.compile(
 )
 _MAP_WORD = re.compile(r"[Mm][Aa][Pp][ \t]")  # MAP and a blank: no label, no other word
 _M = ("M", "m")  # the first letter of MAP (an empty string is not in it)
+_COMMENT_MARKS = (";", "*")  # a statement starting so is a comment
 _PASTE_MARKS = "`~<>"  # a stripped line starting otherwise is never quoted or decoration
 
 _OPTIONS = {
@@ -372,6 +373,10 @@ class _Scanner:
                 kind = replay(number, known, None)
                 if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
                     settled[text] = kind
+            elif stripped[:1] in _COMMENT_MARKS:  # what ``statement`` says, changing nothing
+                kind = "comment"
+                if len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
             else:
                 before = self.state() if len(settled) < _SETTLED_LINES else None
                 decoration = False
@@ -414,11 +419,15 @@ class _Scanner:
             self.commands,
         )
 
-    def state(self) -> tuple[int, int, int, int, int, int, int]:
-        """Changes whenever a statement records or changes anything (see ``run``)."""
+    def state(self) -> tuple[int, int, int]:
+        """Changes whenever a statement records or changes anything (see ``run``).
+
+        The mappings, remarks, blocks, ELSE lines and INCLUDEs only ever grow, so their
+        sum changes when any of them does; the nesting goes both ways, but a statement
+        that leaves the sum as it was closes at most one block, which changes it."""
         return (
-            len(self.mappings), len(self.remarks), self.next_block, len(self.stack),
-            self.overflow, self.branches, len(self.includes),
+            len(self.mappings) + len(self.remarks) + self.next_block + self.branches
+            + len(self.includes), len(self.stack), self.overflow,
         )  # fmt: skip
 
     def too_long(self, number: int) -> str:
@@ -1200,6 +1209,8 @@ class _Later:
     def compatible(self, path: BlockPath) -> bool:
         if not self.total:
             return False
+        if not path:  # top level, most statements: nothing is excluded
+            return True
         # Walking backwards the other mappings come later: those in the ELSE of a block
         # whose THEN holds the statement are excluded; walking forwards, those in the THEN
         # of a block whose ELSE holds it.

@@ -148,7 +148,7 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """An IF block kept whole: its header, its branches, its ELSE and END lines."""
 

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One line of the corrected script: a source line, or one piece of a split line."""
 
