@@ -198,10 +198,10 @@ class LoginScriptAnalysis:
         if mapping.form == "drive":
             parsed = parse_target(mapping.target)
             ref = parsed[3] if parsed is not None else ""
-        return RawMapping(
+        return _new_raw(RawMapping, (
             mapping.line, drive, mapping.target, mapping.server, mapping.volume, mapping.form,
             mapping.options, mapping.condition, self.paths[index], letter, ref, search,
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 class RawMapping(NamedTuple):
@@ -224,6 +224,11 @@ class RawMapping(NamedTuple):
     letter: str
     ref_letter: str
     search: int | None
+
+
+_new_raw = tuple.__new__
+"""``_new_raw(RawMapping, (all twelve fields))``: a RawMapping without the named tuple's
+Python-level ``__new__`` (the replay of repeated lines makes tens of thousands)."""
 
 
 @dataclass(frozen=True)
@@ -511,10 +516,10 @@ class _Scanner:
             append = self.mappings.append
             for drive, target, server, volume, form, options, letter, ref, search in parts:
                 append(
-                    RawMapping(
+                    _new_raw(RawMapping, (
                         number, drive, target, server, volume, form, options, condition, path,
                         letter, ref, search,
-                    )
+                    ))
                 )  # fmt: skip
         for level, text in said:
             self.remarks.append(Remark(number, level, f"line {number}: {text}"))
