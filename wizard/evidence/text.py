@@ -169,14 +169,41 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     """
     if len(text) <= _SPLIT_AT:
         return filter(_has_text, enumerate(line_texts(text), 1))
-    return _numbered_lines(text)
+    return _numbered_chunks(text)
 
 
 _SPLIT_AT = 256 * 1024
 _has_text = itemgetter(1)
 
 
-def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
+def _numbered_chunks(text: str) -> Iterator[tuple[int, str]]:
+    """``numbered_lines`` of a long text: pieces of at most ``_SPLIT_AT`` characters, each
+    ending at a line ending, split and numbered in C; from a line longer than that on,
+    the rest is numbered line by line."""
+    size = len(text)
+    start = 0
+    number = 1
+    while start < size:
+        stop = start + _SPLIT_AT
+        if stop < size:
+            cut = text.rfind("\n", start, stop)
+            if cut < 0:
+                cut = text.rfind("\r", start, stop)
+                if cut < 0:  # no line ends in the piece: go on the slow way
+                    yield from _numbered_lines(text, start, number)
+                    return
+                if text.startswith("\n", cut + 1):  # never split a CRLF
+                    cut += 1
+            stop = cut + 1
+        texts = line_texts(text[start:stop])
+        yield from filter(_has_text, enumerate(texts, number))
+        number += len(texts)
+        start = stop
+
+
+def _numbered_lines(text: str, position: int = 0, number: int = 1) -> Iterator[tuple[int, str]]:
+    """``numbered_lines`` one match at a time, from ``position`` (the start of line
+    ``number``) on."""
     if "\r" not in text or "\n" not in text:
         per_line = 1  # one character ends each line: every character between is a line
     elif text.count("\r") == text.count("\n") == text.count("\r\n"):
@@ -184,9 +211,7 @@ def _numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     else:
         per_line = 0  # mixed: count
     count = text.count
-    number = 1
-    position = 0
-    for match in _CONTENT.finditer(text):
+    for match in _CONTENT.finditer(text, position):
         start = match.start()
         if start != position:
             if per_line:
