@@ -372,6 +372,12 @@ def paste_stripped(text: str) -> tuple[str, bool]:
     return stripped, decoration
 
 
+def paste_parts(text: str) -> tuple[str, str, bool]:
+    """``(content, content.strip(), is_decoration)``: ``paste_content`` and
+    ``paste_stripped`` at once."""
+    return _paste(text)
+
+
 def _paste(text: str) -> tuple[str, str, bool]:
     """(content, content.strip(), is_decoration) as ``paste_content`` describes."""
     content = text
