@@ -1337,10 +1337,16 @@ def decide_order(
                     # in through: a node or another server, never a virtual one.
                     later_maybe_virtual.add(path)
             elif role == "virtual":
-                later_virtual.add(path)
-                later_maybe_virtual.add(path)
-                if not mapping.hint:
-                    later_sure_virtual.add(path)
+                if path:
+                    later_virtual.add(path)
+                    later_maybe_virtual.add(path)
+                    if not mapping.hint:
+                        later_sure_virtual.add(path)
+                else:  # top level (most mappings): only the totals count it
+                    later_virtual.total += 1
+                    later_maybe_virtual.total += 1
+                    if not mapping.hint:
+                        later_sure_virtual.total += 1
     if "node" in roles or "virtual" in roles:
         earlier_maybe_node = _Later(forward=True)
         earlier_node = _Later(forward=True)
@@ -1354,8 +1360,12 @@ def decide_order(
                     flags[index] = 1
                 earlier_maybe_node.add(path)
             elif role == "node":
-                earlier_maybe_node.add(path)
-                earlier_node.add(path)
+                if path:
+                    earlier_maybe_node.add(path)
+                    earlier_node.add(path)
+                else:  # top level (most mappings): only the totals count it
+                    earlier_maybe_node.total += 1
+                    earlier_node.total += 1
             elif role == "virtual" and mapping.hint and earlier_node.compatible(path):
                 hinted[id(mapping)] = mapping
     unknown: list[Mapping] = []
