@@ -53,6 +53,8 @@ _CONTENT = re.compile(r"[^\r\n]+")
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
 _IPV4_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+_OCTET_OVER_255 = re.compile(r"(?<!\d)(?:25[6-9]|2[6-9]\d|[3-9]\d\d)(?!\d)")
+"""In a dotted quad of 1-3-digit groups: a group whose value is above 255."""
 
 
 class SourceLine(NamedTuple):
@@ -417,9 +419,13 @@ def _is_dotted_quad(text: str) -> bool:
 
 def find_ipv4s(text: str) -> tuple[str, ...]:
     """Every valid dotted-quad IPv4 address in ``text``, in order."""
-    found: list[str] = []
-    for match in _IPV4_IN_TEXT.finditer(text):
-        address = match.group()  # four groups of 1-3 digits: only the octets' range is left
-        if max(map(int, address.split("."))) <= 255:
-            found.append(address)
-    return tuple(found)
+    found = _IPV4_IN_TEXT.findall(text)
+    if not found:
+        return ()
+    # Four groups of 1-3 digits each: only the octets' range is left to check (by one
+    # search for ASCII digits; other Unicode digits by their values).
+    return tuple(
+        address for address in found
+        if (_OCTET_OVER_255.search(address) is None if address.isascii()
+            else max(map(int, address.split("."))) <= 255)
+    )  # fmt: skip
