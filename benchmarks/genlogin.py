@@ -30,10 +30,17 @@ BLOCK = [
 ]
 
 
-def generate_login_script(size: int) -> bytes:
-    """A login script of exactly ``size`` bytes (the last line may be cut short)."""
+def generate_login_script(size: int, tag: str = "") -> bytes:
+    """A login script of exactly ``size`` bytes (the last line may be cut short).
+
+    ``tag`` (a site's container name, say) goes into a first comment line, so that two
+    scripts of one size with different tags differ (an audit reads each one)."""
     parts: list[bytes] = []
     total = 0
+    if tag:
+        first = f"REM login script of {tag}\r\n".encode("ascii")
+        parts.append(first)
+        total += len(first)
     i = 0
     while total < size:
         block = "\r\n".join(line.format(i=i, j=i % 7) for line in BLOCK) + "\r\n"

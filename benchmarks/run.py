@@ -548,6 +548,13 @@ def adversarial_cases(env: dict[str, str], work: Path, size: int, runs: int) -> 
 # --- child mode (one run, for peak RSS) ---------------------------------------------------
 
 
+def audit_group(work: Path, env: dict[str, str], runs: int, sizes: tuple[int, int]) -> list[Row]:
+    """The `audit` group (benchmarks/audit_bench.py), measured with this module's tools."""
+    from benchmarks.audit_bench import audit_cases
+
+    return audit_cases(work, env, PYTHON, runs, sizes, peak_rss, run_child, Row)
+
+
 def child(kind: str, path: str) -> int:
     data = Path(path).read_bytes()
     if kind == "pack":
@@ -664,7 +671,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--child", nargs=2, metavar=("KIND", "PATH"), help=argparse.SUPPRESS)
     parser.add_argument(
         "--only",
-        choices=["cli", "pack", "login", "adversarial", "tui", "triage"],
+        choices=["cli", "pack", "login", "adversarial", "tui", "triage", "audit"],
         action="append",
     )
     args = parser.parse_args(argv)
@@ -676,7 +683,8 @@ def main(argv: list[str] | None = None) -> int:
     pack_sizes = [1_000] if args.quick else [1_000, 10_000, 100_000]
     login_sizes = [1024, 100 * 1024] if args.quick else [1024, 1 << 20, 10 << 20]
     adversarial_size = 100 * 1024 if args.quick else 10 << 20
-    only = set(args.only or ["cli", "pack", "login", "adversarial", "tui", "triage"])
+    only = set(args.only or ["cli", "pack", "login", "adversarial", "tui", "triage", "audit"])
+    audit_sizes = (100, 1_000) if args.quick else (1_000, 10_000)
     rows: list[Row] = []
     # Byte-compile the package as pip does when it installs the wheel: with
     # PYTHONDONTWRITEBYTECODE set (as on CI machines) a source checkout would otherwise be
@@ -695,6 +703,7 @@ def main(argv: list[str] | None = None) -> int:
             ("adversarial", lambda: adversarial_cases(env, work, adversarial_size, in_runs)),
             ("tui", lambda: tui_start_case(work, env, tui_runs)),
             ("triage", lambda: _triage_cases(work, env, tui_runs, sub_runs)),
+            ("audit", lambda: audit_group(work, env, 1 if args.quick else 3, audit_sizes)),
         ]
         for name, step in steps:
             if name in only:

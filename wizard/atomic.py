@@ -11,7 +11,9 @@ import contextlib
 import os
 import stat
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 NAME_MAX = 255
 """Bytes in one file name on the usual file systems."""
@@ -64,45 +66,62 @@ def write_atomic(path: str | os.PathLike[str], data: bytes, overwrite: bool = Tr
     moment of the rename, so two writers cannot both win). A path ending in a
     slash names a folder and is refused; so is anything there but a regular file.
     """
+    with atomic_writer(path, overwrite) as handle:
+        handle.write(data)
+
+
+@contextlib.contextmanager
+def atomic_writer(path: str | os.PathLike[str], overwrite: bool = True) -> Iterator[BinaryIO]:
+    """``write_atomic`` for output written in pieces: a binary handle on the temporary file.
+
+    When the block ends normally the file takes ``path``'s place as ``write_atomic``
+    says (WriteError when it may not); when it raises, the temporary file is removed
+    and nothing at ``path`` changes. Memory stays that of one piece, whatever the size.
+    """
     text = os.fspath(path)
     if text.endswith("/") or text.endswith(os.sep) or (os.altsep and text.endswith(os.altsep)):
         raise WriteError(f"cannot write {text}: it names a folder; give a file name")
-    path = Path(text)
-    mode = _existing_mode(path)
+    target = Path(text)
+    mode = _existing_mode(target)
     if mode is not None and not overwrite:
-        raise WriteError(f"{path} exists; use --force to replace it")
-    folder = path.parent
-    prefix = clip_name(f".{path.name}", NAME_MAX - _TEMP_EXTRA) + "."
+        raise WriteError(f"{target} exists; use --force to replace it")
+    folder = target.parent
+    prefix = clip_name(f".{target.name}", NAME_MAX - _TEMP_EXTRA) + "."
     try:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            yield handle
             handle.flush()
             if mode is not None:
                 os.fchmod(handle.fileno(), mode)  # the replaced file's permissions
             os.fsync(handle.fileno())
-        if overwrite:
-            _existing_mode(path)  # still a regular file or nothing: check again at the rename
-            os.replace(tmp, path)
-        else:
-            try:
-                os.link(tmp, path)  # fails if path exists: no silent overwrite
-            except FileExistsError:
-                raise WriteError(f"{path} exists; use --force to replace it") from None
-            except OSError:
-                # No hard links on this file system: check, then rename.
-                if os.path.lexists(path):
-                    raise WriteError(f"{path} exists; use --force to replace it") from None
-                os.replace(tmp, path)
-                return
-            os.unlink(tmp)
-    except OSError as exc:
+        _commit(tmp, target, overwrite)
+    except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, WriteError):
-            raise
-        raise WriteError(f"cannot write {path}: {exc.strerror or exc}") from None
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
+            raise WriteError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise
+
+
+def _commit(tmp: str, path: Path, overwrite: bool) -> None:
+    """Put the finished temporary file ``tmp`` at ``path`` (never over a file unless told)."""
+    if overwrite:
+        _existing_mode(path)  # still a regular file or nothing: check again at the rename
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # fails if path exists: no silent overwrite
+    except FileExistsError:
+        raise WriteError(f"{path} exists; use --force to replace it") from None
+    except OSError:
+        # No hard links on this file system: check, then rename.
+        if os.path.lexists(path):
+            raise WriteError(f"{path} exists; use --force to replace it") from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)

@@ -451,6 +451,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_output_options(export, default="markdown")
     export.set_defaults(func=cmd_export)
 
+    from wizard.cli_audit import add_audit_command  # its own module: `kbwizard audit`
+
+    add_audit_command(sub, [common, inputs], _choice)
+
     # Pack authors: `test` (case files and coverage) and `new` (a skeleton).
     from wizard.cli_packtest import add_commands
 

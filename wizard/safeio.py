@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import stat
 from pathlib import Path
+from typing import BinaryIO
 
 _FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
 _FLAGS |= getattr(os, "O_CLOEXEC", 0)
@@ -57,6 +58,33 @@ def is_regular(path: str | os.PathLike[str]) -> bool:
         return stat.S_ISREG(os.stat(path).st_mode)
     except (OSError, ValueError):
         return False
+
+
+def open_regular(path: str | os.PathLike[str], what: str = "file") -> BinaryIO:
+    """A buffered binary stream over the regular file ``path``, for input read in pieces.
+
+    Opened and checked as ``read_bounded`` does (never blocking, checked after
+    opening, a regular file only; ReadError naming the path otherwise), but not read:
+    the caller streams it and bounds each piece it keeps (``readline(limit)``), so a
+    file of any size costs memory for one piece at a time.
+    """
+    shown = Path(path)
+    try:
+        fd = os.open(path, _FLAGS)
+    except (OSError, ValueError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ReadError(f"{shown}: cannot read {what}: {reason}") from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise ReadError(f"{shown}: cannot read {what}: {_kind(info.st_mode)}, not a file")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except OSError as exc:
+        os.close(fd)
+        if isinstance(exc, ReadError):
+            raise
+        raise ReadError(f"{shown}: cannot read {what}: {exc.strerror or exc}") from None
 
 
 def read_bounded(path: str | os.PathLike[str], limit: int, what: str = "file") -> bytes:

@@ -163,6 +163,10 @@ class EvidenceAnalysis:
         return out
 
 
+if TYPE_CHECKING:  # what context_for returns (for an audit's many artifacts)
+    from wizard.evidence.protocol import Context
+
+
 @dataclass(frozen=True)
 class EvidenceDraft:
     """A snapshot of what the evidence would be: the one place evidence is previewed and applied.
@@ -260,6 +264,41 @@ class EvidenceDraft:
             result.readings.extend(readings.get(kind, []))
         self._pick(result)
         return result
+
+    def context_for(self, kind: str, analysis: EvidenceAnalysis) -> Context:
+        """The context ``kind``'s analyzer gets in this case, for artifacts read outside it
+        (a site's many artifacts of one kind, read one by one with the same context):
+        every fact it reads from the case's facts and from ``analysis`` (this draft's
+        ``analyse()``) of the other kinds. SessionError when no analyzer reads ``kind``."""
+        from wizard.evidence.protocol import Context
+        from wizard.evidence.registry import get
+
+        ev = self.pack.evidence.get(kind)
+        analyzer = get(ev.analyzer) if ev is not None else None
+        if ev is None or analyzer is None:
+            raise SessionError(f"no installed analyzer reads '{shown(kind)}'")
+        found: dict[str, list[str]] = {}
+        kinds = [k for k in self.pack.evidence if k != kind]
+        for other in kinds:  # what analyse's loop finds, but from every other kind
+            joint = analysis.combined.get(other, {})
+            for item in analysis.readings:
+                if item.kind != other:
+                    continue
+                for finding in item.reading.report.findings:
+                    if finding.fact in joint:
+                        continue  # the kind's combined value stands for it (below)
+                    value = finding.value
+                    found.setdefault(finding.fact, []).extend(
+                        (value,) if isinstance(value, str) else value
+                    )
+                for name, values in item.reading.offers.items():
+                    found.setdefault(name, []).extend(values)
+            for name, (combined, _) in joint.items():
+                value = combined.value
+                found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
+        return Context(
+            {name: self._known(name, found) for name in analyzer.reads}, dict(self.corrections)
+        )
 
     def _known(self, name: str, found: Mapping[str, list[str]]) -> tuple[str, ...]:
         """Every value known for the analyzer fact ``name``: the case's fact of that name

@@ -43,6 +43,11 @@ class Context:
     (stated, answered, found by an analyzer that ran before), list facts flattened."""
     corrections: Mapping[str, str] = field(default_factory=dict)
     """A person's corrections of table rows: row key -> one of ``corrections``."""
+    brief: tuple[str, ...] | None = None
+    """None (the wizard, ``diagnose``): everything. A tuple (``kbwizard audit``, one
+    artifact of many): only the findings, the decisive lines and the products named here
+    are used, so an analyzer may skip its table, records, row questions, the ``marked``
+    lines and any other product. Findings never depend on it."""
 
 
 @dataclass(frozen=True)

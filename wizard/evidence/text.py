@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from itertools import repeat
+from operator import itemgetter
 from typing import NamedTuple
 
 MAX_PATTERN_LINE = 4096
@@ -46,11 +47,14 @@ _BOMS: tuple[tuple[bytes, str], ...] = (
 _CP1252_UNDEFINED = frozenset(b"\x81\x8d\x8f\x90\x9d")
 _SCORE_SAMPLE = 20_000
 _NEWLINE = re.compile(r"\r\n|\r|\n")
+_NEWLINE_KEPT = re.compile(r"(\r\n|\r|\n)")
 _CONTENT = re.compile(r"[^\r\n]+")
 # Line breaks that str.splitlines() honours besides CR and LF; split_lines does not.
 _OTHER_BREAKS = ("\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029")
 _IPV4 = re.compile(r"(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})")
 _IPV4_IN_TEXT = re.compile(r"(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?![\d.])")
+_OCTET_OVER_255 = re.compile(r"(?<!\d)(?:25[6-9]|2[6-9]\d|[3-9]\d\d)(?!\d)")
+"""In a dotted quad of 1-3-digit groups: a group whose value is above 255."""
 
 
 class SourceLine(NamedTuple):
@@ -86,6 +90,11 @@ class DecodedText:
     def texts(self) -> list[str]:
         """Every line's text, without its ending (``texts()[N - 1]`` is line N)."""
         return line_texts(self.body)
+
+    def texts_and_endings(self) -> tuple[list[str], list[str]]:
+        """Every line's text and its own ending, as ``lines`` has them (``[N - 1]`` is line
+        N), with no object per line."""
+        return texts_and_endings(self.body)
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         """``(number, text)`` of every non-empty line, numbered as ``lines`` numbers them."""
@@ -133,12 +142,70 @@ def line_texts(text: str) -> list[str]:
     return texts
 
 
+def texts_and_endings(text: str) -> tuple[list[str], list[str]]:
+    """The text and the ending of every line (lines end at CRLF, CR or LF; the last line's
+    ending may be ""), as ``split_lines`` splits them."""
+    ending = _uniform_ending(text)
+    if ending is not None:
+        texts = text.split(ending)
+        last = texts.pop()
+        endings = [ending] * len(texts)
+    else:
+        pieces = _NEWLINE_KEPT.split(text)
+        texts = pieces[0::2]
+        endings = pieces[1::2]
+        last = texts.pop()
+    if last:
+        texts.append(last)
+        endings.append("")
+    return texts, endings
+
+
 def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     """``(number, text)`` of every non-empty line of ``text`` (lines end at CRLF, CR or LF).
 
     Linear, and nothing is built for an empty line: the numbers come from counting
-    the line endings between two lines, which is all that lies between them.
+    the line endings between two lines, which is all that lies between them. A text of
+    at most ``_SPLIT_AT`` characters is split at once and numbered in C instead (the
+    same pairs; the list of its lines is small).
     """
+    if len(text) <= _SPLIT_AT:
+        return filter(_has_text, enumerate(line_texts(text), 1))
+    return _numbered_chunks(text)
+
+
+_SPLIT_AT = 256 * 1024
+_has_text = itemgetter(1)
+
+
+def _numbered_chunks(text: str) -> Iterator[tuple[int, str]]:
+    """``numbered_lines`` of a long text: pieces of at most ``_SPLIT_AT`` characters, each
+    ending at a line ending, split and numbered in C; from a line longer than that on,
+    the rest is numbered line by line."""
+    size = len(text)
+    start = 0
+    number = 1
+    while start < size:
+        stop = start + _SPLIT_AT
+        if stop < size:
+            cut = text.rfind("\n", start, stop)
+            if cut < 0:
+                cut = text.rfind("\r", start, stop)
+                if cut < 0:  # no line ends in the piece: go on the slow way
+                    yield from _numbered_lines(text, start, number)
+                    return
+                if text.startswith("\n", cut + 1):  # never split a CRLF
+                    cut += 1
+            stop = cut + 1
+        texts = line_texts(text[start:stop])
+        yield from filter(_has_text, enumerate(texts, number))
+        number += len(texts)
+        start = stop
+
+
+def _numbered_lines(text: str, position: int = 0, number: int = 1) -> Iterator[tuple[int, str]]:
+    """``numbered_lines`` one match at a time, from ``position`` (the start of line
+    ``number``) on."""
     if "\r" not in text or "\n" not in text:
         per_line = 1  # one character ends each line: every character between is a line
     elif text.count("\r") == text.count("\n") == text.count("\r\n"):
@@ -146,9 +213,7 @@ def numbered_lines(text: str) -> Iterator[tuple[int, str]]:
     else:
         per_line = 0  # mixed: count
     count = text.count
-    number = 1
-    position = 0
-    for match in _CONTENT.finditer(text):
+    for match in _CONTENT.finditer(text, position):
         start = match.start()
         if start != position:
             if per_line:
@@ -309,6 +374,12 @@ def paste_stripped(text: str) -> tuple[str, bool]:
     return stripped, decoration
 
 
+def paste_parts(text: str) -> tuple[str, str, bool]:
+    """``(content, content.strip(), is_decoration)``: ``paste_content`` and
+    ``paste_stripped`` at once."""
+    return _paste(text)
+
+
 def _paste(text: str) -> tuple[str, str, bool]:
     """(content, content.strip(), is_decoration) as ``paste_content`` describes."""
     content = text
@@ -348,9 +419,13 @@ def _is_dotted_quad(text: str) -> bool:
 
 def find_ipv4s(text: str) -> tuple[str, ...]:
     """Every valid dotted-quad IPv4 address in ``text``, in order."""
-    found: list[str] = []
-    for match in _IPV4_IN_TEXT.finditer(text):
-        address = match.group()  # four groups of 1-3 digits: only the octets' range is left
-        if max(map(int, address.split("."))) <= 255:
-            found.append(address)
-    return tuple(found)
+    found = _IPV4_IN_TEXT.findall(text)
+    if not found:
+        return ()
+    # Four groups of 1-3 digits each: only the octets' range is left to check (by one
+    # search for ASCII digits; other Unicode digits by their values).
+    return tuple(
+        address for address in found
+        if (_OCTET_OVER_255.search(address) is None if address.isascii()
+            else max(map(int, address.split("."))) <= 255)
+    )  # fmt: skip

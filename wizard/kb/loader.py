@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Literal, TypeVar, cast
 from wizard.gcpause import paused_gc
 from wizard.kb.model import (
     STATUSES,
+    AuditSpec,
     Caveat,
     Choice,
     Condition,
@@ -68,6 +69,7 @@ TOP_KEYS = {
     "symptoms": False,
     "scope": False,
     "references": False,
+    "audit": False,
     "$schema": False,
 }
 """Top-level keys and whether each is required."""
@@ -163,6 +165,17 @@ _FIX_ARTIFACT = Fields(
 )
 _EVIDENCE = Fields(
     {"analyzer": True, "title": True, "description": True, "supplies": True, "tab": False}
+)
+_AUDIT = Fields(
+    {
+        "evidence": True,
+        "fact": True,
+        "at_risk": False,
+        "artifact": False,
+        "diff": False,
+        "attribute": False,
+        "title": False,
+    }
 )
 _SUPPLY = Fields({"fact": True, "from": True})
 _SYMPTOM = Fields({"id": True, "text": True, "fact": True, "value": True})
@@ -583,6 +596,25 @@ class _Builder:
                 names.append(self.text(value, i, at))
         return self.share(tuple(names)), renames
 
+    def audit(self, top: Data) -> AuditSpec | None:
+        """The pack's ``audit:`` section (what ``kbwizard audit`` checks), or None."""
+        if "audit" not in top:
+            return None
+        at: Path = ("audit",)
+        data = self.mapping(top["audit"], at, _AUDIT, "audit")
+        if data is None:
+            return None
+        return AuditSpec(
+            evidence=self.text(data, "evidence", at),
+            fact=self.text(data, "fact", at),
+            at_risk=self.texts(data, "at_risk", at),
+            artifact=self.text(data, "artifact", at, ""),
+            diff=self.text(data, "diff", at, ""),
+            attribute=self.text(data, "attribute", at, ""),
+            title=self.text(data, "title", at, ""),
+            line=self.line(top, "audit"),
+        )
+
     def symptom(self, value: Any, path: Path, line: int) -> Symptom | None:
         data = self.mapping(value, path, _SYMPTOM, "symptom")
         if data is None:
@@ -661,6 +693,7 @@ class _Builder:
             symptoms=self.items(top, "symptoms", (), self.symptom),
             scope=self.items(top, "scope", (), self.caveat),
             references=self.texts(top, "references", ()),
+            audit=self.audit(top),
             lines=dict(zip(top, top.lines, strict=True)),
         )
 

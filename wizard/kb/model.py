@@ -313,6 +313,33 @@ class EvidenceKind:
 
 
 @dataclass(frozen=True)
+class AuditSpec:
+    """What ``kbwizard audit`` checks across a site: one evidence kind, many artifacts.
+
+    Each artifact (a file of a folder, an entry of a directory export) is read by the
+    kind's analyzer with the site's context; the audit counts the values of ``fact``,
+    lists the artifacts whose value is in ``at_risk`` first, and writes the analyzer's
+    ``artifact`` (a corrected version) for each one that has it.
+    """
+
+    evidence: str
+    """The evidence kind audited (its analyzer reads each artifact)."""
+    fact: str
+    """The fact summarised per artifact (a ``choice`` fact the kind supplies)."""
+    at_risk: tuple[str, ...] = ()
+    """The values of ``fact`` that call for action (listed first, counted as at risk)."""
+    artifact: str = ""
+    """The analyzer's product written by ``--write-fixed`` ('' : none)."""
+    diff: str = ""
+    """The analyzer's product shown beside it in reports (a diff; '' : none)."""
+    attribute: str = ""
+    """The directory attribute that holds the artifact in an LDIF export ('' : none)."""
+    title: str = ""
+    """What one artifact is called in reports (default: the evidence kind's title)."""
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class AnalyzerSpec:
     """What a pack may rely on from an analyzer (its declarations, without its code)."""
 
@@ -394,6 +421,8 @@ class Pack:
     symptoms: tuple[Symptom, ...] = ()
     scope: tuple[Caveat, ...] = ()
     references: tuple[str, ...] = ()
+    audit: AuditSpec | None = None
+    """What ``kbwizard audit`` checks across a site (None: the pack is not audited)."""
     path: str = ""
     sha256: str = ""
     lines: Mapping[str, int] = field(default_factory=dict)

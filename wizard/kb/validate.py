@@ -6,6 +6,7 @@ Every check reports at the line the author must change. Graph questions
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 
 import networkx as nx
@@ -18,6 +19,8 @@ from wizard.kb.values import is_ipv4, listing, parse_value
 
 _PACK_ID_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-")
 """The characters of a pack id (the schema's ``id`` pattern)."""
+_ATTRIBUTE = re.compile(r"[A-Za-z][A-Za-z0-9-]{0,63}")
+"""An LDAP attribute description without options (RFC 4512 ``descr``)."""
 
 Analyzers = Mapping[str, AnalyzerSpec]
 """What each installed analyzer declares, by name (``wizard.evidence.registry.specs()``)."""
@@ -53,6 +56,7 @@ class _Checker:
         self.check_nodes()
         self.check_fixes()
         self.check_evidence()
+        self.check_audit()
         self.check_graph()
         return self.problems
 
@@ -277,6 +281,47 @@ class _Checker:
                 self.problem(link.line, f"{where} needs a text (why that article may fit)")
             if link.when is not None:
                 self.check_condition(link.when, where)
+
+    def check_audit(self) -> None:
+        """The ``audit:`` section names a kind the pack reads, a choice fact that kind
+        supplies, values of that fact, and products its analyzer makes."""
+        audit = self.pack.audit
+        if audit is None:
+            return
+        ev = self.pack.evidence.get(audit.evidence)
+        if ev is None:
+            self.problem(audit.line, f"audit names undeclared evidence '{audit.evidence}'")
+            return
+        fact = self.pack.facts.get(audit.fact)
+        if fact is None or audit.fact not in ev.supplies:
+            self.problem(
+                audit.line,
+                f"audit fact '{audit.fact}' is not a fact that evidence '{ev.kind}' supplies",
+            )
+        elif fact.type != "choice":
+            self.problem(audit.line, f"audit fact '{audit.fact}' must be a choice fact")
+        else:
+            for value in audit.at_risk:
+                if value not in fact.values:
+                    self.problem(
+                        audit.line,
+                        f"audit at_risk value '{value}' is not a value of '{audit.fact}'",
+                    )
+        spec = self.analyzers.get(ev.analyzer) if self.analyzers is not None else None
+        for product in (audit.artifact, audit.diff):
+            if product and spec is not None and product not in spec.produces:
+                made = listing(tuple(sorted(spec.produces))) or "nothing"
+                self.problem(
+                    audit.line,
+                    f"audit: analyzer '{ev.analyzer}' does not produce '{product}' "
+                    f"(it produces: {made})",
+                )
+        if audit.attribute and not _ATTRIBUTE.fullmatch(audit.attribute):
+            self.problem(
+                audit.line,
+                f"audit attribute '{audit.attribute}' is not an LDAP attribute name "
+                "(a letter, then letters, digits or '-')",
+            )
 
     def check_graph(self) -> None:
         pack = self.pack

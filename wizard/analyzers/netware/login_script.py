@@ -58,6 +58,8 @@ _SIMPLE_MAP = re.compile(
     rf"|[{_PLAIN}]+)"  # any other target, for parse_target
 )
 _MAP_WORD = re.compile(r"[Mm][Aa][Pp][ \t]")  # MAP and a blank: no label, no other word
+_M = ("M", "m")  # the first letter of MAP (an empty string is not in it)
+_COMMENT_MARKS = (";", "*")  # a statement starting so is a comment
 _PASTE_MARKS = "`~<>"  # a stripped line starting otherwise is never quoted or decoration
 
 _OPTIONS = {
@@ -196,10 +198,10 @@ class LoginScriptAnalysis:
         if mapping.form == "drive":
             parsed = parse_target(mapping.target)
             ref = parsed[3] if parsed is not None else ""
-        return RawMapping(
+        return _new_raw(RawMapping, (
             mapping.line, drive, mapping.target, mapping.server, mapping.volume, mapping.form,
             mapping.options, mapping.condition, self.paths[index], letter, ref, search,
-        )  # fmt: skip
+        ))  # fmt: skip
 
 
 class RawMapping(NamedTuple):
@@ -222,6 +224,11 @@ class RawMapping(NamedTuple):
     letter: str
     ref_letter: str
     search: int | None
+
+
+_new_raw = tuple.__new__
+"""``_new_raw(RawMapping, (all twelve fields))``: a RawMapping without the named tuple's
+Python-level ``__new__`` (the replay of repeated lines makes tens of thousands)."""
 
 
 @dataclass(frozen=True)
@@ -355,15 +362,28 @@ class _Scanner:
         # Kinds of lines that changed nothing (comments, commands, labels, unrecognised
         # text), by their text: a repeat costs one lookup. Bounded in size.
         settled: dict[str, str] = {}
+        map_cache = self.map_cache
+        replay = self.replay
         for number, text in decoded.numbered():  # empty lines are blank: skipped
             kind = settled.get(text)
             if kind is not None:
                 pass
             elif len(text) > MAX_PATTERN_LINE:
                 kind = self.too_long(number)
+            elif (stripped := text.strip())[:1] in _M and (
+                known := map_cache.get(stripped)
+            ) is not None:
+                # A MAP statement met before: what ``statement`` would replay. It changes
+                # nothing (so is settled) only when it made no mapping and no remark.
+                kind = replay(number, known, None)
+                if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
+            elif stripped[:1] in _COMMENT_MARKS:  # what ``statement`` says, changing nothing
+                kind = "comment"
+                if len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
             else:
                 before = self.state() if len(settled) < _SETTLED_LINES else None
-                stripped = text.strip()
                 decoration = False
                 if stripped and stripped[0] in _PASTE_MARKS:
                     # Only such a line can be quoted or paste decoration.
@@ -404,11 +424,15 @@ class _Scanner:
             self.commands,
         )
 
-    def state(self) -> tuple[int, int, int, int, int, int, int]:
-        """Changes whenever a statement records or changes anything (see ``run``)."""
+    def state(self) -> tuple[int, int, int]:
+        """Changes whenever a statement records or changes anything (see ``run``).
+
+        The mappings, remarks, blocks, ELSE lines and INCLUDEs only ever grow, so their
+        sum changes when any of them does; the nesting goes both ways, but a statement
+        that leaves the sum as it was closes at most one block, which changes it."""
         return (
-            len(self.mappings), len(self.remarks), self.next_block, len(self.stack),
-            self.overflow, self.branches, len(self.includes),
+            len(self.mappings) + len(self.remarks) + self.next_block + self.branches
+            + len(self.includes), len(self.stack), self.overflow,
         )  # fmt: skip
 
     def too_long(self, number: int) -> str:
@@ -492,10 +516,10 @@ class _Scanner:
             append = self.mappings.append
             for drive, target, server, volume, form, options, letter, ref, search in parts:
                 append(
-                    RawMapping(
+                    _new_raw(RawMapping, (
                         number, drive, target, server, volume, form, options, condition, path,
                         letter, ref, search,
-                    )
+                    ))
                 )  # fmt: skip
         for level, text in said:
             self.remarks.append(Remark(number, level, f"line {number}: {text}"))
@@ -1190,6 +1214,8 @@ class _Later:
     def compatible(self, path: BlockPath) -> bool:
         if not self.total:
             return False
+        if not path:  # top level, most statements: nothing is excluded
+            return True
         # Walking backwards the other mappings come later: those in the ELSE of a block
         # whose THEN holds the statement are excluded; walking forwards, those in the THEN
         # of a block whose ELSE holds it.
@@ -1311,10 +1337,16 @@ def decide_order(
                     # in through: a node or another server, never a virtual one.
                     later_maybe_virtual.add(path)
             elif role == "virtual":
-                later_virtual.add(path)
-                later_maybe_virtual.add(path)
-                if not mapping.hint:
-                    later_sure_virtual.add(path)
+                if path:
+                    later_virtual.add(path)
+                    later_maybe_virtual.add(path)
+                    if not mapping.hint:
+                        later_sure_virtual.add(path)
+                else:  # top level (most mappings): only the totals count it
+                    later_virtual.total += 1
+                    later_maybe_virtual.total += 1
+                    if not mapping.hint:
+                        later_sure_virtual.total += 1
     if "node" in roles or "virtual" in roles:
         earlier_maybe_node = _Later(forward=True)
         earlier_node = _Later(forward=True)
@@ -1328,8 +1360,12 @@ def decide_order(
                     flags[index] = 1
                 earlier_maybe_node.add(path)
             elif role == "node":
-                earlier_maybe_node.add(path)
-                earlier_node.add(path)
+                if path:
+                    earlier_maybe_node.add(path)
+                    earlier_node.add(path)
+                else:  # top level (most mappings): only the totals count it
+                    earlier_maybe_node.total += 1
+                    earlier_node.total += 1
             elif role == "virtual" and mapping.hint and earlier_node.compatible(path):
                 hinted[id(mapping)] = mapping
     unknown: list[Mapping] = []

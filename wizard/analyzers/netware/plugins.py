@@ -208,16 +208,20 @@ class LoginScriptAnalyzer:
             # conflict (Session.conflicts), never what makes a mapping a node mapping.
             site = replace(site, node_ips=site.node_ips - site.virtual_ips)
         analysis = analyze_login_script(data, site)
-        reordering = reorder_login_script(analysis)
+        brief = context.brief  # the audit: findings and the products it names, nothing else
+        reordering = reorder_login_script(analysis, diff=brief is None or "diff" in brief)
         produced: tuple[Produced, ...] = ()
         notes = tuple(w for w in reordering.warnings if w != LOGIN_THROUGH_NODE_CAVEAT)
         if reordering.changed:
-            moved_texts = {
-                line.text for line in analysis.decoded.lines if line.number in reordering.moved
-            }
-            marked = tuple(
-                n for n, text in enumerate(reordering.text.splitlines(), 1) if text in moved_texts
-            )
+            marked: tuple[int, ...] = ()
+            if brief is None:
+                moved = set(reordering.moved)
+                moved_texts = {line.text for line in analysis.decoded.lines if line.number in moved}
+                marked = tuple(
+                    n
+                    for n, text in enumerate(reordering.text.splitlines(), 1)
+                    if text in moved_texts
+                )
             produced = (
                 Produced(
                     "corrected-script", reordering.text, "text", marked, notes, reordering.data
@@ -231,6 +235,15 @@ class LoginScriptAnalyzer:
             produced = (
                 Produced("corrected-script", "", "text", (), unmade),
                 Produced("diff", "", "diff", (), unmade),
+            )
+        if brief is not None:
+            return Reading(
+                report=analysis.report,
+                decoded=analysis.decoded,
+                decisive=analysis.deciding_lines,
+                records_name="mappings",
+                produced=produced,
+                detail=(analysis, reordering),
             )
         produced += _remapped(
             remap_login_script(

@@ -171,5 +171,5 @@ def _remap(analysis: LoginScriptAnalysis, name: str, context: str) -> Remapping 
             f"not rewritten (a form that cannot be changed safely), change by hand: line "
             f"{lines_text}"
         )
-    diff = unified_diff(lines, units, changed, "remapped")
+    diff = unified_diff([line.text for line in lines], units, changed, "remapped")
     return Remapping(text, decoded.encode(text), diff, numbers, tuple(notes))

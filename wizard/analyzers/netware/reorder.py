@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
-from wizard.evidence.text import SourceLine
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -149,7 +148,7 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     return None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Block:
     """An IF block kept whole: its header, its branches, its ELSE and END lines."""
 
@@ -180,21 +179,54 @@ def _units(item: _Item) -> Iterator[_Unit]:
         yield from item.units()
 
 
+def _flatten(items: list[_Item], out: list[_Unit]) -> list[_Unit]:
+    """Every line of ``items`` appended to ``out`` in order (``_units`` of each, without
+    a generator per block)."""
+    for item in items:
+        if isinstance(item, _Unit):
+            out.append(item)
+            continue
+        out.append(item.header)
+        for index, branch in enumerate(item.branches):
+            if index == 1 and item.else_unit is not None:
+                out.append(item.else_unit)
+            _flatten(branch, out)
+        if item.end is not None:
+            out.append(item.end)
+    return out
+
+
+def _first_unit(item: _Item) -> _Unit:
+    """The first line of an item (a block's header): ``next(_units(item))``, without the
+    generators."""
+    return item if isinstance(item, _Unit) else item.header
+
+
 class _NoSafeReorder(Exception):
     """The script's structure is beyond what is reordered safely (the message says why)."""
 
 
 def _tree(
-    lines: tuple[SourceLine, ...], infos: dict[int, BlockPath], parts: dict[int, list[int]]
+    texts: list[str], endings: list[str], infos: dict[int, BlockPath], parts: dict[int, list[int]]
 ) -> list[_Item]:
-    """The script as items: lines, and IF blocks holding their own lines (linear)."""
+    """The script as items: lines, and IF blocks holding their own lines (linear).
+
+    Only the lines that map something or change the block path are looked at one by one;
+    the lines between two of them map nothing and stay in one block: they become one unit
+    (``span`` lines), which never moves on its own.
+    """
     root: list[_Item] = []
     stack: list[tuple[_Block, list[_Item]]] = []
     current = root
     path: BlockPath = ()
-    for line in lines:
-        unit = _Unit(line.number, line.text, line.ending, parts.get(line.number, []))
-        new = infos.get(line.number, path)
+    done = 0  # the lines before index ``done`` have their place
+    for number in sorted(infos.keys() | parts.keys()):
+        start = number - 1
+        if start > done:
+            current.append(_run(texts, endings, done, start))
+        done = number
+        unit = _Unit(number, texts[start], endings[start], parts.get(number, []))
+        new = infos.get(number, path)
         if new == path:
             current.append(unit)
         elif len(new) == len(path) + 1 and new[:-1] == path and new[-1][1] == 0:
@@ -215,11 +247,37 @@ def _tree(
             current = block.branches[1]
         else:
             raise _NoSafeReorder(
-                f"line {line.number} opens or closes several IF blocks at once; reorder this "
+                f"line {number} opens or closes several IF blocks at once; reorder this "
                 "script by hand"
             )
         path = new
+    if done < len(texts):
+        current.append(_run(texts, endings, done, len(texts)))
     return root
+
+
+def _run(texts: list[str], endings: list[str], start: int, stop: int) -> _Unit:
+    """Lines ``start`` to ``stop`` (indices) as one unit that maps nothing."""
+    last = stop - 1
+    if start == last:
+        return _Unit(stop, texts[last], endings[last], [])
+    text = "".join(map(str.__add__, texts[start:last], endings[start:last])) + texts[last]
+    return _Unit(start + 1, text, endings[last], [], -1, stop - start)
+
+
+def _expanded(units: list[_Unit], texts: list[str], endings: list[str]) -> list[_Unit]:
+    """``units`` with every run of lines (``span``) as one unit per line, for the diff."""
+    out: list[_Unit] = []
+    for unit in units:
+        if unit.span == 1:
+            out.append(unit)
+            continue
+        first = unit.number - 1
+        for index in range(first, first + unit.span - 1):
+            out.append(_Unit(index + 1, texts[index], endings[index], []))
+        last = first + unit.span - 1
+        out.append(_Unit(last + 1, texts[last], unit.ending, []))
+    return out
 
 
 class _Reorderer:
@@ -236,6 +294,10 @@ class _Reorderer:
         self.moved = moved
         self.problems = problems
         self.fallback = fallback_ending
+        self.block_parts: dict[int, list[int]] = {}
+        """A block's mapping indices, by the block's id: a block is asked for them only
+        once its own branches are in their final order (``sequence`` does inner blocks
+        first), and every level above asks again."""
 
     def active(self, index: int) -> bool:
         return self.pairs[index][0].form != "del"
@@ -246,14 +308,20 @@ class _Reorderer:
     def item_parts(self, item: _Item) -> list[int]:
         if isinstance(item, _Unit):
             return item.parts
-        return [index for unit in _units(item) for index in unit.parts]
+        parts = self.block_parts.get(id(item))
+        if parts is None:
+            parts = [index for unit in _flatten([item], []) for index in unit.parts]
+            self.block_parts[id(item)] = parts
+        return parts
 
     def kind(self, item: _Item, level: BlockPath) -> str:
         """V (unconditional virtual), W (conditional virtual, no node), N (unconditional
         node), C (conditional node: an IF block or one-line IF), M (node and virtual on one
         line), X (neither)."""
         pairs = self.pairs
-        if isinstance(item, _Unit) and len(item.parts) == 1:  # most lines: one mapping
+        if isinstance(item, _Unit) and len(item.parts) <= 1:  # most lines: one mapping
+            if not item.parts:
+                return "X"
             mapping, raw = pairs[item.parts[0]]
             if mapping.form == "del":
                 return "X"
@@ -281,10 +349,21 @@ class _Reorderer:
         return "X"
 
     def sequence(self, items: list[_Item], level: BlockPath) -> list[_Item]:
+        pairs = self.pairs
+        plain = True  # lines only, none mapping a node: nothing here splits or moves
         for item in items:
             if isinstance(item, _Block):
+                plain = False
                 for index, branch in enumerate(item.branches):
                     branch[:] = self.sequence(branch, (*level, (item.ident, index)))
+            elif plain:
+                for part in item.parts:
+                    mapping = pairs[part][0]
+                    if mapping.role == "node" and mapping.form != "del":
+                        plain = False
+                        break
+        if plain:
+            return items
         items, kinds = self.split(items, level)
         items, kinds = self.virtual_up(items, kinds)
         return self.node_down(items, kinds)
@@ -361,19 +440,21 @@ class _Reorderer:
     def node_down(self, items: list[_Item], kinds: list[str]) -> list[_Item]:
         """Unconditional node mappings before the last unconditional virtual mapping move
         just below it, unless moving one would change what a drive letter ends up as."""
+        if "N" not in kinds:
+            return items  # no unconditional node mapping here: nothing moves, nothing to say
         # The last statement that maps a virtual server (an IF block that maps only
         # virtual servers counts: a node mapping may move below it).
         anchor = next((i for i in range(len(items) - 1, -1, -1) if kinds[i] in "VW"), None)
         if anchor is None:
             return items
-        anchor_line = next(_units(items[anchor])).number
+        anchor_line = _first_unit(items[anchor]).number
         between = _Between()
         moving: list[int] = []
         for i in range(anchor, -1, -1):
             parts = self.item_parts(items[i])
             if kinds[i] == "N":
                 own = [self.pairs[p][1] for p in parts]
-                unit = next(_units(items[i]))
+                unit = _first_unit(items[i])
                 reason = _blocker(unit.number, own, anchor_line, between)
                 if reason is None:
                     moving.append(i)
@@ -459,15 +540,16 @@ def _conflict(
     return None
 
 
-def reorder_login_script(analysis: LoginScriptAnalysis) -> Reordering:
-    """Produce the corrected script with node mappings after the virtual-server ones."""
+def reorder_login_script(analysis: LoginScriptAnalysis, diff: bool = True) -> Reordering:
+    """Produce the corrected script with node mappings after the virtual-server ones
+    (``diff=False``: without its diff, which is then empty)."""
     # The bulk work builds no cycles: the collector's passes over a large script's
     # objects would cost more than the work (as in the analyzers).
     with paused_gc():
-        return _reorder(analysis)
+        return _reorder(analysis, diff)
 
 
-def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
+def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
@@ -501,20 +583,16 @@ def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
     by_line: dict[int, list[int]] = {}
     for index, (_, raw) in enumerate(pairs):
         by_line.setdefault(raw.line, []).append(index)
-    lines = analysis.decoded.lines
-    fallback = next((line.ending for line in reversed(lines) if line.ending), "\n")
+    texts, endings = analysis.decoded.texts_and_endings()
+    fallback = next((ending for ending in reversed(endings) if ending), "\n")
     try:
-        tree = _tree(lines, infos, by_line)
+        tree = _tree(texts, endings, infos, by_line)
     except _NoSafeReorder as exc:
         warnings.append(str(exc))
         return _unavailable(analysis, warnings)
     moved: set[tuple[int, int]] = set()
     problems: list[str] = []
-    units = [
-        u
-        for item in _Reorderer(pairs, moved, problems, fallback).sequence(tree, ())
-        for u in _units(item)
-    ]
+    units = _flatten(_Reorderer(pairs, moved, problems, fallback).sequence(tree, ()), [])
     warnings.extend(problems)
     order = [index for unit in units for index in unit.parts]
     again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
@@ -539,9 +617,11 @@ def _reorder(analysis: LoginScriptAnalysis) -> Reordering:
             f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
             "virtual server, reorder it the same way"
         )
-    _fix_endings(units, lines)
+    _fix_endings(units, endings)
     text = joined(units)
-    diff = unified_diff(lines, units, moved, "corrected")
+    diff = ""
+    if with_diff:
+        diff = unified_diff(texts, _expanded(units, texts, endings), moved, "corrected")
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
@@ -556,9 +636,9 @@ def _label(mapping: Mapping) -> str:
     return mapping.target.strip()
 
 
-def _fix_endings(units: list[_Unit], lines: tuple[SourceLine, ...]) -> None:
+def _fix_endings(units: list[_Unit], endings: list[str]) -> None:
     """An unterminated last line that moved up takes the ending of the line now last."""
-    if not units or not lines or lines[-1].ending:
+    if not units or not endings or endings[-1]:
         return
     open_index = next((i for i, unit in enumerate(units) if not unit.ending), None)
     if open_index is None or open_index == len(units) - 1:

@@ -8,13 +8,11 @@ The caller encodes the text in the original encoding (``DecodedText.encode``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from wizard.evidence.text import SourceLine
 
-
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One line of the corrected script: a source line, or one piece of a split line."""
 
@@ -25,12 +23,17 @@ class Unit:
     """Indices (in script order) of the mappings this line makes."""
     piece: int = -1
     """-1 for a whole source line; k for the k-th MAP of a split ``;``-joined line."""
+    span: int = 1
+    """Source lines it holds: more than 1 for a run of lines that map nothing and open or
+    close no block (``text`` then holds them with their endings but the last one's, which
+    is ``ending``); such a run never moves on its own."""
 
 
 def unified_diff(
-    lines: tuple[SourceLine, ...], units: list[Unit], moved: set[tuple[int, int]], name: str
+    lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]], name: str
 ) -> str:
-    """The unified diff from ``lines`` (the script as given) to ``units`` (the new script),
+    """The unified diff from ``lines`` (the script as given: line N's text is
+    ``lines[N - 1]``) to ``units`` (the new script, one unit per line),
     built from the changes themselves (linear): the lines whose numbers are in ``moved``
     are deleted where they were, and the units whose ``(number, piece)`` is in ``moved``
     are inserted where they are now (a line rewritten in place is both). ``name`` names the
@@ -42,8 +45,8 @@ def unified_diff(
     while old < old_count or new < new_count:
         # One run of a kind at a time: deleted, inserted, or unchanged lines.
         start_old, start_new = old, new
-        if old < old_count and lines[old].number in gone:
-            while old < old_count and lines[old].number in gone:
+        if old < old_count and old + 1 in gone:
+            while old < old_count and old + 1 in gone:
                 old += 1
             opcodes.append(("delete", start_old, old, new, new))
         elif new < new_count and (units[new].number, units[new].piece) in moved:
@@ -52,7 +55,7 @@ def unified_diff(
             opcodes.append(("insert", old, old, start_new, new))
         elif old < old_count and new < new_count:
             while (
-                old < old_count and new < new_count and lines[old].number not in gone
+                old < old_count and new < new_count and old + 1 not in gone
                 and (units[new].number, units[new].piece) not in moved
             ):  # fmt: skip
                 old += 1
@@ -66,9 +69,9 @@ def unified_diff(
         out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
         for tag, i1, i2, j1, j2 in group:
             if tag == "equal":
-                out.extend(" " + line.text + "\n" for line in lines[i1:i2])
+                out.extend(" " + text + "\n" for text in lines[i1:i2])
             elif tag == "delete":
-                out.extend("-" + line.text + "\n" for line in lines[i1:i2])
+                out.extend("-" + text + "\n" for text in lines[i1:i2])
             else:
                 out.extend("+" + unit.text + "\n" for unit in units[j1:j2])
     return "".join(out) if len(out) > 2 else ""

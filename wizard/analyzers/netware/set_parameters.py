@@ -21,7 +21,7 @@ from wizard.evidence.text import (
     decode,
     find_ipv4s,
     is_ipv4,
-    paste_content,
+    paste_parts,
 )
 
 from .load_script import bind_address
@@ -78,29 +78,32 @@ class _Reader:
         self.remarks: list[Remark] = []
         self.recognised = 0
 
-    def state(self) -> tuple[int | None, ...]:
-        """Changes whenever a line records anything but a count or unrecognised text."""
+    def state(self) -> tuple[int, int | None]:
+        """Changes whenever a line records anything but a count or unrecognised text.
+
+        The lists and the distinct values only ever grow, so their sum changes when any
+        of them does; the NCP ADDRESSES line is the number of a later line each time."""
         return (
-            len(self.includes), len(self.excludes), len(self.exclude_lines), len(self.binds),
-            len(self.skipped_binds), len(self.ncp_addresses), len(self.remarks),
-            self.ncp_addresses_line,
+            len(self.includes) + len(self.excludes) + len(self.exclude_lines)
+            + len(self.binds) + len(self.skipped_binds) + len(self.ncp_addresses)
+            + len(self.remarks), self.ncp_addresses_line,
         )  # fmt: skip
 
     def line(self, number: int, text: str) -> None:
         if len(text) > MAX_PATTERN_LINE:
             self.unrecognised.append((number, text))
             return
-        content, decoration = paste_content(text)
+        content, stripped, decoration = paste_parts(text)
         if decoration:
             self.unrecognised.append((number, text))
             return
-        stripped = content.strip()
         if not stripped:
             self.in_ncp_addresses = self.in_setting = False
             return
-        if stripped[0] in "#;" or stripped.upper() == "REM" or stripped.upper().startswith("REM "):
+        upper = stripped.upper()
+        if stripped[0] in "#;" or upper == "REM" or upper.startswith("REM "):
             return
-        upper = " ".join(stripped.upper().split())
+        upper = " ".join(upper.split())
         indented = content[:1] in (" ", "\t")
         if self.parameter(number, upper):
             self.recognised += 1

@@ -1,0 +1,102 @@
+"""Provides the typed seam around the ``ldif`` library (RFC 2849), the only module using it.
+
+Records are cut from the stream at blank lines by ``wizard.audit.sources`` and handed
+here one at a time, so a broken record is one error and the next record is read all the
+same (the library's own parser cannot go on after an exception in its generator).
+
+The library checks a ``dn:`` with a regular expression that backtracks exponentially on
+attribute types like ``a;a;a;…`` (``[\\w;.-]+(;[\\w_-]+)*``): ``_Parser`` replaces that
+one check with a linear one (``type=value`` pairs joined by ``,``, escapes allowed: every DN the
+library's expression accepts). URL values (``attr:< file:///…``) are never
+fetched (no URL scheme is enabled): they read as empty.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from typing import Any, BinaryIO
+
+from ldif import LDIFParser, LDIFWriter
+
+MOD_REPLACE = 2
+"""The library's index of ``replace`` among its modify operations (add, delete, replace)."""
+
+_RDN_PART = re.compile(r'[ ]*[\w.;-]+[ ]*=(?:"[^"]*"|[^,\\]|\\.)*')
+"""``type=value``: a type as the library reads one, a value up to an unescaped comma
+outside quotes. Nothing follows the repetition, so a match never backtracks into it."""
+
+
+class LdifError(ValueError):
+    """A record the library refused; the message is one line."""
+
+
+def is_dn(text: str) -> bool:
+    """Whether ``text`` has the shape of an LDAP distinguished name; linear in its length."""
+    if text == "":
+        return True
+    position = 0
+    size = len(text)
+    while True:
+        match = _RDN_PART.match(text, position)
+        if match is None:
+            return False
+        position = match.end()
+        if position == size:
+            return True
+        if text[position] != ",":
+            return False
+        position += 1
+
+
+class _Parser(LDIFParser):  # type: ignore[misc]
+    """The library's parser with a linear ``dn:`` check (see the module docstring)."""
+
+    def _check_dn(self, dn: str | None, attr_value: str) -> None:
+        if dn is not None:
+            self._error("two dn: lines in one record")
+        if not is_dn(attr_value):
+            self._error("the dn: value is not a distinguished name")
+
+
+def parse_record(record: bytes) -> tuple[str | None, dict[str, list[bytes]]]:
+    """One LDIF record (no blank line inside) -> (dn, attribute -> values as bytes).
+
+    ``dn`` is None for a record of comments or ``version:`` only. LdifError (one line)
+    for a record the library refuses.
+    """
+    parser = _Parser(io.BytesIO(record), encoding=None, strict=True)
+    try:
+        parsed: list[tuple[str | None, dict[str, list[Any]]]] = list(parser.parse())
+    except (ValueError, TypeError, IndexError) as exc:  # binascii.Error, UnicodeError too
+        reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+        if reason == "subsection not found":  # bytes.index(b":") in the library
+            reason = "a line is neither 'name: value', a continuation nor a comment"
+        raise LdifError(reason) from None
+    if not parsed:
+        return None, {}
+    dn, entry = parsed[0]
+    values = {
+        str(name): [v if isinstance(v, bytes) else str(v).encode("utf-8") for v in found]
+        for name, found in entry.items()
+    }
+    return dn, values
+
+
+class ModifyWriter:
+    """Writes ``changetype: modify`` records that replace one attribute, with the library."""
+
+    def __init__(self, handle: BinaryIO, attribute: str) -> None:
+        self.attribute = attribute
+        handle.write(b"version: 1\n\n")
+        self._writer = LDIFWriter(handle, base64_attrs=[attribute], cols=76)
+
+    def replace(self, dn: str, value: bytes) -> None:
+        """One record: ``dn``, ``changetype: modify``, ``replace: ATTRIBUTE``, the value
+        (base64, folded at 76 columns), ``-``."""
+        self._writer.unparse(dn, [(MOD_REPLACE, self.attribute, [value])])
+
+    @property
+    def written(self) -> int:
+        count: int = self._writer.records_written
+        return count
