@@ -116,15 +116,50 @@ def test_7014886_mapping_through_the_cluster_master_ip(
     assert code == 0
     assert data["diagnosis"] == "tid7014886-mapped-to-cluster-object"
     assert data["facts"]["cluster_volume_target"] == "cluster-object"
-    # The values the commands need are not known: no command, the facts named instead.
+    # The script gives the drive and the volume (line 1); the cluster's name and context
+    # are not known: no command, those facts named instead.
+    assert (data["facts"]["drive"], data["facts"]["cluster_volume"]) == ("O", "VOL2")
+    assert data["provenance"]["drive"] == "login-script:1"
     volume_fix = next(f for f in data["fixes"] if f["id"] == "map-volume-object")
     assert volume_fix["commands"] == []
-    assert set(volume_fix["missing"]) == {
-        "cluster_name",
-        "cluster_context",
-        "cluster_volume",
-        "drive",
-    }
+    assert set(volume_fix["missing"]) == {"cluster_name", "cluster_context"}
+
+
+def test_7014886_the_exact_mapping_from_the_script_and_the_cluster_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The issue's example: the drive and volume come from the script's mapping through
+    the hosting node, the cluster's name and context from the person; the command is
+    TID 7014886's form for this site, and the secondary-IP form uses the load script's IP."""
+    login = write(tmp_path, "login.txt", "MAP S1:=NODE1/SYS:PUBLIC\r\nMAP O:=NODE1/VOL2:\r\n")
+    load = write(
+        tmp_path,
+        "pool2.ncf",
+        "mount VOL2 VOLID=253\nNUDP ADD MYCL_POOL2_SERVER 137.46.52.1\n"
+        "add secondary ipaddress 137.46.52.1\n",
+    )
+    code, data = diagnose(
+        capsys,
+        "--pack",
+        "tid-7014886",
+        "--evidence",
+        f"login-script={login}",
+        "--evidence",
+        f"load-script={load}",
+        "--fact",
+        "reconnect_fails=yes",
+        "--fact",
+        "node_names=NODE1,NODE2",
+        "--fact",
+        "cluster_name=my-cluster",
+        "--fact",
+        "cluster_context=Corp.EMA",
+    )
+    assert code == 0
+    assert data["diagnosis"] == "tid7014886-mapped-to-node"
+    commands = {f["id"]: f["commands"] for f in data["fixes"]}
+    assert commands["map-volume-object"] == ["map O:=.my-cluster_VOL2.Corp.EMA:"]
+    assert commands["map-secondary-ip"] == ["map O:=\\\\137.46.52.1\\VOL2"]
 
 
 def test_7014886_a_site_mapping_by_volume_object_is_ruled_out(

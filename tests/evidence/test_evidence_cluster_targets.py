@@ -199,3 +199,40 @@ def test_a_case_gives_the_analyzer_the_stated_cluster_and_the_load_scripts_volum
     )
     ((_, made),) = case.analysis().products("login-script", "remapped-script")
     assert made.text == "REM x\nMAP S1:=NODE1/SYS:\nmap o:=.my-cluster_vol2.Corp.EMA:\n"
+
+
+def _drive_and_volume(script: bytes) -> dict[str, object]:
+    reading = LOGIN_SCRIPT.analyze(script, _context(preferred_server=("node",)))
+    return {
+        f.fact: f.value
+        for f in reading.report.findings
+        if f.fact in ("cluster_volume_target", "cluster_volume", "drive")
+    }
+
+
+def test_a_plain_mapping_through_a_node_gives_its_drive_and_volume() -> None:
+    """What the one-line fix command maps (TID 7014886: map o:=.my-cluster_vol2.Corp.EMA:)."""
+    for script, drive in (
+        (b"MAP O:=NODE1/VOL2:\r\n", "O"),
+        (b"map s:=node1\\vol2:\n", "S"),  # the letter S, not a search drive
+        (b"MAP G:=VOL2:\n", "G"),  # a bare volume on the default server, a node here
+    ):
+        assert _drive_and_volume(script) == {
+            "cluster_volume_target": "node",
+            "cluster_volume": "VOL2",
+            "drive": drive,
+        }, script
+
+
+def test_a_mapping_that_one_line_would_change_gives_no_drive_or_volume() -> None:
+    """Options, search drives, a path or no drive letter would be lost in the one-line
+    command: the kind is still reported, the remapped script keeps the rest."""
+    for script in (
+        b"MAP INS S1:=NODE1/VOL2:\n",
+        b"MAP S16:=W:=NODE1/VOL2:\n",
+        b"MAP ROOT P:=NODE1/VOL2:HOME\n",
+        b"MAP O:=NODE1/VOL2:\\DATEN\n",
+        b"MAP N NODE1/VOL2:\n",
+        b"MAP *1:=NODE1/VOL2:\n",
+    ):
+        assert _drive_and_volume(script) == {"cluster_volume_target": "node"}, script

@@ -1552,11 +1552,53 @@ def _cluster_volume_findings(mapping: Mapping | None, through: bool) -> tuple[Fi
         f"line {mapping.line} maps {mapping.target.strip()}, a cluster volume, {words}{where}: "
         f"{mapping.role_reason}"
     )
-    if through:
-        detail += "; such a mapping does not follow the volume when its resource moves"
-    else:
+    if not through:
         detail += "; no cluster-volume mapping goes through a node or the cluster object"
-    return (Finding("cluster_volume_target", value, mapping.line, detail),)
+        return (Finding("cluster_volume_target", value, mapping.line, detail),)
+    detail += "; such a mapping does not follow the volume when its resource moves"
+    found = [Finding("cluster_volume_target", value, mapping.line, detail)]
+    # The volume and drive of that mapping: what its replacement maps (TID 7014886's
+    # "map o:=.my-cluster_vol2.Corp.EMA:" is drive O and volume VOL2). Only for a plain
+    # mapping of a whole volume: one with options (INS, ROOT …), a search drive or a
+    # path would lose them in that one-line command (the remapped script keeps them).
+    if not _plain_volume_mapping(mapping):
+        return tuple(found)
+    if mapping.volume:
+        found.append(
+            Finding(
+                "cluster_volume",
+                mapping.volume,
+                mapping.line,
+                f"line {mapping.line} maps the cluster volume {mapping.volume} {words}",
+            )
+        )
+    drive = _drive_letter(mapping.drive)
+    if drive:
+        found.append(
+            Finding(
+                "drive",
+                drive,
+                mapping.line,
+                f"line {mapping.line} maps drive {drive}: to the cluster volume {words}",
+            )
+        )
+    return tuple(found)
+
+
+def _plain_volume_mapping(mapping: Mapping) -> bool:
+    """``MAP O:=NODE1/VOL2:``: a drive letter, no option, the whole volume (no path)."""
+    drive = mapping.drive.strip().upper()
+    if mapping.options or len(drive) != 2 or not drive[0].isalpha() or drive[1] != ":":
+        return False  # options, a search drive (S1:), *1:, S16:=W: or no drive (MAP N)
+    _, colon, path = mapping.target.partition(":")
+    return bool(colon) and not path.strip(" \t\\/")
+
+
+def _drive_letter(drive: str) -> str:
+    """The drive a mapping names, without its colon: ``O:`` is ``O``, ``S16:=W:`` is ``W``
+    (the letter the search drive takes); "" for ``MAP N`` (no drive named)."""
+    last = drive.rsplit("=", 1)[-1].strip()
+    return last[:-1] if last.endswith(":") else last
 
 
 def _map_command(mapping: Mapping, decoded: DecodedText) -> str:

@@ -168,6 +168,8 @@ class LoginScriptAnalyzer:
     supplies: tuple[str, ...] = (
         "login_order",
         "cluster_volume_target",
+        "cluster_volume",
+        "drive",
         "dirmap_root_colon",
         "dirmap_map_command",
         "dirmap_map_fixed",
