@@ -93,3 +93,23 @@ def test_the_caller_whose_drives_are_gone_lands_on_tid_7014886() -> None:
     reference = triage.article("tid-3438100")
     assert reference is not None and reference.status == "ruled-out"
     assert "tid-7014886" in reference.see_also
+
+
+def test_the_callers_report_decides_which_article_is_asked_about_first() -> None:
+    """A caller who reports only the login error 8875 is asked about that error's
+    article (the MAP ROOT line) first, not about failovers that three other articles
+    share but nothing reported points to; with the report of lost drives, the shared
+    failover question comes first (asked once for all three)."""
+    index = PackIndex.build(None)
+    triage = Triage.start(index)
+    triage.set_symptoms(["map_error_code=8875"])
+    question = triage.next_question()
+    assert question is not None
+    assert (question.pack, question.question.fact) == ("tid-10019026", "dirmap_root_colon")
+
+    triage = Triage.start(index)
+    triage.set_symptoms(["mapping_shows=node"])
+    question = triage.next_question()
+    assert question is not None
+    assert question.question.fact == "reconnect_fails"
+    assert len(question.asked_by) >= 2

@@ -370,13 +370,38 @@ class Triage:
                 asks.append((state, fact, node))
         if not asks:
             return None
-        counts = {fact: sum(fact in n for n in needs.values()) for _, fact, _ in asks}
+        # The caller's report comes first: a fact needed by the articles whose symptoms
+        # hold (a login error reported points to the article about it) before a fact
+        # shared by more articles that nothing reported points to.
+        matched = self._matched(needs)
+        counts = {
+            fact: (
+                sum(fact in n for pack, n in needs.items() if pack in matched),
+                sum(fact in n for n in needs.values()),
+            )
+            for _, fact, _ in asks
+        }
         best = max(counts.values())
         state, fact, node = next(a for a in asks if counts[a[1]] == best)
         found = self.index.pack(state.pack).nodes[node]
         assert isinstance(found, Question)
         asked_by = tuple(pack for pack, n in needs.items() if fact in n)
         return TriageQuestion(state.pack, found, asked_by)
+
+    def _matched(self, candidates: Iterable[str]) -> set[str]:
+        """The candidate articles one of whose symptoms holds for what is known."""
+        known = self.facts()
+        wanted = set(candidates)
+        out: set[str] = set()
+        for entry in self.index.entries:
+            if entry.id not in wanted:
+                continue
+            for symptom in entry.symptoms:
+                value = known.get(symptom.fact)
+                if value == symptom.value or (isinstance(value, tuple) and symptom.value in value):
+                    out.add(entry.id)
+                    break
+        return out
 
     # --- what is known ------------------------------------------------------------------
 
