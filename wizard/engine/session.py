@@ -8,7 +8,7 @@ state by walking the graph, so they can never disagree with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
@@ -615,6 +615,32 @@ class Session:
 
 
 # --- helpers ------------------------------------------------------------------
+
+
+def stated_givens(
+    facts: Iterable[tuple[str, Any, str]],
+    notes: Mapping[str, str],
+    parse: Callable[[str, str | list[str], str], FactValue],
+    check_name: Callable[[str, str], object],
+    knows: Callable[[str], bool],
+) -> list[Given]:
+    """Facts stated up front (``(name, raw value, source)``), with their notes.
+
+    ``check_name`` raises SessionError for a fact no pack knows, ``parse`` reads a value
+    (SessionError when it does not fit); a blank or "don't know" value is left out.
+    """
+    out: list[Given] = []
+    for name, raw, source in facts:
+        check_name(name, source)
+        if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
+            continue
+        if not isinstance(raw, (str, list)):
+            raise SessionError(f"{name}: expected a value or a list (from {source})")
+        out.append(Given(name, parse(name, raw, source), source, note=notes.get(name)))
+    for name in notes:
+        if not knows(name):
+            raise SessionError(f"note for unknown fact '{shown(name)}'")
+    return out
 
 
 def _is_evidence(source: str) -> bool:

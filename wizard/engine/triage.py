@@ -38,6 +38,7 @@ from wizard.engine.session import (
     Session,
     SessionError,
     now,
+    stated_givens,
 )
 from wizard.kb.model import UNKNOWN, Fact, FactValue, Pack, Question
 from wizard.kb.values import parse_value, shown
@@ -562,19 +563,9 @@ def triage_given(
 ) -> list[Given]:
     """Facts stated up front, each checked against the packs that know it."""
     probe = Triage(index)
-    out: list[Given] = []
-    for name, raw, source in facts:
-        if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
-            probe._defs(name, source)
-            continue
-        if not isinstance(raw, (str, list)):
-            raise SessionError(f"{name}: expected a value or a list (from {source})")
-        value = probe._parse(name, raw, source)
-        out.append(Given(name, value, source, note=notes.get(name)))
-    for name in notes:
-        if not index.fact(name):
-            raise SessionError(f"note for unknown fact '{shown(name)}'")
-    return out
+    return stated_givens(
+        facts, notes, probe._parse, probe._defs, lambda name: bool(index.fact(name))
+    )
 
 
 def build_triage(index: PackIndex, intake: Intake) -> Triage:
