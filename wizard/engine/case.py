@@ -64,6 +64,17 @@ class Artifact:
     name: str
     added: str
 
+    @classmethod
+    def new(cls, kind: str, data: bytes | str, name: str) -> Artifact:
+        """An artifact added now (text as UTF-8); SessionError when it is too large."""
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if len(raw) > MAX_EVIDENCE_BYTES:
+            raise SessionError(
+                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
+                "limit for one artifact"
+            )
+        return cls(kind, raw, name, now())
+
     def to_dict(self) -> dict[str, Any]:
         """As saved: the bytes in base64."""
         return {
@@ -437,13 +448,7 @@ class Case:
         if kind not in self.pack.evidence:
             known = ", ".join(self.pack.evidence) or "none"
             raise SessionError(f"unknown evidence kind '{shown(kind)}' (this pack reads: {known})")
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        if len(raw) > MAX_EVIDENCE_BYTES:
-            raise SessionError(
-                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
-                "limit for one artifact"
-            )
-        return Artifact(kind, raw, name, now())
+        return Artifact.new(kind, data, name)
 
     def store_artifact(self, kind: str, data: bytes | str, name: str) -> None:
         """Store an artifact without re-reading yet (to add several, then read once).
@@ -455,9 +460,7 @@ class Case:
 
     def remove_evidence(self, kind: str, name: str | None = None) -> None:
         """Drop the artifacts of ``kind`` (only the one called ``name``, when given)."""
-        kept = [
-            a for a in self.artifacts if not (a.kind == kind and (name is None or a.name == name))
-        ]
+        kept = removed(self.artifacts, kind, name)
         if len(kept) != len(self.artifacts):
             self.artifacts = kept
             self.refresh_evidence()
@@ -751,6 +754,11 @@ def replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
         if old.kind == artifact.kind and old.name == artifact.name:
             return [*artifacts[:index], artifact, *artifacts[index + 1 :]]
     return [*artifacts, artifact]
+
+
+def removed(artifacts: list[Artifact], kind: str, name: str | None) -> list[Artifact]:
+    """``artifacts`` without those of ``kind`` (only the one called ``name``, when given)."""
+    return [a for a in artifacts if not (a.kind == kind and (name is None or a.name == name))]
 
 
 def read_passed(raw: Any) -> set[str]:

@@ -29,7 +29,7 @@ from wizard.engine.case import (
     Verification,
     read_corrections,
     read_passed,
-    replaced,
+    removed,
 )
 from wizard.engine.session import (
     Answer,
@@ -42,7 +42,6 @@ from wizard.engine.session import (
 )
 from wizard.kb.model import UNKNOWN, Fact, FactValue, Pack, Question
 from wizard.kb.values import parse_value, shown
-from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     from wizard.engine.intake import Intake
@@ -243,22 +242,12 @@ class Triage:
             raise SessionError(
                 f"unknown evidence kind '{shown(kind)}' (installed packs read: {known})"
             )
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        if len(raw) > MAX_EVIDENCE_BYTES:
-            raise SessionError(
-                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
-                "limit for one artifact"
-            )
-        artifact = Artifact(kind, raw, name, now())
-        self.artifacts = [a for a in self.artifacts if not (a.kind == kind and a.name == name)] + [
-            artifact
-        ]
+        # the replaced artifact goes last (a case keeps its place)
+        self.artifacts = [*removed(self.artifacts, kind, name), Artifact.new(kind, data, name)]
         self._changed()
 
     def remove_evidence(self, kind: str, name: str | None = None) -> None:
-        kept = [
-            a for a in self.artifacts if not (a.kind == kind and (name is None or a.name == name))
-        ]
+        kept = removed(self.artifacts, kind, name)
         if len(kept) != len(self.artifacts):
             self.artifacts = kept
             self._changed()
@@ -543,7 +532,10 @@ class Triage:
             triage._symptoms = tuple(symptoms)
             for raw in _items(data, "artifacts"):
                 artifact = Artifact.from_dict(raw, index.knows_kind, "any pack")
-                triage.artifacts = replaced(triage.artifacts, artifact)
+                triage.artifacts = [
+                    *removed(triage.artifacts, artifact.kind, artifact.name),
+                    artifact,
+                ]
             for pack_id, raw in fields.mapping(data, "articles").items():
                 if pack_id not in index.ids:
                     continue  # a pack no longer installed: nothing to go back to
