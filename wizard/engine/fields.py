@@ -58,6 +58,14 @@ def names(raw: Any, key: str) -> list[str]:
     return raw
 
 
+def texts(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """The optional list of text ``raw[key]`` (empty when absent)."""
+    value = raw.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise TypeError(f"'{key}' is not a list of text")
+    return tuple(value)
+
+
 def reason(exc: Exception) -> str:
     """An exception as one short line for the user."""
     return " ".join(str(exc).split())[:200] or type(exc).__name__
