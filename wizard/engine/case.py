@@ -54,6 +54,19 @@ class CaseHeader:
     agent: str = ""
     contact: str = ""
 
+    def to_dict(self) -> dict[str, str]:
+        """As saved."""
+        return {"reference": self.reference, "agent": self.agent, "contact": self.contact}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> CaseHeader:
+        """A header as saved (every field optional text)."""
+        return cls(
+            fields.text(raw, "reference", ""),
+            fields.text(raw, "agent", ""),
+            fields.text(raw, "contact", ""),
+        )
+
 
 @dataclass(frozen=True)
 class Artifact:
@@ -674,11 +687,7 @@ class Case:
             "id": self.id,
             "created": self.created,
             "updated": self.updated,
-            "header": {
-                "reference": self.header.reference,
-                "agent": self.header.agent,
-                "contact": self.header.contact,
-            },
+            "header": self.header.to_dict(),
             "session": self.session.to_dict(),
             "artifacts": [a.to_dict() for a in self.artifacts],
             "role_overrides": dict(self.corrections),
@@ -707,11 +716,7 @@ class Case:
                 id=fields.text(data, "id"),
                 created=created,
                 updated=fields.text(data, "updated", created),
-                header=CaseHeader(
-                    fields.text(header, "reference", ""),
-                    fields.text(header, "agent", ""),
-                    fields.text(header, "contact", ""),
-                ),
+                header=CaseHeader.from_dict(header),
                 artifacts=_artifacts(pack, fields.items(data, "artifacts")),
                 corrections=read_corrections(fields.mapping(data, "role_overrides")),
                 passed=read_passed(data.get("rows_passed", [])),

@@ -460,11 +460,7 @@ class Triage:
             "created": self.created,
             "updated": self.updated,
             "current": self.current,
-            "header": {
-                "reference": self.header.reference,
-                "agent": self.header.agent,
-                "contact": self.header.contact,
-            },
+            "header": self.header.to_dict(),
             "given": [g.to_dict() for g in self._given],
             "answers": [a.to_dict() for a in self._answers.values()],
             "symptoms": list(self._symptoms),
@@ -500,12 +496,7 @@ class Triage:
             if current is not None and not isinstance(current, str):
                 raise TypeError("'current' is not text")
             triage.current = current if current in index.ids else None
-            header = fields.mapping(data, "header")
-            triage.header = CaseHeader(
-                fields.text(header, "reference", ""),
-                fields.text(header, "agent", ""),
-                fields.text(header, "contact", ""),
-            )
+            triage.header = CaseHeader.from_dict(fields.mapping(data, "header"))
             for raw in _items(data, "given"):
                 fact = fields.text(raw, "fact")
                 source = fields.text(raw, "source")
