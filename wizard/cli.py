@@ -399,32 +399,37 @@ def build_parser() -> argparse.ArgumentParser:
     graph.set_defaults(func=cmd_graph)
 
     inputs = _case_inputs(with_pack=True)
-    diagnose = sub.add_parser(
-        "diagnose",
-        parents=[common, inputs],
-        help="decide a case without questions",
-        description="Run the wizard unattended on the facts and evidence given, and print the "
-        "result. Exit 0 when the problem is confirmed or ruled out, 3 when more information is "
-        "needed.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_output_options(diagnose, default="json")
-    diagnose.set_defaults(func=cmd_diagnose)
-
-    triage = sub.add_parser(
-        "triage",
-        parents=[common, _case_inputs(with_pack=False)],
-        help="which installed article fits the facts given",
-        description="Decide every installed article on the facts and evidence given (a fact "
-        "or evidence kind is accepted when any installed pack knows it). Exit 0 when an "
-        "article is confirmed or all are ruled out, 3 when none is confirmed and some are "
-        "undecided.",
-        epilog=EPILOG,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
-    )
-    _add_output_options(triage, default="json")
-    triage.set_defaults(func=cmd_triage)
+    for name, parents, help_text, description, func in (
+        (
+            "diagnose",
+            [common, inputs],
+            "decide a case without questions",
+            "Run the wizard unattended on the facts and evidence given, and print the "
+            "result. Exit 0 when the problem is confirmed or ruled out, 3 when more information "
+            "is needed.",
+            cmd_diagnose,
+        ),
+        (
+            "triage",
+            [common, _case_inputs(with_pack=False)],
+            "which installed article fits the facts given",
+            "Decide every installed article on the facts and evidence given (a fact "
+            "or evidence kind is accepted when any installed pack knows it). Exit 0 when an "
+            "article is confirmed or all are ruled out, 3 when none is confirmed and some are "
+            "undecided.",
+            cmd_triage,
+        ),
+    ):
+        decide = sub.add_parser(
+            name,
+            parents=parents,
+            help=help_text,
+            description=description,
+            epilog=EPILOG,
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_output_options(decide, default="json")
+        decide.set_defaults(func=func)
 
     run = sub.add_parser(
         "run",

@@ -9,6 +9,7 @@ with the site's own values, the other articles pointed to).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,16 @@ import pytest
 from wizard.cli import main
 
 
-def diagnose(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any]]:
+def diagnose(
+    capsys: pytest.CaptureFixture[str],
+    pack: str,
+    evidence: Sequence[str] = (),
+    facts: Sequence[str] = (),
+) -> tuple[int, dict[str, Any]]:
+    """``diagnose --pack PACK`` on ``evidence`` (``KIND=PATH``) and ``facts`` (``NAME=VALUE``)."""
+    args = ["--pack", pack]
+    args += [arg for item in evidence for arg in ("--evidence", item)]
+    args += [arg for item in facts for arg in ("--fact", item)]
     code = main(["diagnose", *args, "--format", "json"])
     captured = capsys.readouterr()
     assert code in (0, 3), captured.err
@@ -56,24 +66,16 @@ def test_7014886_drives_mapped_to_the_hosting_node_with_secondary_ips(
     load = write(tmp_path, "pool2.ncf", LOAD_POOL2)
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-7014886",
-        "--evidence",
-        f"login-script={login}",
-        "--evidence",
-        f"load-script={load}",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "node_names=NODE1,NODE2",
-        "--fact",
-        "cluster_name=my-cluster",
-        "--fact",
-        "cluster_context=Corp.EMA",
-        "--fact",
-        "cluster_volume=VOL2",
-        "--fact",
-        "drive=O",
+        evidence=[f"login-script={login}", f"load-script={load}"],
+        facts=[
+            "reconnect_fails=yes",
+            "node_names=NODE1,NODE2",
+            "cluster_name=my-cluster",
+            "cluster_context=Corp.EMA",
+            "cluster_volume=VOL2",
+            "drive=O",
+        ],
     )
     assert code == 0
     assert (data["outcome_status"], data["diagnosis"]) == ("confirmed", "tid7014886-mapped-to-node")
@@ -100,18 +102,9 @@ def test_7014886_mapping_through_the_cluster_master_ip(
     load = write(tmp_path, "pool2.ncf", LOAD_POOL2)
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-7014886",
-        "--evidence",
-        f"login-script={login}",
-        "--evidence",
-        f"load-script={load}",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "master_ip=10.1.1.100",
-        "--fact",
-        "node_names=NODE1,NODE2",
+        evidence=[f"login-script={login}", f"load-script={load}"],
+        facts=["reconnect_fails=yes", "master_ip=10.1.1.100", "node_names=NODE1,NODE2"],
     )
     assert code == 0
     assert data["diagnosis"] == "tid7014886-mapped-to-cluster-object"
@@ -171,16 +164,9 @@ def test_7014886_a_site_mapping_by_volume_object_is_ruled_out(
     load = write(tmp_path, "pool2.ncf", LOAD_POOL2)
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-7014886",
-        "--evidence",
-        f"login-script={login}",
-        "--evidence",
-        f"load-script={load}",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "node_names=NODE1,NODE2",
+        evidence=[f"login-script={login}", f"load-script={load}"],
+        facts=["reconnect_fails=yes", "node_names=NODE1,NODE2"],
     )
     assert code == 0
     assert (data["outcome_status"], data["diagnosis"]) == ("ruled-out", "tid7014886-not-this-issue")
@@ -225,14 +211,8 @@ def test_3438100_a_secondary_ip_site_is_pointed_to_7014886(
     the article written for sites that map the node (its ruled-out outcome's see_also)."""
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-3438100",
-        "--fact",
-        "reconnect_fails=no",
-        "--fact",
-        "mapping_shows=node",
-        "--fact",
-        "vip_method=secondary",
+        facts=["reconnect_fails=no", "mapping_shows=node", "vip_method=secondary"],
     )
     assert code == 0 and data["diagnosis"] == "not-this-issue"
     assert [s["pack"] for s in data["see_also"]] == ["tid-7014886"]
@@ -252,14 +232,9 @@ def test_10019026_map_root_with_colon_and_error_8884(
     )
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-10019026",
-        "--evidence",
-        f"login-script={login}",
-        "--fact",
-        "map_error_code=8884",
-        "--fact",
-        "client_platform=windows-nt",
+        evidence=[f"login-script={login}"],
+        facts=["map_error_code=8884", "client_platform=windows-nt"],
     )
     assert code == 0
     assert (data["outcome_status"], data["diagnosis"]) == ("confirmed", "tid10019026-confirmed")
@@ -278,16 +253,9 @@ def test_10019026_the_object_points_to_a_volume_root(
     login = write(tmp_path, "login.txt", "MAP ROOT S16:=.MYMAP.MYORG:\\APPS\n")
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-10019026",
-        "--evidence",
-        f"login-script={login}",
-        "--fact",
-        "map_error_code=8875",
-        "--fact",
-        "client_platform=windows-nt",
-        "--fact",
-        "dirmap_points_to_root=yes",
+        evidence=[f"login-script={login}"],
+        facts=["map_error_code=8875", "client_platform=windows-nt", "dirmap_points_to_root=yes"],
     )
     assert code == 0
     assert (data["outcome_status"], data["diagnosis"]) == (
@@ -305,12 +273,9 @@ def test_10019026_a_script_without_the_colon_is_ruled_out(
     )
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-10019026",
-        "--evidence",
-        f"login-script={login}",
-        "--fact",
-        "map_error_code=8884",
+        evidence=[f"login-script={login}"],
+        facts=["map_error_code=8884"],
     )
     assert code == 0
     assert data["facts"]["dirmap_root_colon"] == "no"
@@ -319,7 +284,7 @@ def test_10019026_a_script_without_the_colon_is_ruled_out(
 
 
 def test_10019026_the_error_alone_is_undecided(capsys: pytest.CaptureFixture[str]) -> None:
-    code, data = diagnose(capsys, "--pack", "tid-10019026", "--fact", "map_error_code=8804")
+    code, data = diagnose(capsys, "tid-10019026", facts=["map_error_code=8804"])
     assert code == 3
     assert data["outcome_status"] == "undecided"
     assert data["missing"][0] == "dirmap_root_colon"
@@ -345,16 +310,9 @@ def test_ncs_volume_id_two_load_scripts_sharing_volid_254(
     )
     code, data = diagnose(
         capsys,
-        "--pack",
         "ncs-volume-id",
-        "--evidence",
-        f"load-script={first}",
-        "--evidence",
-        f"load-script={second}",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "uses_bcc=no",
+        evidence=[f"load-script={first}", f"load-script={second}"],
+        facts=["reconnect_fails=yes", "uses_bcc=no"],
     )
     assert code == 0
     assert (data["outcome_status"], data["diagnosis"]) == ("confirmed", "ncs-volume-id-duplicate")
@@ -375,18 +333,14 @@ def test_ncs_volume_id_two_load_scripts_sharing_volid_254(
 def test_ncs_volume_id_a_change_not_yet_applied(capsys: pytest.CaptureFixture[str]) -> None:
     code, data = diagnose(
         capsys,
-        "--pack",
         "ncs-volume-id",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "volume_ids_unique=yes",
-        "--fact",
-        "volid_changed=yes",
-        "--fact",
-        "resource_cycled=yes",
-        "--fact",
-        "clients_relogged=no",
+        facts=[
+            "reconnect_fails=yes",
+            "volume_ids_unique=yes",
+            "volid_changed=yes",
+            "resource_cycled=yes",
+            "clients_relogged=no",
+        ],
     )
     assert code == 0
     assert data["diagnosis"] == "ncs-volume-id-clients-not-reset"
@@ -398,14 +352,8 @@ def test_ncs_volume_id_unique_ids_point_to_the_other_articles(
 ) -> None:
     code, data = diagnose(
         capsys,
-        "--pack",
         "ncs-volume-id",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "volume_ids_unique=yes",
-        "--fact",
-        "volid_changed=no",
+        facts=["reconnect_fails=yes", "volume_ids_unique=yes", "volid_changed=no"],
     )
     assert code == 0 and data["outcome_status"] == "ruled-out"
     assert [s["pack"] for s in data["see_also"]] == ["tid-3438100", "tid-7014886"]

@@ -251,12 +251,22 @@ def test_an_artifact_is_read_once_per_analyzer_and_context(
     assert triage.provenance()["vip_method"] == "load-script:3"
 
 
-def test_a_triage_is_saved_and_restored_field_by_field(index: PackIndex) -> None:
+def a_triage(index: PackIndex) -> Triage:
+    """A triage with something in every field a saved triage has (demo-alpha opened)."""
     triage = Triage.start(index)
-    triage.header.reference = "INC-1042"
+    triage.header.reference = "INC-77"
     triage.set_symptoms(["reconnect_fails=yes"])
-    triage.answer("alpha_cause", "yes", note="console says so")
-    triage.add_evidence("login-script", LOGIN, "login.txt")
+    triage.answer("alpha_cause", "yes", note="seen on the console")
+    triage.add_evidence("load-script", LOAD, "load.ncf")
+    case = triage.case_for("demo-alpha")
+    case.drafts.set_note("server", "half-typed note")
+    triage.absorb(case)
+    triage.current = "demo-alpha"
+    return triage
+
+
+def test_a_triage_is_saved_and_restored_field_by_field(index: PackIndex) -> None:
+    triage = a_triage(index)
     case = triage.case_for("demo-alpha")
     case.verify("fix-it", "not-fixed")
     triage.absorb(case)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.engine.test_triage import LOAD
+from tests.engine.test_triage import a_triage
 from tests.engine.triage_packs import (  # reference_only: autouse, the reference pack alone
     reference_only,  # noqa: F401
     small_pack,
@@ -16,7 +16,6 @@ from tests.engine.triage_packs import (  # reference_only: autouse, the referenc
 )
 from wizard.cli import main
 from wizard.engine.session import SessionError
-from wizard.engine.triage import Triage
 from wizard.kb.index import PackIndex
 from wizard.kb.registry import open_pack
 from wizard.store import is_triage, list_sessions, load_case, load_triage, save_triage
@@ -25,19 +24,6 @@ from wizard.store import is_triage, list_sessions, load_case, load_triage, save_
 @pytest.fixture
 def pack_dir(tmp_path: Path) -> Path:
     return write_packs(tmp_path / "packs", {"demo-alpha": small_pack("demo-alpha", "alpha_cause")})
-
-
-def a_triage(index: PackIndex) -> Triage:
-    triage = Triage.start(index)
-    triage.header.reference = "INC-77"
-    triage.set_symptoms(["reconnect_fails=yes"])
-    triage.answer("alpha_cause", "yes", note="seen on the console")
-    triage.add_evidence("load-script", LOAD, "load.ncf")
-    case = triage.case_for("demo-alpha")
-    case.drafts.set_note("server", "half-typed note")
-    triage.absorb(case)
-    triage.current = "demo-alpha"
-    return triage
 
 
 def test_saved_and_resumed(pack_dir: Path, tmp_path: Path) -> None:

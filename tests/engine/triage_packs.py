@@ -13,6 +13,17 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import PACK_FILE
+from tests.triage_packs import (
+    CHOICE,
+    cause_question,
+    pack_head,
+    quoted,
+    ruled_out,
+    undecided_and_fix,
+)
+from tests.triage_packs import (
+    write_packs as write_packs,
+)
 
 
 def small_pack(
@@ -41,28 +52,19 @@ def small_pack(
         ]
     return "\n".join(
         [
-            f"id: {pack_id}",
-            'version: "1.0.0"',
-            f"title: {_quoted(title)}",
-            "summary: A small pack for the triage tests.",
-            "source:",
-            f"  document: TEST {pack_id}",
-            "  title: Test article",
-            '  published: "2024-01-01"',
-            '  updated: "2024-01-02"',
-            "  products: [Test]",
-            "explanation:",
-            "  title: Why",
-            "  steps:",
-            "    - The cause makes the symptom.",
+            *pack_head(
+                pack_id,
+                quoted(title),
+                "A small pack for the triage tests.",
+                f"TEST {pack_id}",
+                "Test article",
+            ),
             "facts:",
             "  reconnect_fails:",
-            "    type: choice",
-            '    values: ["yes", "no"]',
+            *CHOICE,
             "    description: Clients cannot reconnect after a failover.",
             f"  {cause}:",
-            "    type: choice",
-            '    values: ["yes", "no"]',
+            *CHOICE,
             f"    description: The cause of {pack_id} is present.",
             "  server:",
             "    type: text",
@@ -81,17 +83,7 @@ def small_pack(
             '      - {value: "yes", label: "Yes", next: q_cause}',
             '      - {value: "no", label: "No", next: o_out}',
             "    unknown: q_cause",
-            "  q_cause:",
-            "    kind: question",
-            "    tid: Cause",
-            f"    fact: {cause}",
-            f"    text: Is the cause of {pack_id} present?",
-            "    why: It decides the article.",
-            "    how_to_check: Look at the server.",
-            "    choices:",
-            '      - {value: "yes", label: "Yes", next: d_cause}',
-            '      - {value: "no", label: "No", next: o_out}',
-            "    unknown: o_more",
+            *cause_question(pack_id, cause, "Cause", "d_cause"),
             "  d_cause:",
             "    kind: decision",
             "    tid: Cause",
@@ -105,48 +97,13 @@ def small_pack(
             "    tid: Resolution",
             f"    diagnosis: {pack_id}-confirmed",
             "    status: confirmed",
-            f"    title: {_quoted(title + ' confirmed')}",
+            f"    title: {quoted(title + ' confirmed')}",
             "    summary: The cause is present.",
             "    fixes: [fix-it]",
-            "  o_out:",
-            "    kind: outcome",
-            "    tid: Symptoms",
-            "    diagnosis: not-this-issue",
-            "    status: ruled-out",
-            "    title: Not this issue",
-            "    summary: The cause is not present.",
-            "    collect: [The server console output.]",
-            "  o_more:",
-            "    kind: outcome",
-            "    tid: Cause",
-            "    diagnosis: needs-more-information",
-            "    status: undecided",
-            "    title: Not enough information",
-            "    summary: The cause is not known.",
-            "    collect: [The server console output.]",
-            "fixes:",
-            "  fix-it:",
-            f"    title: {_quoted('Fix ' + title)}",
-            "    tid: Resolution",
-            "    explanation: It removes the cause.",
-            "    commands:",
-            f"      - {_quoted(command)}",
-            "    verify:",
-            "      - Check again.",
-            "",
+            *ruled_out("Symptoms", collect=True),
+            *undecided_and_fix("Cause", quoted("Fix " + title), "Resolution", quoted(command)),
         ]
     )
-
-
-def _quoted(text: str) -> str:
-    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def write_packs(folder: Path, packs: dict[str, str]) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    for pack_id, text in packs.items():
-        (folder / f"{pack_id}.yaml").write_text(text, encoding="utf-8")
-    return folder
 
 
 @pytest.fixture(autouse=True)

@@ -4,8 +4,10 @@ the articles apart (each shared fact asked once), the articles, switching and ba
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
@@ -44,6 +46,26 @@ async def to_report(pilot: Pilot[None]) -> None:
     assert isinstance(pilot.app.screen, ReportScreen)
 
 
+async def to_questions(pilot: Pilot[None]) -> None:
+    """From the start to the first triage question, with the report's first symptom."""
+    await to_report(pilot)
+    await pilot.press("1", "enter")
+    await pilot.pause()
+
+
+def article_ids(app: App[Any]) -> list[str | None]:
+    """The articles listed on screen, in order."""
+    listed = app.screen.query_one("#articles", OptionList)
+    return [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+
+
+async def open_article(pilot: Pilot[None], pack: str) -> None:
+    """Open ``pack`` from the articles on screen."""
+    ids = article_ids(pilot.app)
+    await pilot.press(*["down"] * ids.index(pack), "enter")
+    await pilot.pause()
+
+
 async def test_report_lists_every_symptom_once_and_toggles(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
@@ -71,9 +93,7 @@ async def test_report_lists_every_symptom_once_and_toggles(index: PackIndex) -> 
 async def test_whole_triage_flow_to_the_leading_article(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         # The question both alpha and beta need comes first, asked once for both.
         assert isinstance(app.screen, TriageScreen)
         assert asked(app) == "vip_bind"
@@ -113,18 +133,13 @@ async def test_whole_triage_flow_to_the_leading_article(index: PackIndex) -> Non
 async def test_switch_and_back_keeps_every_answer(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         await answer(pilot, "no")  # vip_bind: beta's way, alpha is ruled out
         assert asked(app) == "beta_cause"
         await pilot.press("a")  # the articles: switch to gamma
         await pilot.pause()
         assert isinstance(app.screen, ArticlesScreen)
-        listed = app.screen.query_one("#articles", OptionList)
-        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
-        await pilot.press(*["down"] * ids.index("gamma"), "enter")
-        await pilot.pause()
+        await open_article(pilot, "gamma")
         assert app.case is not None and app.case.pack.id == "gamma"
         assert asked(app) == "login_error"
         await answer(pilot, "yes")
@@ -145,10 +160,7 @@ async def test_switch_and_back_keeps_every_answer(index: PackIndex) -> None:
         assert app.screen.query_one("#note", Input).value == "draft only"
         await pilot.press("escape", "a")  # leave the note, then the articles
         await pilot.pause()
-        listed = app.screen.query_one("#articles", OptionList)
-        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
-        await pilot.press(*["down"] * ids.index("gamma"), "enter")
-        await pilot.pause()
+        await open_article(pilot, "gamma")
         assert app.case is not None and app.case.pack.id == "gamma"
         session = app.case.session
         assert session.recorded("login_error") == ("yes", None)
@@ -156,10 +168,7 @@ async def test_switch_and_back_keeps_every_answer(index: PackIndex) -> None:
         assert app.screen.query_one("#note", Input).value == "draft only"
         await pilot.press("escape", "a")
         await pilot.pause()
-        listed = app.screen.query_one("#articles", OptionList)
-        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
-        await pilot.press(*["down"] * ids.index("beta"), "enter")
-        await pilot.pause()
+        await open_article(pilot, "beta")
         assert app.case is not None and app.case.pack.id == "beta"
         session = app.case.session
         for fact, value in (
@@ -175,9 +184,7 @@ async def test_switch_and_back_keeps_every_answer(index: PackIndex) -> None:
 async def test_back_from_the_first_triage_question_reaches_the_report(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         await answer(pilot, "yes")
         assert asked(app) == "alpha_cause"
         await pilot.press("escape")  # back: the shared question again, its answer kept
@@ -203,9 +210,7 @@ async def test_back_from_the_first_triage_question_reaches_the_report(index: Pac
 async def test_a_note_typed_in_triage_is_kept_unsubmitted(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         await pilot.press("n", *"bind in ncf")
         await pilot.pause(0.7)  # the draft is kept once typing pauses
         assert app.triage is not None
@@ -228,9 +233,7 @@ async def test_triage_is_saved_as_it_goes_and_resumes_where_it_was(index: PackIn
 
     app = KBWizardApp(index=index)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         await answer(pilot, "no")  # vip_bind: beta's way
         await pilot.press("l", "enter")  # the article list beside the question: beta leads
         await pilot.pause()
@@ -343,14 +346,11 @@ def test_run_without_a_pack_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 async def test_a_ruled_out_article_jumps_to_the_one_that_fits(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         for value in ("yes", "yes", "no"):  # alpha confirmed, beta and gamma ruled out
             await answer(pilot, value)
         assert isinstance(app.screen, ArticlesScreen)
-        listed = app.screen.query_one("#articles", OptionList)
-        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        ids = article_ids(app)
         await pilot.press(*["down"] * ids.index("beta"))
         await pilot.pause()
         detail = str(app.screen.query_one("#article-detail", Static).render())
@@ -409,8 +409,7 @@ async def test_each_shared_fact_is_asked_once_in_triage_and_articles(index: Pack
         assert "reconnect_fails" not in seen and "login_error" not in seen  # the report
         # alpha and gamma are confirmed; in either, nothing answered is asked again.
         assert isinstance(app.screen, ArticlesScreen)
-        listed = app.screen.query_one("#articles", OptionList)
-        ids = [listed.get_option_at_index(i).id for i in range(listed.option_count)]
+        ids = article_ids(app)
         for pack in ("alpha", "gamma"):
             await pilot.press("home", *["down"] * ids.index(pack), "enter")
             await pilot.pause()
@@ -423,9 +422,7 @@ async def test_each_shared_fact_is_asked_once_in_triage_and_articles(index: Pack
 async def test_revising_a_triage_answer_from_the_path(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         await answer(pilot, "yes")  # vip_bind
         assert asked(app) == "alpha_cause"
         await pilot.press("p", "home", "enter")  # the first step of the path: vip_bind
@@ -441,9 +438,7 @@ async def test_revising_a_triage_answer_from_the_path(index: PackIndex) -> None:
 async def test_esc_on_the_final_articles_reopens_the_last_question(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_report(pilot)
-        await pilot.press("1", "enter")
-        await pilot.pause()
+        await to_questions(pilot)
         for value in ("yes", "yes", "no"):
             await answer(pilot, value)
         assert isinstance(app.screen, ArticlesScreen)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tests.triage_packs import CHOICE, cause_question, pack_head, ruled_out, undecided_and_fix
+from tests.triage_packs import write_packs as write_pack_files
 from wizard.kb.index import PackIndex
 from wizard.kb.loader import load_pack
 from wizard.kb.model import Pack
@@ -25,34 +27,24 @@ def _pack(
 ) -> str:
     """A pack: symptom question ``first`` → (``vip_bind`` when ``bind_value``) → cause."""
     lines = [
-        f"id: {pack_id}",
-        'version: "1.0.0"',
-        f'title: "{title}"',
-        "summary: A small pack for the triage screens.",
-        "source:",
-        f"  document: TEST {pack_id.upper()}",
-        f'  title: "{title}"',
-        '  published: "2024-01-01"',
-        '  updated: "2024-01-02"',
-        "  products: [Test]",
-        "explanation:",
-        "  title: Why",
-        "  steps:",
-        "    - The cause makes the symptom.",
+        *pack_head(
+            pack_id,
+            f'"{title}"',
+            "A small pack for the triage screens.",
+            f"TEST {pack_id.upper()}",
+            f'"{title}"',
+        ),
         "facts:",
         f"  {first}:",
-        "    type: choice",
-        '    values: ["yes", "no"]',
+        *CHOICE,
         f"    description: The caller reports {first}.",
         f'    label: "{first.replace("_", " ")}"',
         "  vip_bind:",
-        "    type: choice",
-        '    values: ["yes", "no"]',
+        *CHOICE,
         "    description: The virtual IPs are bound with BIND.",
         '    label: "virtual IPs bound with BIND"',
         f"  {cause}:",
-        "    type: choice",
-        '    values: ["yes", "no"]',
+        *CHOICE,
         f"    description: The cause of {pack_id} is present.",
         f'    label: "cause of {pack_id}"',
         "symptoms:",
@@ -96,17 +88,7 @@ def _pack(
             "    unknown: q_cause",
         ]
     lines += [
-        "  q_cause:",
-        "    kind: question",
-        "    tid: Test",
-        f"    fact: {cause}",
-        f"    text: Is the cause of {pack_id} present?",
-        "    why: It decides the article.",
-        "    how_to_check: Look at the server.",
-        "    choices:",
-        '      - {value: "yes", label: "Yes", next: o_yes}',
-        '      - {value: "no", label: "No", next: o_out}',
-        "    unknown: o_more",
+        *cause_question(pack_id, cause, "Test", "o_yes"),
         "  o_yes:",
         "    kind: outcome",
         "    tid: Test",
@@ -115,31 +97,8 @@ def _pack(
         f'    title: "{title} confirmed"',
         "    summary: The cause is present.",
         "    fixes: [fix-it]",
-        "  o_out:",
-        "    kind: outcome",
-        "    tid: Test",
-        "    diagnosis: not-this-issue",
-        "    status: ruled-out",
-        "    title: Not this issue",
-        "    summary: The cause is not present.",
-        "  o_more:",
-        "    kind: outcome",
-        "    tid: Test",
-        "    diagnosis: needs-more-information",
-        "    status: undecided",
-        "    title: Not enough information",
-        "    summary: The cause is not known.",
-        "    collect: [The server console output.]",
-        "fixes:",
-        "  fix-it:",
-        f'    title: "Fix {pack_id}"',
-        "    tid: Test",
-        "    explanation: It removes the cause.",
-        "    commands:",
-        f'      - "fix {pack_id}"',
-        "    verify:",
-        "      - Check again.",
-        "",
+        *ruled_out("Test", collect=False),
+        *undecided_and_fix("Test", f'"Fix {pack_id}"', "Test", f'"fix {pack_id}"'),
     ]
     return "\n".join(lines)
 
@@ -177,10 +136,7 @@ PACKS = {
 
 def write_packs(folder: Path) -> Path:
     """The three packs as files in ``folder`` (a --pack-dir)."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for pack_id, text in PACKS.items():
-        (folder / f"{pack_id}.yaml").write_text(text, encoding="utf-8")
-    return folder
+    return write_pack_files(folder, PACKS)
 
 
 def load_packs(folder: Path) -> list[Pack]:

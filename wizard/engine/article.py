@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from wizard.engine import fields
 from wizard.engine.fixes import RenderedFix, render_fixes
 from wizard.engine.session import Session, SessionError, Walk
 from wizard.kb.model import UNKNOWN, Decision, FactValue, Outcome, Pack, Question
@@ -66,7 +67,7 @@ class ArticleState:
 
     @classmethod
     def from_dict(cls, raw: Any) -> ArticleState:
-        """An ArticleState as ``to_dict`` wrote it; SessionError (one line) otherwise."""
+        """An ArticleState as ``to_dict`` wrote it; SessionError or TypeError otherwise."""
         if not isinstance(raw, dict):
             raise SessionError("an article state is not a mapping")
         status = raw.get("status")
@@ -76,18 +77,18 @@ class ArticleState:
         if not isinstance(fixes, list):
             raise SessionError("an article state's fixes are not a list")
         return cls(
-            pack=_text(raw, "pack"),
-            title=_text(raw, "title"),
-            document=_text(raw, "document"),
+            pack=fields.text(raw, "pack", ""),
+            title=fields.text(raw, "title", ""),
+            document=fields.text(raw, "document", ""),
             status=status,
-            diagnosis=_text(raw, "diagnosis"),
-            outcome_title=_text(raw, "outcome_title"),
-            missing=_texts(raw, "missing"),
-            why=_texts(raw, "why"),
+            diagnosis=fields.text(raw, "diagnosis", ""),
+            outcome_title=fields.text(raw, "outcome_title", ""),
+            missing=fields.texts(raw, "missing"),
+            why=fields.texts(raw, "why"),
             fixes=tuple(fix_from_dict(f) for f in fixes),
-            see_also=_texts(raw, "see_also"),
-            see_also_texts=_texts(raw, "see_also_texts"),
-            missing_words=_texts(raw, "missing_words"),
+            see_also=fields.texts(raw, "see_also"),
+            see_also_texts=fields.texts(raw, "see_also_texts"),
+            missing_words=fields.texts(raw, "missing_words"),
         )
 
 
@@ -107,28 +108,14 @@ def fix_to_dict(fix: RenderedFix) -> dict[str, Any]:
 def fix_from_dict(raw: Any) -> RenderedFix:
     if not isinstance(raw, dict):
         raise SessionError("a rendered fix is not a mapping")
-    parts = {name: _texts(raw, name) for name in _FIX_FIELDS}
+    parts = {name: fields.texts(raw, name) for name in _FIX_FIELDS}
     return RenderedFix(
-        id=_text(raw, "id"),
-        title=_text(raw, "title"),
-        tid=_text(raw, "tid"),
-        explanation=_text(raw, "explanation"),
+        id=fields.text(raw, "id", ""),
+        title=fields.text(raw, "title", ""),
+        tid=fields.text(raw, "tid", ""),
+        explanation=fields.text(raw, "explanation", ""),
         **parts,
     )
-
-
-def _text(raw: Mapping[str, Any], key: str) -> str:
-    value = raw.get(key, "")
-    if not isinstance(value, str):
-        raise SessionError(f"'{key}' is not text")
-    return value
-
-
-def _texts(raw: Mapping[str, Any], key: str) -> tuple[str, ...]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-        raise SessionError(f"'{key}' is not a list of text")
-    return tuple(value)
 
 
 # --- an article's state from a session --------------------------------------------------

@@ -12,11 +12,11 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from functools import partial
 from typing import TYPE_CHECKING, Any, Literal
 
+from wizard.engine import fields
 from wizard.engine.article import ArticleState
 from wizard.engine.session import Given, Session, SessionError, now
 from wizard.kb.model import FactValue, Pack, Question
@@ -54,6 +54,19 @@ class CaseHeader:
     agent: str = ""
     contact: str = ""
 
+    def to_dict(self) -> dict[str, str]:
+        """As saved."""
+        return {"reference": self.reference, "agent": self.agent, "contact": self.contact}
+
+    @classmethod
+    def from_dict(cls, raw: Mapping[str, Any]) -> CaseHeader:
+        """A header as saved (every field optional text)."""
+        return cls(
+            fields.text(raw, "reference", ""),
+            fields.text(raw, "agent", ""),
+            fields.text(raw, "contact", ""),
+        )
+
 
 @dataclass(frozen=True)
 class Artifact:
@@ -64,6 +77,40 @@ class Artifact:
     name: str
     added: str
 
+    @classmethod
+    def new(cls, kind: str, data: bytes | str, name: str) -> Artifact:
+        """An artifact added now (text as UTF-8); SessionError when it is too large."""
+        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
+        if len(raw) > MAX_EVIDENCE_BYTES:
+            raise SessionError(
+                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
+                "limit for one artifact"
+            )
+        return cls(kind, raw, name, now())
+
+    def to_dict(self) -> dict[str, Any]:
+        """As saved: the bytes in base64."""
+        return {
+            "kind": self.kind,
+            "name": self.name,
+            "added": self.added,
+            "data": base64.b64encode(self.data).decode("ascii"),
+        }
+
+    @classmethod
+    def from_dict(
+        cls, raw: Mapping[str, Any], knows_kind: Callable[[str], bool], of: str
+    ) -> Artifact:
+        """An artifact as saved, its kind one ``knows_kind`` takes (``of`` names them)."""
+        kind = fields.text(raw, "kind")
+        if not knows_kind(kind):
+            raise ValueError(f"'{shown(kind)}' is not an evidence kind of {of}")
+        encoded = fields.text(raw, "data")
+        if len(encoded) > (MAX_EVIDENCE_BYTES // 3 + 1) * 4:
+            raise ValueError(f"the {kind} artifact is over the size limit")
+        data = base64.b64decode(encoded, validate=True)
+        return cls(kind, data, fields.text(raw, "name"), fields.text(raw, "added"))
+
 
 @dataclass(frozen=True)
 class Verification:
@@ -73,6 +120,10 @@ class Verification:
     verdict: Verdict
     note: str | None
     time: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """As saved."""
+        return {"fix": self.fix, "verdict": self.verdict, "note": self.note, "time": self.time}
 
 
 @dataclass(frozen=True)
@@ -449,13 +500,7 @@ class Case:
         if kind not in self.pack.evidence:
             known = ", ".join(self.pack.evidence) or "none"
             raise SessionError(f"unknown evidence kind '{shown(kind)}' (this pack reads: {known})")
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        if len(raw) > MAX_EVIDENCE_BYTES:
-            raise SessionError(
-                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
-                "limit for one artifact"
-            )
-        return Artifact(kind, raw, name, now())
+        return Artifact.new(kind, data, name)
 
     def store_artifact(self, kind: str, data: bytes | str, name: str) -> None:
         """Store an artifact without re-reading yet (to add several, then read once).
@@ -463,13 +508,11 @@ class Case:
         An artifact of the same kind and name is replaced; others of the kind are kept.
         """
         artifact = self.make_artifact(kind, data, name)
-        self.artifacts = _replaced(self.artifacts, artifact)
+        self.artifacts = replaced(self.artifacts, artifact)
 
     def remove_evidence(self, kind: str, name: str | None = None) -> None:
         """Drop the artifacts of ``kind`` (only the one called ``name``, when given)."""
-        kept = [
-            a for a in self.artifacts if not (a.kind == kind and (name is None or a.name == name))
-        ]
+        kept = removed(self.artifacts, kind, name)
         if len(kept) != len(self.artifacts):
             self.artifacts = kept
             self.refresh_evidence()
@@ -683,27 +726,12 @@ class Case:
             "id": self.id,
             "created": self.created,
             "updated": self.updated,
-            "header": {
-                "reference": self.header.reference,
-                "agent": self.header.agent,
-                "contact": self.header.contact,
-            },
+            "header": self.header.to_dict(),
             "session": self.session.to_dict(),
-            "artifacts": [
-                {
-                    "kind": a.kind,
-                    "name": a.name,
-                    "added": a.added,
-                    "data": base64.b64encode(a.data).decode("ascii"),
-                }
-                for a in self.artifacts
-            ],
+            "artifacts": [a.to_dict() for a in self.artifacts],
             "role_overrides": dict(self.corrections),
             "rows_passed": sorted(self.passed),
-            "verifications": [
-                {"fix": v.fix, "verdict": v.verdict, "note": v.note, "time": v.time}
-                for v in self.verifications
-            ],
+            "verifications": [v.to_dict() for v in self.verifications],
             "drafts": self.drafts.to_dict(),
             **({"considered": [a.to_dict() for a in self.considered]} if self.considered else {}),
         }
@@ -718,24 +746,20 @@ class Case:
         if data.get("format") != FORMAT_VERSION:
             raise SessionError(f"saved case has unknown format {shown(repr(data.get('format')))}")
         try:
-            session = Session.from_dict(pack, _mapping(data, "session"))
-            header = _mapping(data, "header")
-            created = _text(data, "created")
+            session = Session.from_dict(pack, fields.mapping(data, "session"))
+            header = fields.mapping(data, "header")
+            created = fields.text(data, "created")
             case = cls(
                 pack,
                 session,
-                id=_text(data, "id"),
+                id=fields.text(data, "id"),
                 created=created,
-                updated=_text(data, "updated", created),
-                header=CaseHeader(
-                    _text(header, "reference", ""),
-                    _text(header, "agent", ""),
-                    _text(header, "contact", ""),
-                ),
-                artifacts=_artifacts(pack, _items(data, "artifacts")),
-                corrections=_corrections(_mapping(data, "role_overrides")),
-                passed=_passed(data.get("rows_passed", [])),
-                verifications=[_verification(pack, v) for v in _items(data, "verifications")],
+                updated=fields.text(data, "updated", created),
+                header=CaseHeader.from_dict(header),
+                artifacts=_artifacts(pack, fields.items(data, "artifacts")),
+                corrections=read_corrections(fields.mapping(data, "role_overrides")),
+                passed=read_passed(data.get("rows_passed", [])),
+                verifications=[_verification(pack, v) for v in fields.items(data, "verifications")],
                 drafts=Drafts.from_dict(data.get("drafts")),
                 considered=tuple(
                     ArticleState.from_dict(a) for a in _list_of(data.get("considered", []))
@@ -744,25 +768,11 @@ class Case:
         except SessionError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
-            raise SessionError(f"saved case is damaged ({_reason(exc)})") from None
+            raise SessionError(f"saved case is damaged ({fields.reason(exc)})") from None
         return case
 
 
 # --- reading a saved case -----------------------------------------------------------
-
-
-def _mapping(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    value = raw.get(key, {})
-    if not isinstance(value, dict):
-        raise TypeError(f"'{key}' is not a mapping")
-    return value
-
-
-def _items(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = raw.get(key, [])
-    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-        raise TypeError(f"'{key}' is not a list of mappings")
-    return value
 
 
 def _list_of(raw: Any) -> list[Any]:
@@ -775,32 +785,14 @@ MAX_CONSIDERED = 10_000
 """Articles a saved case may list as considered (a knowledge base of a few hundred)."""
 
 
-def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:
-    value = raw[key] if default is None else raw.get(key, default)
-    if not isinstance(value, str):
-        raise TypeError(f"'{key}' is not text")
-    return value
-
-
-def _artifact(pack: Pack, raw: Mapping[str, Any]) -> Artifact:
-    kind = _text(raw, "kind")
-    if kind not in pack.evidence:
-        raise ValueError(f"'{shown(kind)}' is not an evidence kind of the pack")
-    encoded = _text(raw, "data")
-    if len(encoded) > (MAX_EVIDENCE_BYTES // 3 + 1) * 4:
-        raise ValueError(f"the {kind} artifact is over the size limit")
-    data = base64.b64decode(encoded, validate=True)
-    return Artifact(kind, data, _text(raw, "name"), _text(raw, "added"))
-
-
 def _artifacts(pack: Pack, raw: list[Mapping[str, Any]]) -> list[Artifact]:
     out: list[Artifact] = []
-    for artifact in map(partial(_artifact, pack), raw):
-        out = _replaced(out, artifact)
+    for item in raw:
+        out = replaced(out, Artifact.from_dict(item, pack.evidence.__contains__, "the pack"))
     return out
 
 
-def _replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
+def replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
     """``artifacts`` with ``artifact`` in place of the one of the same kind and name."""
     for index, old in enumerate(artifacts):
         if old.kind == artifact.kind and old.name == artifact.name:
@@ -808,17 +800,20 @@ def _replaced(artifacts: list[Artifact], artifact: Artifact) -> list[Artifact]:
     return [*artifacts, artifact]
 
 
-def _passed(raw: Any) -> set[str]:
+def removed(artifacts: list[Artifact], kind: str, name: str | None) -> list[Artifact]:
+    """``artifacts`` without those of ``kind`` (only the one called ``name``, when given)."""
+    return [a for a in artifacts if not (a.kind == kind and (name is None or a.name == name))]
+
+
+def read_passed(raw: Any) -> set[str]:
     """The row questions passed over, as saved (a list of keys)."""
-    if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-        raise TypeError("'rows_passed' is not a list of names")
-    return set(raw)
+    return set(fields.names(raw, "rows_passed"))
 
 
 MAX_CORRECTION_TEXT = 1024
 
 
-def _corrections(raw: Mapping[str, Any]) -> dict[str, str]:
+def read_corrections(raw: Mapping[str, Any]) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in raw.items():
         if not isinstance(value, str) or len(value) > MAX_CORRECTION_TEXT or not value:
@@ -830,18 +825,10 @@ def _corrections(raw: Mapping[str, Any]) -> dict[str, str]:
 
 
 def _verification(pack: Pack, raw: Mapping[str, Any]) -> Verification:
-    fix = _text(raw, "fix")
+    fix = fields.text(raw, "fix")
     verdict = raw.get("verdict")
     if verdict not in VERDICTS:
         raise ValueError(f"'{shown(str(verdict))}' is not a verdict")
     if fix not in pack.fixes and not (fix == ESCALATION and verdict == "escalated"):
         raise ValueError(f"'{shown(fix)}' is not a fix of the pack")
-    note = raw.get("note")
-    if note is not None and not isinstance(note, str):
-        raise TypeError("'note' is not text")
-    return Verification(fix, verdict, note, _text(raw, "time"))
-
-
-def _reason(exc: Exception) -> str:
-    """An exception as one short line for the user."""
-    return " ".join(str(exc).split())[:200] or type(exc).__name__
+    return Verification(fix, verdict, fields.note(raw), fields.text(raw, "time"))

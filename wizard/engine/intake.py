@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, cast
 
 from wizard.engine.case import Case, CaseHeader
-from wizard.engine.session import Given, SessionError
-from wizard.kb.model import UNKNOWN, Pack
+from wizard.engine.session import Given, SessionError, stated_givens
+from wizard.kb.model import FactValue, Pack
 from wizard.kb.values import parse_value, shown
 from wizard.safeio import MAX_EVIDENCE_BYTES, ReadError, read_bounded
 
@@ -360,25 +360,19 @@ def given_facts(
     pack: Pack, facts: Iterable[tuple[str, Any, str]], notes: Mapping[str, str]
 ) -> list[Given]:
     """Check names and values; SessionError (one line) for the first bad one."""
-    out = []
-    for name, raw, source in facts:
-        fact = pack.facts.get(name)
-        if fact is None:
+
+    def check_name(name: str, source: str) -> None:
+        if name not in pack.facts:
             known = ", ".join(pack.facts)
             raise SessionError(f"unknown fact '{shown(name)}' (from {source}; known: {known})")
-        if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
-            continue
-        if not isinstance(raw, (str, list)):
-            raise SessionError(f"{name}: expected a value or a list (from {source})")
+
+    def parse(name: str, raw: str | list[str], source: str) -> FactValue:
         try:
-            value = parse_value(fact, raw)
+            return parse_value(pack.facts[name], raw)
         except ValueError as exc:
             raise SessionError(f"{exc} (from {source})") from None
-        out.append(Given(name, value, source, note=notes.get(name)))
-    for name in notes:
-        if name not in pack.facts:
-            raise SessionError(f"note for unknown fact '{shown(name)}'")
-    return out
+
+    return stated_givens(facts, notes, parse, check_name, pack.facts.__contains__)
 
 
 def build_case(pack: Pack, intake: Intake) -> Case:

@@ -8,11 +8,12 @@ state by walking the graph, so they can never disagree with it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any, Literal
 
+from wizard.engine import fields
 from wizard.kb.model import UNKNOWN, Decision, FactValue, Outcome, Pack, Question
 from wizard.kb.values import parse_value, shown
 
@@ -43,6 +44,16 @@ class Given:
         """Stated by a person (wins over evidence on conflict)."""
         return ":" not in self.source
 
+    def to_dict(self) -> dict[str, Any]:
+        """As saved."""
+        return {
+            "fact": self.fact,
+            "value": value_json(self.value),
+            "source": self.source,
+            "detail": self.detail,
+            "note": self.note,
+        }
+
 
 @dataclass(frozen=True)
 class Answer:
@@ -53,6 +64,16 @@ class Answer:
     note: str | None
     time: str
     source: str = "user"
+
+    def to_dict(self) -> dict[str, Any]:
+        """As saved."""
+        return {
+            "fact": self.fact,
+            "value": value_json(self.value),
+            "note": self.note,
+            "time": self.time,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -541,8 +562,8 @@ class Session:
     def to_dict(self) -> dict[str, Any]:
         def state(s: _State) -> dict[str, Any]:
             return {
-                "given": [_given_dict(g) for g in s.given],
-                "answers": [_answer_dict(a) for a in s.answers],
+                "given": [g.to_dict() for g in s.given],
+                "answers": [a.to_dict() for a in s.answers],
                 "revising": s.revising,
             }
 
@@ -574,7 +595,7 @@ class Session:
             )
 
         def state(raw: Any) -> _State:
-            raw = _mapping(raw, "state")
+            raw = fields.as_mapping(raw, "state")
             revising = raw.get("revising")
             if revising is not None and revising not in pack.facts:
                 raise ValueError("'revising' names no fact of the pack")
@@ -594,6 +615,32 @@ class Session:
 
 
 # --- helpers ------------------------------------------------------------------
+
+
+def stated_givens(
+    facts: Iterable[tuple[str, Any, str]],
+    notes: Mapping[str, str],
+    parse: Callable[[str, str | list[str], str], FactValue],
+    check_name: Callable[[str, str], object],
+    knows: Callable[[str], bool],
+) -> list[Given]:
+    """Facts stated up front (``(name, raw value, source)``), with their notes.
+
+    ``check_name`` raises SessionError for a fact no pack knows, ``parse`` reads a value
+    (SessionError when it does not fit); a blank or "don't know" value is left out.
+    """
+    out: list[Given] = []
+    for name, raw, source in facts:
+        check_name(name, source)
+        if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
+            continue
+        if not isinstance(raw, (str, list)):
+            raise SessionError(f"{name}: expected a value or a list (from {source})")
+        out.append(Given(name, parse(name, raw, source), source, note=notes.get(name)))
+    for name in notes:
+        if not knows(name):
+            raise SessionError(f"note for unknown fact '{shown(name)}'")
+    return out
 
 
 def _is_evidence(source: str) -> bool:
@@ -638,7 +685,7 @@ def _major(version: str) -> str:
     return version.split(".", 1)[0]
 
 
-def _value_json(value: FactValue) -> str | list[str]:
+def value_json(value: FactValue) -> str | list[str]:
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -653,34 +700,14 @@ def _value_from(pack: Pack, fact: str, raw: Any) -> FactValue:
     raise TypeError(f"the value of '{fact}' is not text or a list of text")
 
 
-def _mapping(raw: Any, what: str) -> Mapping[str, Any]:
-    if not isinstance(raw, dict):
-        raise TypeError(f"'{what}' is not a mapping")
-    return raw
-
-
 def _list(raw: Any, what: str) -> list[Any]:
     if not isinstance(raw, list):
         raise TypeError(f"'{what}' is not a list")
     return raw
 
 
-def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:
-    value = raw.get(key, default) if default is not None else raw[key]
-    if not isinstance(value, str):
-        raise TypeError(f"'{key}' is not text")
-    return value
-
-
-def _note(raw: Mapping[str, Any]) -> str | None:
-    note = raw.get("note")
-    if note is not None and not isinstance(note, str):
-        raise TypeError("'note' is not text")
-    return note
-
-
 def _fact_name(pack: Pack, raw: Mapping[str, Any]) -> str:
-    name = _text(raw, "fact")
+    name = fields.text(raw, "fact")
     if name not in pack.facts:
         raise ValueError(f"'{shown(name)}' is not a fact of the pack")
     return name
@@ -692,45 +719,25 @@ def _reason(exc: Exception) -> str:
     return shown(text, 120) if isinstance(exc, KeyError) else text[:200]
 
 
-def _given_dict(g: Given) -> dict[str, Any]:
-    return {
-        "fact": g.fact,
-        "value": _value_json(g.value),
-        "source": g.source,
-        "detail": g.detail,
-        "note": g.note,
-    }
-
-
 def _given_from(pack: Pack, raw: Any) -> Given:
-    raw = _mapping(raw, "given")
+    raw = fields.as_mapping(raw, "given")
     fact = _fact_name(pack, raw)
     return Given(
         fact,
         _value_from(pack, fact, raw["value"]),
-        _text(raw, "source"),
-        _text(raw, "detail", ""),
-        _note(raw),
+        fields.text(raw, "source"),
+        fields.text(raw, "detail", ""),
+        fields.note(raw),
     )
 
 
-def _answer_dict(a: Answer) -> dict[str, Any]:
-    return {
-        "fact": a.fact,
-        "value": _value_json(a.value),
-        "note": a.note,
-        "time": a.time,
-        "source": a.source,
-    }
-
-
 def _answer_from(pack: Pack, raw: Any) -> Answer:
-    raw = _mapping(raw, "answers")
+    raw = fields.as_mapping(raw, "answers")
     fact = _fact_name(pack, raw)
     return Answer(
         fact,
         _value_from(pack, fact, raw["value"]),
-        _note(raw),
-        _text(raw, "time"),
-        _text(raw, "source", "user"),
+        fields.note(raw),
+        fields.text(raw, "time"),
+        fields.text(raw, "source", "user"),
     )

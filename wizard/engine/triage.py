@@ -12,13 +12,13 @@ article (``case_for``) and come back (``absorb``) without losing anything typed.
 
 from __future__ import annotations
 
-import base64
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from wizard.engine import fields
 from wizard.engine.article import ArticleState, article_state, first_question
 from wizard.engine.case import (
     VERDICTS,
@@ -27,6 +27,9 @@ from wizard.engine.case import (
     CaseHeader,
     Drafts,
     Verification,
+    read_corrections,
+    read_passed,
+    removed,
 )
 from wizard.engine.session import (
     Answer,
@@ -35,10 +38,10 @@ from wizard.engine.session import (
     Session,
     SessionError,
     now,
+    stated_givens,
 )
 from wizard.kb.model import UNKNOWN, Fact, FactValue, Pack, Question
 from wizard.kb.values import parse_value, shown
-from wizard.safeio import MAX_EVIDENCE_BYTES
 
 if TYPE_CHECKING:
     from wizard.engine.intake import Intake
@@ -239,22 +242,12 @@ class Triage:
             raise SessionError(
                 f"unknown evidence kind '{shown(kind)}' (installed packs read: {known})"
             )
-        raw = data.encode("utf-8") if isinstance(data, str) else bytes(data)
-        if len(raw) > MAX_EVIDENCE_BYTES:
-            raise SessionError(
-                f"{name}: {len(raw)} bytes is over the {MAX_EVIDENCE_BYTES // (1024 * 1024)} MiB "
-                "limit for one artifact"
-            )
-        artifact = Artifact(kind, raw, name, now())
-        self.artifacts = [a for a in self.artifacts if not (a.kind == kind and a.name == name)] + [
-            artifact
-        ]
+        # the replaced artifact goes last (a case keeps its place)
+        self.artifacts = [*removed(self.artifacts, kind, name), Artifact.new(kind, data, name)]
         self._changed()
 
     def remove_evidence(self, kind: str, name: str | None = None) -> None:
-        kept = [
-            a for a in self.artifacts if not (a.kind == kind and (name is None or a.name == name))
-        ]
+        kept = removed(self.artifacts, kind, name)
         if len(kept) != len(self.artifacts):
             self.artifacts = kept
             self._changed()
@@ -495,51 +488,18 @@ class Triage:
             "created": self.created,
             "updated": self.updated,
             "current": self.current,
-            "header": {
-                "reference": self.header.reference,
-                "agent": self.header.agent,
-                "contact": self.header.contact,
-            },
-            "given": [
-                {
-                    "fact": g.fact,
-                    "value": _json_value(g.value),
-                    "source": g.source,
-                    "detail": g.detail,
-                    "note": g.note,
-                }
-                for g in self._given
-            ],
-            "answers": [
-                {
-                    "fact": a.fact,
-                    "value": _json_value(a.value),
-                    "note": a.note,
-                    "time": a.time,
-                    "source": a.source,
-                }
-                for a in self._answers.values()
-            ],
+            "header": self.header.to_dict(),
+            "given": [g.to_dict() for g in self._given],
+            "answers": [a.to_dict() for a in self._answers.values()],
             "symptoms": list(self._symptoms),
-            "artifacts": [
-                {
-                    "kind": a.kind,
-                    "name": a.name,
-                    "added": a.added,
-                    "data": base64.b64encode(a.data).decode("ascii"),
-                }
-                for a in self.artifacts
-            ],
+            "artifacts": [a.to_dict() for a in self.artifacts],
             "articles": {
                 pack_id: {
                     "id": k.id,
                     "created": k.created,
                     "role_overrides": dict(k.corrections),
                     "rows_passed": sorted(k.passed),
-                    "verifications": [
-                        {"fix": v.fix, "verdict": v.verdict, "note": v.note, "time": v.time}
-                        for v in k.verifications
-                    ],
+                    "verifications": [v.to_dict() for v in k.verifications],
                     "drafts": k.drafts.to_dict(),
                 }
                 for pack_id, k in self._kept.items()
@@ -557,65 +517,52 @@ class Triage:
             raise SessionError("saved triage has an unknown format")
         triage = cls(index)
         try:
-            triage.id = _text(data, "id")
-            triage.created = _text(data, "created")
-            triage.updated = _text(data, "updated", triage.created)
+            triage.id = fields.text(data, "id")
+            triage.created = fields.text(data, "created")
+            triage.updated = fields.text(data, "updated", triage.created)
             current = data.get("current")
             if current is not None and not isinstance(current, str):
                 raise TypeError("'current' is not text")
             triage.current = current if current in index.ids else None
-            header = _mapping(data, "header")
-            triage.header = CaseHeader(
-                _text(header, "reference", ""),
-                _text(header, "agent", ""),
-                _text(header, "contact", ""),
-            )
+            triage.header = CaseHeader.from_dict(fields.mapping(data, "header"))
             for raw in _items(data, "given"):
-                fact = _text(raw, "fact")
-                source = _text(raw, "source")
+                fact = fields.text(raw, "fact")
+                source = fields.text(raw, "source")
                 value = triage._parse(fact, _raw_value(raw), source)
                 if value == UNKNOWN:
                     raise ValueError("a stated fact cannot be 'don't know'")
                 triage._given.append(
-                    Given(fact, value, source, _text(raw, "detail", ""), _note(raw))
+                    Given(fact, value, source, fields.text(raw, "detail", ""), fields.note(raw))
                 )
             for raw in _items(data, "answers"):
-                fact = _text(raw, "fact")
+                fact = fields.text(raw, "fact")
                 value = triage._parse(fact, _raw_value(raw), "saved triage")
                 triage._answers.pop(fact, None)
                 triage._answers[fact] = Answer(
-                    fact, value, _note(raw), _text(raw, "time"), _text(raw, "source", "user")
+                    fact,
+                    value,
+                    fields.note(raw),
+                    fields.text(raw, "time"),
+                    fields.text(raw, "source", "user"),
                 )
             symptoms = data.get("symptoms", [])
             if not isinstance(symptoms, list) or not all(isinstance(s, str) for s in symptoms):
                 raise TypeError("'symptoms' is not a list of text")
             triage._symptoms = tuple(symptoms)
             for raw in _items(data, "artifacts"):
-                kind = _text(raw, "kind")
-                if not index.knows_kind(kind):
-                    raise ValueError(f"'{shown(kind)}' is not an evidence kind of any pack")
-                encoded = _text(raw, "data")
-                if len(encoded) > (MAX_EVIDENCE_BYTES // 3 + 1) * 4:
-                    raise ValueError(f"the {kind} artifact is over the size limit")
-                artifact = Artifact(
-                    kind,
-                    base64.b64decode(encoded, validate=True),
-                    _text(raw, "name"),
-                    _text(raw, "added"),
-                )
+                artifact = Artifact.from_dict(raw, index.knows_kind, "any pack")
                 triage.artifacts = [
-                    a
-                    for a in triage.artifacts
-                    if not (a.kind == artifact.kind and a.name == artifact.name)
-                ] + [artifact]
-            for pack_id, raw in _mapping(data, "articles").items():
+                    *removed(triage.artifacts, artifact.kind, artifact.name),
+                    artifact,
+                ]
+            for pack_id, raw in fields.mapping(data, "articles").items():
                 if pack_id not in index.ids:
                     continue  # a pack no longer installed: nothing to go back to
-                triage._kept[pack_id] = _kept_from(_as_mapping(raw))
+                triage._kept[pack_id] = _kept_from(fields.as_mapping(raw, "an article"))
         except SessionError:
             raise
         except (KeyError, TypeError, ValueError) as exc:
-            raise SessionError(f"saved triage is damaged ({_reason(exc)})") from None
+            raise SessionError(f"saved triage is damaged ({fields.reason(exc)})") from None
         return triage
 
 
@@ -627,19 +574,9 @@ def triage_given(
 ) -> list[Given]:
     """Facts stated up front, each checked against the packs that know it."""
     probe = Triage(index)
-    out: list[Given] = []
-    for name, raw, source in facts:
-        if isinstance(raw, str) and raw.strip() in (UNKNOWN, ""):
-            probe._defs(name, source)
-            continue
-        if not isinstance(raw, (str, list)):
-            raise SessionError(f"{name}: expected a value or a list (from {source})")
-        value = probe._parse(name, raw, source)
-        out.append(Given(name, value, source, note=notes.get(name)))
-    for name in notes:
-        if not index.fact(name):
-            raise SessionError(f"note for unknown fact '{shown(name)}'")
-    return out
+    return stated_givens(
+        facts, notes, probe._parse, probe._defs, lambda name: bool(index.fact(name))
+    )
 
 
 def build_triage(index: PackIndex, intake: Intake) -> Triage:
@@ -688,46 +625,11 @@ def _pointing(state: ArticleState, confirmed: list[ArticleState]) -> ArticleStat
     )
 
 
-def _json_value(value: FactValue) -> str | list[str]:
-    return list(value) if isinstance(value, tuple) else value
-
-
 MAX_SAVED_ITEMS = 100_000
 
 
 def _items(raw: Mapping[str, Any], key: str) -> list[Mapping[str, Any]]:
-    value = raw.get(key, [])
-    if (
-        not isinstance(value, list)
-        or len(value) > MAX_SAVED_ITEMS
-        or not all(isinstance(v, dict) for v in value)
-    ):
-        raise TypeError(f"'{key}' is not a list of mappings")
-    return value
-
-
-def _mapping(raw: Mapping[str, Any], key: str) -> Mapping[str, Any]:
-    return _as_mapping(raw.get(key, {}), key)
-
-
-def _as_mapping(value: Any, key: str = "an article") -> Mapping[str, Any]:
-    if not isinstance(value, dict):
-        raise TypeError(f"'{key}' is not a mapping")
-    return value
-
-
-def _text(raw: Mapping[str, Any], key: str, default: str | None = None) -> str:
-    value = raw[key] if default is None else raw.get(key, default)
-    if not isinstance(value, str):
-        raise TypeError(f"'{key}' is not text")
-    return value
-
-
-def _note(raw: Mapping[str, Any]) -> str | None:
-    note = raw.get("note")
-    if note is not None and not isinstance(note, str):
-        raise TypeError("'note' is not text")
-    return note
+    return fields.items(raw, key, MAX_SAVED_ITEMS)
 
 
 def _raw_value(raw: Mapping[str, Any]) -> str | list[str]:
@@ -740,29 +642,17 @@ def _raw_value(raw: Mapping[str, Any]) -> str | list[str]:
 
 
 def _kept_from(raw: Mapping[str, Any]) -> _Kept:
-    from wizard.engine.case import MAX_CORRECTION_TEXT
-
-    kept = _Kept(id=_text(raw, "id"), created=_text(raw, "created"))
-    for key, value in _mapping(raw, "role_overrides").items():
-        if not isinstance(value, str) or not value or len(value) > MAX_CORRECTION_TEXT:
-            raise ValueError("a correction is not valid")
-        if len(key) > MAX_CORRECTION_TEXT:
-            raise ValueError("a correction's key is too long")
-        kept.corrections[key] = value
-    passed = raw.get("rows_passed", [])
-    if not isinstance(passed, list) or not all(isinstance(p, str) for p in passed):
-        raise TypeError("'rows_passed' is not a list of names")
-    kept.passed = set(passed)
+    kept = _Kept(id=fields.text(raw, "id"), created=fields.text(raw, "created"))
+    kept.corrections = read_corrections(fields.mapping(raw, "role_overrides"))
+    kept.passed = read_passed(raw.get("rows_passed", []))
     for item in _items(raw, "verifications"):
         verdict = item.get("verdict")
         if verdict not in VERDICTS:
             raise ValueError(f"'{shown(str(verdict))}' is not a verdict")
         kept.verifications.append(
-            Verification(_text(item, "fix"), verdict, _note(item), _text(item, "time"))
+            Verification(
+                fields.text(item, "fix"), verdict, fields.note(item), fields.text(item, "time")
+            )
         )
     kept.drafts = Drafts.from_dict(raw.get("drafts"))
     return kept
-
-
-def _reason(exc: Exception) -> str:
-    return " ".join(str(exc).split())[:200] or type(exc).__name__

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wizard.engine.article import ArticleState
+from wizard.engine.fixes import RenderedFix
 from wizard.kb.model import NO_CHECK, STATUS_WORDS
 from wizard.kb.values import value_text
 from wizard.report.summary import CaseSummary
@@ -118,23 +119,7 @@ def build_document(s: CaseSummary) -> list[Block]:
         blocks.append(Callout("warning", text))
 
     for number, fix in enumerate(s.fixes, 1):
-        blocks.append(Heading(2, f"Fix {number}: {fix.title}"))
-        if fix.commands:
-            blocks.append(Code("\n".join(fix.commands), "text"))
-        if fix.missing:
-            blocks.append(
-                Callout(
-                    "warning",
-                    f"Needs {', '.join(fix.missing_words or fix.missing)} before the exact "
-                    "command can be given.",
-                )
-            )
-        for reason in fix.withheld:
-            blocks.append(Callout("warning", f"Command withheld: {reason}."))
-        if fix.steps:
-            blocks.append(Items(fix.steps, numbered=True))
-        for warning in fix.warnings:
-            blocks.append(Callout("warning", warning))
+        blocks.extend(fix_blocks(number, fix, 2))
         blocks.append(Para(fix.explanation, "Why it works: "))
         diffs = [a for a in s.artifacts if a.fix == fix.id and a.format == "diff"]
         for artifact in diffs:
@@ -228,6 +213,28 @@ def build_document(s: CaseSummary) -> list[Block]:
                 )
             )
     blocks.append(Para(f"Generated {s.generated} by KB Wizard.", ""))
+    return blocks
+
+
+def fix_blocks(number: int, fix: RenderedFix, level: int) -> list[Block]:
+    """A fix as blocks: its heading (at ``level``), command, what it needs, steps, warnings."""
+    blocks: list[Block] = [Heading(level, f"Fix {number}: {fix.title}")]
+    if fix.commands:
+        blocks.append(Code("\n".join(fix.commands), "text"))
+    if fix.missing:
+        blocks.append(
+            Callout(
+                "warning",
+                f"Needs {', '.join(fix.missing_words or fix.missing)} before the exact "
+                "command can be given.",
+            )
+        )
+    for reason in fix.withheld:
+        blocks.append(Callout("warning", f"Command withheld: {reason}."))
+    if fix.steps:
+        blocks.append(Items(fix.steps, numbered=True))
+    for warning in fix.warnings:
+        blocks.append(Callout("warning", warning))
     return blocks
 
 

@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Protocol
 
 from wizard.engine.article import ArticleState
 from wizard.engine.fixes import RenderedFix
-from wizard.engine.session import Step
+from wizard.engine.session import Conflict, Step
 from wizard.kb.model import FactValue
 from wizard.report.sanitize import json_text
 from wizard.report.summary import SCHEMA_VERSION, CaseSummary, FixArtifactSummary
 
 
-def _value(value: FactValue | None) -> Any:
+def value_data(value: FactValue | None) -> Any:
+    """A fact's value as JSON: a list for a list, else the text (or None)."""
     return list(value) if isinstance(value, tuple) else value
 
 
@@ -45,13 +46,56 @@ def fix_data(fix: RenderedFix, artifacts: list[FixArtifactSummary]) -> dict[str,
     }
 
 
+def conflict_data(c: Conflict) -> dict[str, Any]:
+    """A conflict between a stated fact and the evidence."""
+    return {
+        "fact": c.fact,
+        "value": value_data(c.value),
+        "source": c.source,
+        "evidence_value": value_data(c.evidence_value),
+        "evidence_source": c.evidence_source,
+    }
+
+
+class CaseLine(Protocol):
+    """What a report says of its case (a case summary and a triage report both do)."""
+
+    @property
+    def case_id(self) -> str: ...
+    @property
+    def reference(self) -> str: ...
+    @property
+    def agent(self) -> str: ...
+    @property
+    def contact(self) -> str: ...
+    @property
+    def started(self) -> str: ...
+    @property
+    def ended(self) -> str: ...
+    @property
+    def generated(self) -> str: ...
+
+
+def case_data(s: CaseLine) -> dict[str, str]:
+    """The ``case`` block of a report's JSON."""
+    return {
+        "id": s.case_id,
+        "reference": s.reference,
+        "agent": s.agent,
+        "contact": s.contact,
+        "started": s.started,
+        "ended": s.ended,
+        "generated": s.generated,
+    }
+
+
 def _step(step: Step) -> dict[str, Any]:
     return {
         "node": step.node,
         "kind": step.kind,
         "text": step.text,
         "fact": step.fact,
-        "value": _value(step.value),
+        "value": value_data(step.value),
         "answer": step.label,
         "source": step.source,
         "note": step.note,
@@ -79,20 +123,11 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
         "pack": s.pack_id,
         "diagnosis": s.diagnosis,
         "fixes": [fix_data(f, s.artifacts) for f in s.fixes],
-        "facts": {k: _value(v) for k, v in s.facts.items()},
+        "facts": {k: value_data(v) for k, v in s.facts.items()},
         "provenance": dict(s.provenance),
         "missing": [m.fact for m in s.missing],
         "path": [_step(p) for p in s.path],
-        "conflicts": [
-            {
-                "fact": c.fact,
-                "value": _value(c.value),
-                "source": c.source,
-                "evidence_value": _value(c.evidence_value),
-                "evidence_source": c.evidence_source,
-            }
-            for c in s.conflicts
-        ],
+        "conflicts": [conflict_data(c) for c in s.conflicts],
         **s.fields,
         "status": s.status,
         "outcome_status": s.outcome_status,
@@ -131,7 +166,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
                 "name": e.name,
                 "encoding": e.encoding,
                 "findings": [
-                    {"fact": f, "value": _value(v), "line": line, "detail": d}
+                    {"fact": f, "value": value_data(v), "line": line, "detail": d}
                     for f, v, line, d in e.findings
                 ],
                 "decisive_lines": [
@@ -153,15 +188,7 @@ def to_data(s: CaseSummary) -> dict[str, Any]:
             "source": s.source,
         },
         **({"articles_considered": [considered_data(a) for a in s.articles]} if s.articles else {}),
-        "case": {
-            "id": s.case_id,
-            "reference": s.reference,
-            "agent": s.agent,
-            "contact": s.contact,
-            "started": s.started,
-            "ended": s.ended,
-            "generated": s.generated,
-        },
+        "case": case_data(s),
     }
 
 

@@ -19,20 +19,12 @@ from wizard.engine.session import Conflict, now
 from wizard.engine.triage import Triage
 from wizard.kb.model import STATUS_WORDS, FactValue
 from wizard.kb.values import value_text
-from wizard.report.document import Block, Callout, Code, Heading, Items, Para, Table
+from wizard.report.document import Block, Callout, Heading, Items, Para, Table, fix_blocks
 from wizard.report.sanitize import json_text
-from wizard.report.summary import FixArtifactSummary
+from wizard.report.summary import FixArtifactSummary, SeeAlsoItem
 
 TRIAGE_SCHEMA_VERSION = 1
 """Version of the triage report's JSON schema."""
-
-
-@dataclass(frozen=True)
-class SeeAlso:
-    pack: str
-    title: str | None
-    """The article's title (None when no installed pack has that id)."""
-    text: str
 
 
 @dataclass(frozen=True)
@@ -42,7 +34,7 @@ class TriageArticle:
     state: ArticleState
     fixes: tuple[RenderedFix, ...]
     artifacts: tuple[FixArtifactSummary, ...]
-    see_also: tuple[SeeAlso, ...]
+    see_also: tuple[SeeAlsoItem, ...]
 
 
 @dataclass
@@ -86,7 +78,7 @@ def summarize_triage(triage: Triage) -> TriageReport:
             summary = summarize(triage.case_for(state.pack), unattended=True)
             fixes, artifacts = tuple(summary.fixes), tuple(summary.artifacts)
         links = tuple(
-            SeeAlso(pack, titles.get(pack), text)
+            SeeAlsoItem(pack, titles.get(pack), text)
             for pack, text in zip(
                 state.see_also,
                 (*state.see_also_texts, *("" for _ in state.see_also)),
@@ -120,13 +112,9 @@ def summarize_triage(triage: Triage) -> TriageReport:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def _value(value: FactValue) -> Any:
-    return list(value) if isinstance(value, tuple) else value
-
-
 def triage_data(r: TriageReport) -> dict[str, Any]:
     """The report as JSON-ready data; the contract's fields come first."""
-    from wizard.report.render_json import fix_data
+    from wizard.report.render_json import case_data, conflict_data, fix_data, value_data
 
     return {
         "schema_version": TRIAGE_SCHEMA_VERSION,
@@ -149,29 +137,12 @@ def triage_data(r: TriageReport) -> dict[str, Any]:
             for a in r.articles
         ],
         "matches": list(r.matches),
-        "facts": {k: _value(v) for k, v in r.facts.items()},
+        "facts": {k: value_data(v) for k, v in r.facts.items()},
         "provenance": dict(r.provenance),
-        "conflicts": [
-            {
-                "fact": c.fact,
-                "value": _value(c.value),
-                "source": c.source,
-                "evidence_value": _value(c.evidence_value),
-                "evidence_source": c.evidence_source,
-            }
-            for c in r.conflicts
-        ],
+        "conflicts": [conflict_data(c) for c in r.conflicts],
         "symptoms": list(r.symptoms),
         "problems": list(r.problems),
-        "case": {
-            "id": r.case_id,
-            "reference": r.reference,
-            "agent": r.agent,
-            "contact": r.contact,
-            "started": r.started,
-            "ended": r.ended,
-            "generated": r.generated,
-        },
+        "case": case_data(r),
     }
 
 
@@ -221,23 +192,7 @@ def triage_document(r: TriageReport) -> list[Block]:
             blocks.append(Heading(2, f"{state.title} ({STATUS_WORDS.get(state.status, '')})"))
             blocks.append(Para(f"{state.diagnosis}: {state.outcome_title}", "Diagnosis: "))
         for number, fix in enumerate(article.fixes, 1):
-            blocks.append(Heading(3, f"Fix {number}: {fix.title}"))
-            if fix.commands:
-                blocks.append(Code("\n".join(fix.commands), "text"))
-            if fix.missing:
-                blocks.append(
-                    Callout(
-                        "warning",
-                        f"Needs {', '.join(fix.missing_words or fix.missing)} before the exact "
-                        "command can be given.",
-                    )
-                )
-            for reason in fix.withheld:
-                blocks.append(Callout("warning", f"Command withheld: {reason}."))
-            if fix.steps:
-                blocks.append(Items(fix.steps, numbered=True))
-            for warning in fix.warnings:
-                blocks.append(Callout("warning", warning))
+            blocks.extend(fix_blocks(number, fix, 3))
         if state.missing:
             blocks.append(Para(", ".join(state.missing_words or state.missing), "Still needed: "))
         for link in article.see_also:

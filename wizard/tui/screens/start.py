@@ -55,12 +55,7 @@ class StartScreen(WizardScreen[None]):
         yield TitleBar()
         with VerticalScroll(id="start-body"):
             yield Static(plain(pack.title), id="start-title")
-            with Horizontal(id="case-fields"):
-                for name, label in (("reference", "Case / ticket"), ("agent", "Agent"),
-                                    ("contact", "Contact")):  # fmt: skip
-                    with Vertical():
-                        yield Label(label, classes="field-label")
-                        yield Input(placeholder="optional", id=f"case-{name}", compact=True)
+            yield from self._case_fields()
             with Horizontal(id="scope-fields"):
                 for fact in self._scope_facts():
                     with Vertical():
@@ -88,6 +83,15 @@ class StartScreen(WizardScreen[None]):
             yield Static(plain(pack.summary), id="start-summary")
         yield KeyFooter()
 
+    def _case_fields(self) -> ComposeResult:
+        """The case header's fields (reference, agent, contact), all optional."""
+        with Horizontal(id="case-fields"):
+            for name, label in (("reference", "Case / ticket"), ("agent", "Agent"),
+                                ("contact", "Contact")):  # fmt: skip
+                with Vertical():
+                    yield Label(label, classes="field-label")
+                    yield Input(placeholder="optional", id=f"case-{name}", compact=True)
+
     def _compose_triage(self) -> ComposeResult:
         """In triage: the case header, then the caller's report; every installed article."""
         index = self.wizard.index
@@ -98,12 +102,7 @@ class StartScreen(WizardScreen[None]):
                 plain(f"Guided triage from the caller's report · {len(entries)} articles"),
                 id="start-title",
             )
-            with Horizontal(id="case-fields"):
-                for name, label in (("reference", "Case / ticket"), ("agent", "Agent"),
-                                    ("contact", "Contact")):  # fmt: skip
-                    with Vertical():
-                        yield Label(label, classes="field-label")
-                        yield Input(placeholder="optional", id=f"case-{name}", compact=True)
+            yield from self._case_fields()
             with Horizontal(id="start-buttons"):
                 yield Button("Start: the caller's report (Enter)", variant="primary", id="start",
                              compact=True)  # fmt: skip
