@@ -133,20 +133,14 @@ def test_7014886_the_exact_mapping_from_the_script_and_the_cluster_name(
     )
     code, data = diagnose(
         capsys,
-        "--pack",
         "tid-7014886",
-        "--evidence",
-        f"login-script={login}",
-        "--evidence",
-        f"load-script={load}",
-        "--fact",
-        "reconnect_fails=yes",
-        "--fact",
-        "node_names=NODE1,NODE2",
-        "--fact",
-        "cluster_name=my-cluster",
-        "--fact",
-        "cluster_context=Corp.EMA",
+        evidence=[f"login-script={login}", f"load-script={load}"],
+        facts=[
+            "reconnect_fails=yes",
+            "node_names=NODE1,NODE2",
+            "cluster_name=my-cluster",
+            "cluster_context=Corp.EMA",
+        ],
     )
     assert code == 0
     assert data["diagnosis"] == "tid7014886-mapped-to-node"
