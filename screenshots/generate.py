@@ -79,11 +79,10 @@ async def _question(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def _site_answered(pilot: Pilot[None]) -> None:
-    """The triage's questions the site's values answer, then the articles (a)."""
+async def _answer_site(pilot: Pilot[None]) -> None:
+    """Answer the questions on screen that the site's values answer, while there are."""
     from wizard.tui.screens.question import QuestionScreen
 
-    await _question(pilot)
     for _ in range(len(SITE)):
         screen = pilot.app.screen
         if not isinstance(screen, QuestionScreen) or screen.question is None:
@@ -92,6 +91,12 @@ async def _site_answered(pilot: Pilot[None]) -> None:
             break
         await answer(pilot, SITE[screen.question.fact])
         await pilot.pause()
+
+
+async def _site_answered(pilot: Pilot[None]) -> None:
+    """The triage's questions the site's values answer, then the articles (a)."""
+    await _question(pilot)
+    await _answer_site(pilot)
     await pilot.press("a")
     await pilot.pause()
 
@@ -106,6 +111,8 @@ async def _outcome(pilot: Pilot[None]) -> None:
     await _site_answered(pilot)
     await pilot.press("enter")  # continue in the leading article
     await pilot.pause()
+    await pilot.pause()
+    await _answer_site(pilot)  # what its fixes need (the cluster's name, context …)
     await pilot.pause()
     screen = pilot.app.screen
     screen.query_one("#outcome-body").scroll_to_widget(
