@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections import Counter
 
+import pytest
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import TextArea
@@ -53,6 +54,7 @@ async def one_call(pilot: Pilot[None], app: KBWizardApp, number: int) -> None:
     await pilot.pause()
 
 
+@pytest.mark.long
 async def test_a_shift_of_calls_leaves_no_widgets_or_cases_behind(pack: Pack) -> None:
     app = KBWizardApp(pack)
     async with app.run_test(size=(100, 40)) as pilot:

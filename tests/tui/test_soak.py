@@ -40,6 +40,7 @@ def _rss_kb(pid: int) -> int:
     return 0
 
 
+@pytest.mark.long
 def test_soak(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(3438100)
     data_dir = tmp_path / "data"
