@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import os
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -298,19 +298,7 @@ class EvidenceDraft:
                 if joint:
                     result.combined[kind] = joint
             readings[kind] = items
-            for item in items:
-                for finding in item.reading.report.findings:
-                    if finding.fact in joint:
-                        continue
-                    value = finding.value
-                    found.setdefault(finding.fact, []).extend(
-                        (value,) if isinstance(value, str) else value
-                    )
-                for name, values in item.reading.offers.items():
-                    found.setdefault(name, []).extend(values)
-            for name, (combined, _) in joint.items():
-                value = combined.value
-                found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
+            _gather(found, items, joint)
         for kind in kinds:
             result.readings.extend(readings.get(kind, []))
         self._pick(result)
@@ -331,22 +319,8 @@ class EvidenceDraft:
         found: dict[str, list[str]] = {}
         kinds = [k for k in self.pack.evidence if k != kind]
         for other in kinds:  # what analyse's loop finds, but from every other kind
-            joint = analysis.combined.get(other, {})
-            for item in analysis.readings:
-                if item.kind != other:
-                    continue
-                for finding in item.reading.report.findings:
-                    if finding.fact in joint:
-                        continue  # the kind's combined value stands for it (below)
-                    value = finding.value
-                    found.setdefault(finding.fact, []).extend(
-                        (value,) if isinstance(value, str) else value
-                    )
-                for name, values in item.reading.offers.items():
-                    found.setdefault(name, []).extend(values)
-            for name, (combined, _) in joint.items():
-                value = combined.value
-                found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
+            items = [item for item in analysis.readings if item.kind == other]
+            _gather(found, items, analysis.combined.get(other, {}))
         return Context(
             {name: self._known(name, found) for name in analyzer.reads}, dict(self.corrections)
         )
@@ -832,3 +806,24 @@ def _verification(pack: Pack, raw: Mapping[str, Any]) -> Verification:
     if fix not in pack.fixes and not (fix == ESCALATION and verdict == "escalated"):
         raise ValueError(f"'{shown(fix)}' is not a fix of the pack")
     return Verification(fix, verdict, fields.note(raw), fields.text(raw, "time"))
+
+
+def _gather(
+    found: dict[str, list[str]],
+    items: Iterable[ArtifactReading],
+    joint: Mapping[str, tuple[CombinedFinding, str]],
+) -> None:
+    """Add to ``found`` what one kind's readings give later analyzers: each finding's
+    values and each offer, except the facts its combined findings (``joint``) stand for,
+    which are added once from those."""
+    for item in items:
+        for finding in item.reading.report.findings:
+            if finding.fact in joint:
+                continue  # the kind's combined value stands for it (below)
+            value = finding.value
+            found.setdefault(finding.fact, []).extend((value,) if isinstance(value, str) else value)
+        for name, values in item.reading.offers.items():
+            found.setdefault(name, []).extend(values)
+    for name, (combined, _) in joint.items():
+        value = combined.value
+        found.setdefault(name, []).extend((value,) if isinstance(value, str) else value)
