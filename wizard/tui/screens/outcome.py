@@ -9,7 +9,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Static
 
-from wizard.engine.case import ESCALATION, Verdict
+from wizard.engine.case import ESCALATION, Case, Verdict
 from wizard.engine.fixes import RenderedFix
 from wizard.kb.model import NO_CHECK
 from wizard.kb.values import value_text
@@ -142,7 +142,7 @@ class OutcomeScreen(WizardScreen[None]):
         has_fixes = bool(summary.fixes)
         for button in ("#fixed", "#not-fixed"):
             self.query_one(button, Button).display = has_fixes
-        self.call_after_refresh(self.ask_what_fixes_need)
+        self.call_after_refresh(self.ask_what_fixes_need, self.case)
 
     def _slot(self, index: int) -> tuple[Static, Static, Static, Static]:
         """The widgets that show fix ``index``: made once, then only updated (no churn)."""
@@ -305,21 +305,30 @@ class OutcomeScreen(WizardScreen[None]):
         fixes = self.summary.fixes if self.summary else []
         return fixes[self.selected] if 0 <= self.selected < len(fixes) else None
 
-    def ask_what_fixes_need(self) -> None:
-        """Ask (once) for a fact a shown fix's command still needs; Esc records "don't know"."""
+    def ask_what_fixes_need(self, shown: Case | None = None) -> None:
+        """Ask (once) for a fact a shown fix's command still needs; Esc records "don't know".
+
+        Called after the outcome is drawn: by then the person may have left it (a new
+        case, the start screen), so it asks only while this screen still shows ``shown``,
+        the case it was drawn for (default: the open one)."""
         from wizard.kb.model import UNKNOWN, FactValue
         from wizard.tui.dialogs.ask import AskFactDialog
 
-        needed = self.case.facts_to_ask()
-        if not needed or self.asking or self.app.screen is not self:
+        case = self.wizard.case
+        if case is None or (shown is not None and case is not shown):
             return
-        fact = self.case.pack.facts[needed[0]]
-        question = self.case.pack.question_for(fact.name)
+        if self.asking or self.app.screen is not self:
+            return
+        needed = case.facts_to_ask()
+        if not needed:
+            return
+        fact = case.pack.facts[needed[0]]
+        question = case.pack.question_for(fact.name)
         self.asking = True
 
         def given(value: FactValue | None) -> None:
             self.asking = False
-            self.case.state_fact(fact.name, UNKNOWN if value is None else value)
+            case.state_fact(fact.name, UNKNOWN if value is None else value)
             self.wizard.changed()
 
         self.app.push_screen(
