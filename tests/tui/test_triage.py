@@ -289,7 +289,9 @@ async def test_the_key_lists_of_the_triage_screens(index: PackIndex) -> None:
         await pilot.press("a")
         await pilot.pause()
         keys = await listed()
-        assert "Go to the article it points to" in keys
+        assert "Back to the triage" in keys
+        # The leading article points to no other: j is not offered (see the test below).
+        assert "Go to the article it points to" not in keys
         await pilot.press("enter")  # continue in the leading article
         await pilot.pause()
         assert isinstance(app.screen, QuestionScreen) and app.case is not None
@@ -369,6 +371,30 @@ async def test_a_ruled_out_article_jumps_to_the_one_that_fits(index: PackIndex) 
         await pilot.press(*["down"] * ids.index("beta"), "j")  # j on the articles too
         await pilot.pause()
         assert app.case is not None and app.case.pack.id == "alpha"
+
+
+async def test_see_also_is_offered_only_where_there_is_an_article_to_go_to(
+    index: PackIndex,
+) -> None:
+    app = KBWizardApp(index=index, autosave=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await to_questions(pilot)
+        for value in ("yes", "yes", "no"):  # alpha confirmed, beta and gamma ruled out
+            await answer(pilot, value)
+        assert isinstance(app.screen, ArticlesScreen)
+
+        def footer() -> str:
+            return "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+
+        ids = article_ids(app)
+        assert ids[0] == "alpha"  # confirmed: it points nowhere
+        assert "See also" not in footer()
+        await pilot.press(*["down"] * ids.index("beta"))
+        await pilot.pause()
+        assert "See also" in footer()  # beta points to alpha
+        await pilot.press("up")
+        await pilot.pause()
+        assert "See also" not in footer()
 
 
 async def test_evidence_from_a_triage_question_opens_the_leading_article(

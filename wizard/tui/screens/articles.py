@@ -68,6 +68,19 @@ class ArticlesScreen(WizardScreen[str | None]):
         )
         return first + "Enter continues in the highlighted one (▶ leading); every answer is kept."
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "see_also" and self.is_mounted and self._see_also_target() is None:
+            return False  # nothing to follow from the highlighted article: no key shown
+        return super().check_action(action, parameters)
+
+    def _see_also_target(self) -> str | None:
+        """The first installed article the highlighted one points to, if any."""
+        article = self._highlighted()
+        if article is None:
+            return None
+        installed = {a.pack for a in self.articles()}
+        return next((p for p in article.see_also if p in installed), None)
+
     def articles(self) -> list[ArticleState]:
         triage = self.wizard.triage
         return triage.articles() if triage is not None else []
@@ -96,6 +109,7 @@ class ArticlesScreen(WizardScreen[str | None]):
         return articles[index] if index is not None and 0 <= index < len(articles) else None
 
     def _show_detail(self) -> None:
+        self.refresh_bindings()  # "j See also" only where there is an article to go to
         article = self._highlighted()
         detail = self.query_one("#article-detail", Static)
         if article is None:
@@ -127,7 +141,7 @@ class ArticlesScreen(WizardScreen[str | None]):
                 "\n",
                 ("See ", "bold italic"),
                 (", ".join(names.get(p, p) for p in article.see_also), "bold italic"),
-                (" (j goes there)", "dim"),
+                (" (j goes there)" if self._see_also_target() else " (not installed)", "dim"),
             ]
         detail.update(joined_content(*parts))
 
