@@ -236,3 +236,49 @@ def test_a_mapping_that_one_line_would_change_gives_no_drive_or_volume() -> None
         b"MAP *1:=NODE1/VOL2:\n",
     ):
         assert _drive_and_volume(script) == {"cluster_volume_target": "node"}, script
+
+
+def _load_offers(*scripts: bytes) -> tuple[str, ...]:
+    """``volume_ips`` as a case gathers it from several load scripts."""
+    from wizard.analyzers.netware.plugins import LOAD_SCRIPT
+
+    return tuple(
+        item
+        for data in scripts
+        for item in LOAD_SCRIPT.analyze(data, Context()).offers["volume_ips"]
+    )
+
+
+POOL2 = b"mount VOL2 VOLID=253\nNUDP ADD MY-CLUSTER_POOL2_SERVER 10.1.1.182\n"
+POOL3 = b"mount vol3\nadd secondary ipaddress 10.1.1.183\n"
+NODE_MAPPED = b"MAP DISPLAY OFF\nMAP O:=NODE1/VOL2:\n"
+MOUNTED = {"node_names": ("NODE1",), "cluster_volumes": ("VOL2", "VOL3")}
+
+
+def test_the_volume_ip_is_the_one_of_the_resource_that_mounts_the_volume() -> None:
+    offers = _load_offers(POOL3, POOL2)
+    assert offers == ("VOL3=10.1.1.183", "VOL2=10.1.1.182")
+    reading = LOGIN_SCRIPT.analyze(NODE_MAPPED, Context({**MOUNTED, "volume_ips": offers}))
+    found = reading.report.fact("cluster_volume_ip")
+    assert found is not None
+    assert (found.value, found.line) == ("10.1.1.182", 2)
+    assert "VOL2" in found.detail and "10.1.1.182" in found.detail
+    # The audit's brief reading has the same findings.
+    brief = LOGIN_SCRIPT.analyze(NODE_MAPPED, Context({**MOUNTED, "volume_ips": offers}, brief=()))
+    assert brief.report.findings == reading.report.findings
+
+
+def test_a_volume_with_two_ips_gives_no_value_but_says_why() -> None:
+    other = b"mount VOL2\nadd secondary ipaddress 10.1.1.190\n"
+    offers = _load_offers(POOL2, other)
+    reading = LOGIN_SCRIPT.analyze(NODE_MAPPED, Context({**MOUNTED, "volume_ips": offers}))
+    assert reading.report.fact("cluster_volume_ip") is None
+    said = [r.text for r in reading.report.remarks if "10.1.1.190" in r.text]
+    assert said and "10.1.1.182" in said[0] and "VOL2" in said[0]
+
+
+def test_no_volume_ip_without_a_load_script_that_mounts_the_volume() -> None:
+    context = Context({**MOUNTED, "volume_ips": _load_offers(POOL3)})
+    assert LOGIN_SCRIPT.analyze(NODE_MAPPED, context).report.fact("cluster_volume_ip") is None
+    bare = Context({**MOUNTED, "virtual_ips": ("10.1.1.182",)})
+    assert LOGIN_SCRIPT.analyze(NODE_MAPPED, bare).report.fact("cluster_volume_ip") is None

@@ -10,6 +10,7 @@ import venv
 from pathlib import Path
 
 import pytest
+import yaml
 
 from tests.conftest import ROOT
 
@@ -45,7 +46,9 @@ def test_wheel_installs_and_finds_packs(tmp_path: Path) -> None:
     assert packs.returncode == 0, packs.stderr
     listed = [line.split("\t")[:2] for line in packs.stdout.splitlines()]
     for pack_id in ("ncs-volume-id", "tid-10019026", "tid-3438100", "tid-7014886"):
-        assert [pack_id, "1.0.0"] in listed, packs.stdout
+        source = (ROOT / "knowledge" / f"{pack_id}.yaml").read_text(encoding="utf-8")
+        version = yaml.safe_load(source)["version"]
+        assert [pack_id, version] in listed, packs.stdout
     assert "[bundled]" in packs.stdout
     validate = subprocess.run(
         [str(bin_dir / "kbwizard"), "validate"],

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, cast
 
-from wizard.evidence.model import Remark
+from wizard.evidence.model import EvidenceReport, Finding, Remark
 from wizard.evidence.protocol import (
     Combination,
     CombinedFinding,
@@ -116,6 +116,45 @@ def _remapped(remapping: Remapping | None) -> tuple[Produced, ...]:
     )
 
 
+MAX_VOLUME_IPS = 64
+"""Volumes and IPs of one load script paired in ``volume_ips`` (each bound)."""
+
+
+def _with_volume_ip(report: EvidenceReport, volume_ips: Sequence[str]) -> EvidenceReport:
+    """``report`` with ``cluster_volume_ip`` when the load scripts tell the secondary IP
+    of the one resource that mounts the ``cluster_volume`` the script maps (``VOLUME=IP``
+    items offered by the load-script analyzer); a volume with several IPs is a remark."""
+    found = report.fact("cluster_volume")
+    if found is None or not isinstance(found.value, str) or not volume_ips:
+        return report
+    volume = found.value.upper()
+    ips: dict[str, None] = {}
+    for item in volume_ips:
+        name, _, ip = item.partition("=")
+        if name == volume and ip:
+            ips[ip] = None
+    if not ips:
+        return report
+    if len(ips) > 1:
+        remark = Remark(
+            found.line,
+            "info",
+            f"the load scripts that mount {volume} assign more than one IP address "
+            f"({', '.join(list(ips)[:4])}): say which is its resource's secondary IP "
+            "address (cluster_volume_ip)",
+        )
+        return replace(report, remarks=(*report.remarks, remark))
+    (ip,) = ips
+    finding = Finding(
+        "cluster_volume_ip",
+        ip,
+        found.line,
+        f"line {found.line} maps the cluster volume {volume}; the load script that mounts "
+        f"{volume} assigns its resource the IP address {ip}",
+    )
+    return replace(report, findings=(*report.findings, finding))
+
+
 @dataclass(frozen=True)
 class LoginScriptAnalyzer:
     """Reads a NetWare login script: does it connect to a cluster node before the virtual servers?
@@ -164,11 +203,13 @@ class LoginScriptAnalyzer:
         "cluster_name",
         "cluster_context",
         "master_ip",
+        "volume_ips",
     )
     supplies: tuple[str, ...] = (
         "login_order",
         "cluster_volume_target",
         "cluster_volume",
+        "cluster_volume_ip",
         "drive",
         "dirmap_root_colon",
         "dirmap_map_command",
@@ -210,6 +251,7 @@ class LoginScriptAnalyzer:
             # conflict (Session.conflicts), never what makes a mapping a node mapping.
             site = replace(site, node_ips=site.node_ips - site.virtual_ips)
         analysis = analyze_login_script(data, site)
+        report = _with_volume_ip(analysis.report, facts.get("volume_ips", ()))
         brief = context.brief  # the audit: findings and the products it names, nothing else
         reordering = reorder_login_script(analysis, diff=brief is None or "diff" in brief)
         produced: tuple[Produced, ...] = ()
@@ -240,7 +282,7 @@ class LoginScriptAnalyzer:
             )
         if brief is not None:
             return Reading(
-                report=analysis.report,
+                report=report,
                 decoded=analysis.decoded,
                 decisive=analysis.deciding_lines,
                 records_name="mappings",
@@ -315,7 +357,7 @@ class LoginScriptAnalyzer:
                 f" (lines {lines})" if lines else " — correct the roles below (ctrl+r)"
             )
         return Reading(
-            report=analysis.report,
+            report=report,
             decoded=analysis.decoded,
             decisive=analysis.deciding_lines,
             headline=headline,
@@ -351,8 +393,9 @@ class LoadScriptAnalyzer:
         virtual_servers ('CLUSTER1_POOL1_SERVER',) 2
         cvsbind_in_load_script no 2
 
-    Besides its facts it offers ``cluster_volumes`` and ``volume_objects`` (the
-    ``<CLUSTER>_<VOLUME>`` objects) to the login-script analyzer. It also supplies
+    Besides its facts it offers ``cluster_volumes``, ``volume_objects`` (the
+    ``<CLUSTER>_<VOLUME>`` objects) and ``volume_ips`` (``VOLUME=IP``: each volume it
+    mounts with each virtual IP it assigns) to the login-script analyzer. It also supplies
     ``volume_ids`` (``VOLUME=ID`` of each ``mount VOLUME VOLID=ID``),
     ``duplicate_volume_ids`` and ``volume_ids_unique`` (only ``no``: two volumes with one
     ID) and ``cvsbind_in_load_script`` (a CVSBIND ADD line, or NUDP ADD without one).
@@ -397,6 +440,13 @@ class LoadScriptAnalyzer:
         offers = {
             "cluster_volumes": tuple(sorted(site.cluster_volumes)),
             "volume_objects": tuple(sorted(site.volume_objects)),
+            # VOLUME=IP: the volumes this resource mounts and the secondary IPs it adds
+            # (one load script is one resource), for the mapping by a volume's own IP.
+            "volume_ips": tuple(
+                f"{volume.upper()}={ip}"
+                for volume in analysis.volumes[:MAX_VOLUME_IPS]
+                for ip in analysis.virtual_ips[:MAX_VOLUME_IPS]
+            ),
         }
         return Reading(
             report=analysis.report,
