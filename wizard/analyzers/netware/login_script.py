@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from typing import Any, Literal, NamedTuple
 
 from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
 from wizard.evidence.text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
@@ -1010,7 +1010,7 @@ def _classify_volume_object(name: str, known: _Known) -> Classified:
 def _classify(
     raw: RawMapping,
     known: _Known,
-    drives: dict[str, tuple[Role, str, bool, int]],
+    drives: dict[str, Mapping],
 ) -> Classified:
     if raw.form == "del":
         return "other", "DEL removes a drive mapping; it connects to nothing", False
@@ -1022,8 +1022,8 @@ def _classify(
         previous = drives.get(raw.ref_letter)
         if previous is None:
             return "unknown", f"drive {raw.ref_letter}: is not mapped earlier in this script", False
-        role, reason, hint, line = previous
-        return role, f"same as drive {raw.ref_letter}: (line {line}: {reason})", hint
+        reason = f"same as drive {raw.ref_letter}: (line {previous.line}: {previous.role_reason})"
+        return previous.role, reason, previous.hint
     if "%" in raw.server or (not raw.server and raw.volume.startswith("%")):
         variable = raw.server or raw.volume
         return (
@@ -1660,79 +1660,358 @@ def _dirmap_findings(
     )
 
 
-def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
-    decoded = decode(data)
-    scanner = _Scanner()
-    # The per-line kinds are not needed here, and each raw mapping is dropped once used (a
-    # hostile script has a million): the raw and the classified list never both peak.
-    scan = scanner.run(decoded, keep_lines=None, keep_mappings=False)
-    raws = scanner.mappings
-    raws.reverse()
-    known = _known(context)
-    drives: dict[str, tuple[Role, str, bool, int]] = {}
-    mappings: list[Mapping] = []
-    remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(data, decoded.numbered()))
-    hinted: dict[str, int] = {}
-    others: dict[str, int] = {}
-    paths: list[BlockPath] = []
-    # Only a drive copy depends on what came before; any other role follows from the form,
-    # server and volume, which a script repeats line after line, so each is worked out once.
-    classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
-    through: Mapping | None = None  # the first cluster-volume mapping through a node
-    first_cluster_volume: Mapping | None = None
-    dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map object with ":"
-    first_root: Mapping | None = None
-    first_map: Mapping | None = None
-    while raws:
-        raw = raws.pop()
+# The line memo: what a line does, for the lines whose effect follows from their text alone,
+# kept across scripts (an audit reads thousands of scripts made of the same lines). Bounded
+# in lines, characters and mapping parts; once full, new lines are read the general way.
+_A_KIND = 0  # (0, kind, settle): changes nothing; ``settle``: main's per-script memo keeps it
+_A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps it
+_A_IF = 2  # (2, condition): opens an IF block
+_A_BUMP = 3  # (3, kind): a one-line IF that records nothing (it uses a block number)
+_A_ELSE = 4  # (4,): a bare ELSE
+_A_END = 5  # (5,): a bare END, ENDIF or END IF
+_Action = tuple[Any, ...]
+_LINE_MEMO: dict[str, _Action] = {}
+_MEMO_LINES = 16_384
+_MEMO_CHARS = 2 * 1024 * 1024
+_MEMO_PARTS = 16_384
+_memo_used = [0, 0]  # characters and mapping parts kept
+_SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
+_MAX_SITES = 64
+_UNSAFE = ("ELSE", "INCLUDE")  # words whose effect depends on the state, not only the text
+
+
+def _site(context: SiteContext) -> tuple[object, _Known]:
+    """A token that stands for the site (equal contexts give the same one) and its names.
+
+    The classified MAP parts of the line memo are kept with the token of the site they
+    were classified for, so two sites never mix."""
+    try:
+        key: tuple[object, ...] = (
+            context.node_names, context.virtual_servers, context.virtual_ips,
+            context.node_ips, context.cluster_volumes, context.volume_objects,
+            frozenset(context.role_overrides.items()), context.cluster_names,
+            context.master_ips,
+        )  # fmt: skip
+        found = _SITES.get(key)
+    except TypeError:  # a field that is not hashable: no sharing
+        return object(), _known(context)
+    if found is None:
+        if len(_SITES) >= _MAX_SITES:
+            _SITES.clear()
+        found = _SITES[key] = (object(), _known(context))
+    return found
+
+
+_Template = tuple[Any, ...]
+_CV_THROUGH = ("node", "cluster-object")
+
+
+def _template(part: _Part, known: _Known) -> _Template:
+    """A MAP part classified for a site: the fields of its ``Mapping`` (line and condition
+    set per use) and what it changes in the reading, precomputed.
+
+    (fields, letter key, search key, is DEL, cluster volume, ROOT, Directory Map with colon,
+    hinted server, other-server remark, cluster-volume remark, plain); fields is None for a
+    drive copy (its role depends on the drives mapped before it)."""
+    drive, target, server, volume, form, options, letter, ref, search = part
+    key2 = None
+    if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
+        key2 = drive.partition(":")[0]
+    key1 = letter or None
+    if form == "drive":
+        return (None, key1, key2, False, "", False, False, None, None, False, False)
+    raw = _new_raw(RawMapping, (
+        0, drive, target, server, volume, form, options, None, (), letter, ref, search,
+    ))  # fmt: skip
+    role, reason, hint = _classify(raw, known, {})
+    kind = _target_kind(raw, role, known)
+    cluster_volume = _cluster_volume(raw, kind, known)
+    mapping = Mapping(
+        0, drive, target, server, volume, form, role, reason, hint, None, options, kind,
+        cluster_volume,
+    )  # fmt: skip
+    fields = dict(mapping.__dict__)
+    is_del = form == "del"
+    root = bool(options) and "ROOT" in options
+    dirmap = root and _is_dirmap_with_colon(mapping)
+    hinted = server if hint else None
+    other = reason if role == "other" and not is_del else None
+    remark = form == "bare-volume" and volume in known.volumes
+    plain = not (is_del or key2 or cluster_volume or root or hint or other or remark)
+    return (
+        fields, key1, key2, is_del, cluster_volume, root, dirmap, hinted, other, remark, plain,
+    )  # fmt: skip
+
+
+class _Reader:
+    """Scans and classifies in one pass: each mapping is classified as it is met."""
+
+    def __init__(self, known: _Known, site: object) -> None:
+        self.known = known
+        self.site = site
+        self.scanner = _Scanner()
+        self.mappings: list[Mapping] = []
+        self.paths: list[BlockPath] = []
+        self.drives: dict[str, Mapping] = {}
+        self.remarks: list[Remark] = []
+        self.hinted: dict[str, int] = {}
+        self.others: dict[str, int] = {}
+        # Only a drive copy depends on what came before; any other role follows from the
+        # form, server and volume, which a script repeats line after line.
+        self.classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
+        self.through: Mapping | None = None  # the first cluster-volume mapping through a node
+        self.first_cluster_volume: Mapping | None = None
+        self.dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map with ":"
+        self.first_root: Mapping | None = None
+        self.first_map: Mapping | None = None
+
+    def run(self, decoded: DecodedText) -> None:
+        scanner = self.scanner
+        memo = _LINE_MEMO
+        site = self.site
+        known = self.known
+        unrecognised = scanner.unrecognised.append
+        changes = scanner.path_changes
+        raws = scanner.mappings
+        mappings = self.mappings
+        add_mapping = mappings.append
+        add_path = self.paths.append
+        drives = self.drives
+        new = object.__new__
+        last_path: BlockPath = ()
+        commands = 0
+        settled: dict[str, str] = {}
+        for number, text in decoded.numbered():  # empty lines are blank: skipped
+            action = memo.get(text)
+            if action is None:
+                kind = self.learn(number, text, settled)
+                if raws:
+                    self.classify_raws()
+            else:
+                code = action[0]
+                if code == _A_MAP:
+                    kind = action[1]
+                    parts = action[2]
+                    if parts:
+                        slot = action[4]
+                        held = slot[0]
+                        if held is None or held[0] is not site:
+                            held = slot[0] = (site, [_template(part, known) for part in parts])
+                        cached = scanner.cached
+                        condition, path = cached if cached is not None else scanner.where()
+                        for template, part in zip(held[1], parts, strict=True):
+                            fields = template[0]
+                            if fields is None:
+                                self.drive_copy(part, template, number, condition, path)
+                                continue
+                            mapping = new(Mapping)
+                            values = mapping.__dict__
+                            values.update(fields)
+                            values["line"] = number
+                            values["condition"] = condition
+                            add_mapping(mapping)
+                            add_path(path)
+                            if template[10]:  # plain: sets its drive letter, nothing else
+                                if template[1] is not None:
+                                    drives[template[1]] = mapping
+                                if self.first_map is None:
+                                    self.first_map = mapping
+                            else:
+                                self.effects(mapping, template)
+                    if action[3]:
+                        for level, said in action[3]:
+                            scanner.remarks.append(Remark(number, level, f"line {number}: {said}"))
+                    elif not parts and action[1] != "map" and len(settled) < _SETTLED_LINES:
+                        settled[text] = kind
+                elif code == _A_KIND:
+                    kind = action[1]
+                    if action[2] and len(settled) < _SETTLED_LINES:
+                        settled[text] = kind
+                elif code == _A_IF:
+                    scanner.next_block += 1
+                    scanner.push(_Block(scanner.next_block, 0, action[1], number))
+                    kind = "if"
+                elif code == _A_END:
+                    scanner.pop(number)
+                    kind = "end"
+                elif code == _A_BUMP:
+                    scanner.next_block += 1
+                    kind = action[1]
+                else:  # _A_ELSE
+                    kind = self.else_line(number, text, settled)
+            if kind == "unrecognised":
+                unrecognised((number, text))
+            elif kind != "comment" and kind != "blank":
+                commands += 1
+            cached = scanner.cached
+            if cached is None or cached[1] is not last_path:  # the nesting may differ
+                now = scanner.where()[1]
+                if now != last_path:
+                    changes.append((number, now))
+                last_path = now
+        scanner.commands = commands
+        for block in scanner.stack:
+            scanner.remarks.append(
+                Remark(
+                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
+                )
+            )
+
+    def else_line(self, number: int, text: str, settled: dict[str, str]) -> str:
+        """A bare ELSE, as the general path reads it (its per-script memo included)."""
+        scanner = self.scanner
+        kind = settled.get(text)
+        if kind is not None:
+            return kind
+        if not scanner.stack:
+            scanner.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
+        elif scanner.overflow:  # changes nothing: kept as the general path keeps it
+            if len(settled) < _SETTLED_LINES:
+                settled[text] = "else"
+        else:
+            scanner.stack[-1].branch = 1
+            scanner.cached = None
+            scanner.branches += 1
+        return "else"
+
+    def learn(self, number: int, text: str, settled: dict[str, str]) -> str:
+        """A line not in the line memo: read the general way (``_Scanner.run``'s steps),
+        and kept in the memo when what it did follows from its text alone."""
+        scanner = self.scanner
+        kind = settled.get(text)
+        if kind is not None:
+            return kind
+        if len(text) > MAX_PATTERN_LINE:
+            return scanner.too_long(number)
+        stripped = text.strip()
+        if stripped[:1] in _M and (known := scanner.map_cache.get(stripped)) is not None:
+            kind = scanner.replay(number, known, None)
+            if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
+                settled[text] = kind
+            self.keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+            return kind
+        if stripped[:1] in _COMMENT_MARKS:
+            if len(settled) < _SETTLED_LINES:
+                settled[text] = "comment"
+            self.keep(text, (_A_KIND, "comment", True), 0)
+            return "comment"
+        before = scanner.state()
+        blocks = scanner.next_block
+        decoration = False
+        if stripped and stripped[0] in _PASTE_MARKS:
+            stripped, decoration = paste_stripped(text)
+        if decoration:
+            kind = "unrecognised"
+        elif stripped:
+            kind = scanner.statement(number, stripped, None)
+        else:
+            kind = "blank"
+        after = scanner.state()
+        unchanged = after == before
+        if kind != "map" and unchanged and len(settled) < _SETTLED_LINES:
+            settled[text] = kind
+        upper = text.upper()
+        if stripped[:1] in _M and (known := scanner.map_cache.get(stripped)) is not None:
+            if not decoration:
+                self.keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+            return kind
+        if any(word in upper for word in _UNSAFE):
+            if kind == "else" and stripped.upper() == "ELSE":
+                self.keep(text, (_A_ELSE,), 0)
+            return kind
+        if unchanged:
+            self.keep(text, (_A_KIND, kind, kind != "map"), 0)
+        elif kind == "end" and stripped.upper() in ("END", "ENDIF", "END IF"):
+            self.keep(text, (_A_END,), 0)
+        elif scanner.next_block == blocks + 1 and after[0] == before[0] + 1:
+            if after[1:] == before[1:]:
+                self.keep(text, (_A_BUMP, kind), 0)
+            elif kind == "if" and after[1] == before[1] + 1 and after[2] == before[2]:
+                self.keep(text, (_A_IF, scanner.stack[-1].condition), 0)
+        return kind
+
+    @staticmethod
+    def keep(text: str, action: _Action, parts: int) -> None:
+        used = _memo_used
+        if (
+            len(_LINE_MEMO) < _MEMO_LINES
+            and used[0] + len(text) <= _MEMO_CHARS
+            and used[1] + parts <= _MEMO_PARTS
+        ):
+            used[0] += len(text)
+            used[1] += parts
+            _LINE_MEMO[text] = action
+
+    def drive_copy(
+        self, part: _Part, template: _Template, number: int, condition: str | None,
+        path: BlockPath,
+    ) -> None:  # fmt: skip
+        """A memo part that copies another drive: classified by the drives mapped so far."""
+        drive, target, server, volume, form, options, letter, ref, search = part
+        raw = _new_raw(RawMapping, (
+            number, drive, target, server, volume, form, options, condition, path, letter, ref,
+            search,
+        ))  # fmt: skip
+        self.classify_raw(raw)
+
+    def classify_raws(self) -> None:
+        raws = self.scanner.mappings
+        for raw in raws:
+            self.classify_raw(raw)
+        raws.clear()
+
+    def classify_raw(self, raw: RawMapping) -> None:
+        """One mapping the general way (what ``_analyze`` did with each raw mapping)."""
+        known = self.known
+        drives = self.drives
         line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
         if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
             kind, cluster_volume = "drive", ""
         else:
             key = (form, server, ref if form == "drive" else volume)
-            classification = classified.get(key)
+            classification = self.classified.get(key)
             if classification is None:
                 role, reason, hint = _classify(raw, known, drives)
                 kind = _target_kind(raw, role, known)
-                classification = classified[key] = (
+                classification = self.classified[key] = (
                     role, reason, hint, kind, _cluster_volume(raw, kind, known)
                 )  # fmt: skip
             role, reason, hint, kind, cluster_volume = classification
-        paths.append(path)
+        self.paths.append(path)
         mapping = Mapping(
             line, drive, target, server, volume, form, role, reason, hint, condition, options,
             kind, cluster_volume,
         )  # fmt: skip
-        mappings.append(mapping)
-        if cluster_volume or options or first_map is None:  # most mappings: none of these
-            if cluster_volume and through is None:
-                if first_cluster_volume is None:
-                    first_cluster_volume = mapping
+        self.mappings.append(mapping)
+        if cluster_volume or options or self.first_map is None:  # most mappings: none of these
+            if cluster_volume and self.through is None:
+                if self.first_cluster_volume is None:
+                    self.first_cluster_volume = mapping
                 if cluster_volume == "node" or cluster_volume == "cluster-object":
-                    through = mapping
+                    self.through = mapping
             if options and "ROOT" in options and form != "drive":
-                if first_root is None:
-                    first_root = mapping
-                if dirmap is None and _is_dirmap_with_colon(mapping):
-                    dirmap = mapping
-            if first_map is None and form != "attach":
-                first_map = mapping
+                if self.first_root is None:
+                    self.first_root = mapping
+                if self.dirmap is None and _is_dirmap_with_colon(mapping):
+                    self.dirmap = mapping
+            if self.first_map is None and form != "attach":
+                self.first_map = mapping
         if form == "del":
             drives.pop(letter, None)
         elif letter:
-            drives[letter] = (role, reason, hint, line)
+            drives[letter] = mapping
         if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
             # A search or relative drive (S1:, *1:) that a later MAP x:=S1:\path may name.
-            drives[drive.partition(":")[0]] = (role, reason, hint, line)
-        if hint and form != "drive" and server not in hinted:
-            hinted[server] = line
-        if role == "other" and form != "del" and form != "drive" and server not in others:
-            if len(others) < _MAX_OTHER_REMARKS:
-                remarks.append(Remark(line, "info", f"line {line}: {reason}"))
-            others[server] = line
+            drives[drive.partition(":")[0]] = mapping
+        if hint and form != "drive" and server not in self.hinted:
+            self.hinted[server] = line
+        if role == "other" and form != "del" and form != "drive" and server not in self.others:
+            if len(self.others) < _MAX_OTHER_REMARKS:
+                self.remarks.append(Remark(line, "info", f"line {line}: {reason}"))
+            self.others[server] = line
         if form == "bare-volume" and volume in known.volumes:
-            remarks.append(
+            self.remarks.append(
                 Remark(
                     line,
                     "warning",
@@ -1740,6 +2019,66 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
                     "cluster volume, so what it reaches depends on the default server",
                 )
             )
+
+    def effects(self, mapping: Mapping, template: _Template) -> None:
+        """What a classified memo part changes besides its drive letter (as
+        ``classify_raw`` does it)."""
+        _, key1, key2, is_del, cluster_volume, root, dirmap, hinted, other, remark, _ = template
+        line = mapping.line
+        if cluster_volume and self.through is None:
+            if self.first_cluster_volume is None:
+                self.first_cluster_volume = mapping
+            if cluster_volume in _CV_THROUGH:
+                self.through = mapping
+        if root:
+            if self.first_root is None:
+                self.first_root = mapping
+            if self.dirmap is None and dirmap:
+                self.dirmap = mapping
+        if self.first_map is None:
+            self.first_map = mapping
+        if is_del:
+            if key1 is not None:
+                self.drives.pop(key1, None)
+        elif key1 is not None:
+            self.drives[key1] = mapping
+        if key2 is not None:
+            self.drives[key2] = mapping
+        if hinted is not None and hinted not in self.hinted:
+            self.hinted[hinted] = line
+        if other is not None and mapping.server not in self.others:
+            if len(self.others) < _MAX_OTHER_REMARKS:
+                self.remarks.append(Remark(line, "info", f"line {line}: {other}"))
+            self.others[mapping.server] = line
+        if remark:
+            volume = mapping.volume
+            self.remarks.append(
+                Remark(
+                    line,
+                    "warning",
+                    f"line {line} maps {volume}: without a server; {volume} is a "
+                    "cluster volume, so what it reaches depends on the default server",
+                )
+            )
+
+
+def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
+    decoded = decode(data)
+    site, known = _site(context)
+    reader = _Reader(known, site)
+    reader.run(decoded)
+    scanner = reader.scanner
+    unrecognised = tuple(scanner.unrecognised)
+    remarks: list[Remark] = scanner.remarks + list(escape_remarks(data, decoded.numbered()))
+    remarks += reader.remarks
+    hinted = reader.hinted
+    mappings = reader.mappings
+    through = reader.through
+    first_cluster_volume = reader.first_cluster_volume
+    dirmap = reader.dirmap
+    first_root = reader.first_root
+    first_map = reader.first_map
+    paths = reader.paths
     for server, line in hinted.items():
         text = (
             f"{server} is taken as a cluster target only because of its name; confirm it "
@@ -1754,7 +2093,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
         remarks.append(Remark(line, "info", text))
     result = tuple(mappings)
     order = decide_order(
-        result, tuple(paths), scan.commands, len(scan.unrecognised), tuple(scanner.includes)
+        result, tuple(paths), scanner.commands, len(unrecognised), tuple(scanner.includes)
     )
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
@@ -1785,7 +2124,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
         unsettled = order.unsettled
     findings += _cluster_volume_findings(through or first_cluster_volume, through is not None)
     findings += _dirmap_findings(dirmap, first_root or first_map, decoded)
-    report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
+    report = EvidenceReport(KIND, findings, unrecognised, tuple(remarks), decoded.encoding)
     return LoginScriptAnalysis(
         report,
         result,
