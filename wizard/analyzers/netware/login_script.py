@@ -1279,6 +1279,52 @@ def _undecided(unknown: list[Mapping]) -> _Order:
     return _Order(None, 0, (), "", (remark,), tuple(unknown))
 
 
+_ROLE_CODES: dict[str, int] = {"node": 1, "virtual": 2, "unknown": 3, "other": 4}
+_HINT = 8
+_BARE = 16
+_CLUSTER_VOLUME = 32  # (the reading's marks, not weighed by _decide) maps a cluster volume
+_THROUGH_NODE = 64  # ... through a node or the cluster object
+_ROOT = 128  # a MAP ROOT (not of a drive copy)
+
+
+def _code(role: str, hint: bool, form: str) -> int:
+    """A mapping as ``decide_order`` weighs it, in one small number: 0 for a DEL (it maps
+    nothing), else the role (1 node, 2 virtual, 3 unknown, 4 other, 5 anything else),
+    plus 8 when the role rests on a hint, 16 for a bare volume (on the default server)."""
+    if form == "del":
+        return 0
+    return (
+        _ROLE_CODES.get(role, 5) | (_HINT if hint else 0) | (_BARE if form == "bare-volume" else 0)
+    )
+
+
+def _marks(cluster_volume: str, options: tuple[str, ...], form: str) -> int:
+    """The reading's marks of a mapping, added to its ``_code``: which of its firsts
+    (cluster-volume mapping, one through a node, MAP ROOT) it may be."""
+    marks = 0
+    if cluster_volume:
+        marks = _CLUSTER_VOLUME
+        if cluster_volume == "node" or cluster_volume == "cluster-object":
+            marks |= _THROUGH_NODE
+    if options and "ROOT" in options and form != "drive":
+        marks |= _ROOT
+    return marks
+
+
+def _first_marked(codes: bytearray, present: set[int], mark: int) -> int:
+    """The index of the first code with ``mark`` (or a role, for 7), -1 if none."""
+    return min((codes.find(c) for c in present if c & mark), default=-1)
+
+
+def _allows(total: int, by_branch: dict[tuple[int, int], int], path: BlockPath, mine: int) -> bool:
+    """``_Later.compatible`` on a nested path, with the counts held by the caller."""
+    excluded = 0
+    for block, branch in path:
+        if branch == mine:
+            excluded += by_branch.get((block, 1 - branch), 0)
+    return total > excluded
+
+
 def decide_order(
     mappings: tuple[Mapping, ...] | list[Mapping],
     paths: tuple[BlockPath, ...] | list[BlockPath],
@@ -1293,135 +1339,168 @@ def decide_order(
     undecided while a target of unknown role could make the difference, or when mappings
     may come from an INCLUDEd script. Linear: one pass each way, counting per IF branch.
     """
-    active = [(m, p) for m, p in zip(mappings, paths, strict=True) if m.form != "del"]
-    deciding_node: tuple[Mapping, BlockPath] | None = None
-    sure_node: tuple[Mapping, BlockPath] | None = None
-    flags = bytearray(len(active))  # 1: an unknown whose role would decide the order
+    if len(mappings) != len(paths):
+        raise ValueError("decide_order: as many paths as mappings are needed")
+    codes = bytearray(_code(m.role, m.hint, m.form) for m in mappings)
+    return _decide(mappings, paths, codes, commands, unrecognised, includes)
+
+
+def _decide(
+    mappings: tuple[Mapping, ...] | list[Mapping],
+    paths: tuple[BlockPath, ...] | list[BlockPath],
+    codes: bytearray,
+    commands: int,
+    unrecognised: int,
+    includes: tuple[tuple[int, str], ...],
+) -> _Order:
+    """``decide_order`` on the mappings' codes (``_code``): the passes read one byte per
+    mapping and its path only where its role counts."""
+    count = len(codes)
+    present = set(codes)
+    first_virtual_at = min((codes.find(c) for c in present if c & 7 == 2), default=-1)
+    first_node_at = min((codes.find(c) for c in present if c & 7 == 1), default=-1)
+    has_unknown = any(c & 7 == 3 for c in present)
+    first_virtual = mappings[first_virtual_at] if first_virtual_at >= 0 else None
+    first_node = mappings[first_node_at] if first_node_at >= 0 else None
+    flags = bytearray(count)  # 1: an unknown whose role would decide the order
+    deciding_node = sure_node = -1
     node_sure = virtual_sure = False
-    hinted: dict[int, Mapping] = {}  # id -> hinted target in a node-before-virtual pair
-    first_virtual: Mapping | None = None
-    first_node: Mapping | None = None
-    roles: set[str] = set()
-    for mapping, _ in active:
-        role = mapping.role
-        if role not in roles:
-            roles.add(role)
-            if role == "virtual":
-                first_virtual = mapping
-            elif role == "node":
-                first_node = mapping
-    if "virtual" in roles:
-        later_virtual = _Later(forward=False)
-        later_sure_virtual = _Later(forward=False)  # virtual servers known, not from a hint
-        later_maybe_virtual = _Later(forward=False)
-        for index in range(len(active) - 1, -1, -1):
-            mapping, path = active[index]
-            role = mapping.role
-            if role == "node":
-                if later_virtual.compatible(path):
-                    deciding_node = mapping, path
-                    if mapping.hint:
-                        hinted[id(mapping)] = mapping
+    hinted: dict[int, Mapping] = {}  # index -> hinted target in a node-before-virtual pair
+    if first_virtual is not None and (first_node is not None or has_unknown):
+        # Backwards: the virtual-server mappings after each statement, counted per branch
+        # (all of them, those known for sure, those that may be virtual).
+        virtual_total = sure_total = maybe_total = 0
+        virtual: dict[tuple[int, int], int] = {}
+        sure: dict[tuple[int, int], int] = {}
+        maybe: dict[tuple[int, int], int] = {}
+        for index in range(count - 1, -1, -1):
+            code = codes[index]
+            role = code & 7
+            if role == 2:
+                path = paths[index]
+                if path:
+                    for key in path:
+                        virtual[key] = virtual.get(key, 0) + 1
+                        maybe[key] = maybe.get(key, 0) + 1
+                    if not code & _HINT:
+                        for key in path:
+                            sure[key] = sure.get(key, 0) + 1
+                virtual_total += 1
+                maybe_total += 1
+                if not code & _HINT:
+                    sure_total += 1
+            elif role == 1:
+                path = paths[index]
+                if virtual_total and (not path or _allows(virtual_total, virtual, path, 0)):
+                    deciding_node = index
+                    if code & _HINT:
+                        hinted[index] = mappings[index]
                     else:
                         node_sure = True  # only the virtual side may rest on a hint
-                if later_sure_virtual.compatible(path):
+                if sure_total and (not path or _allows(sure_total, sure, path, 0)):
                     virtual_sure = True  # only the node side may rest on a hint
-                    if not mapping.hint:
-                        sure_node = mapping, path
-            elif role == "unknown":
-                if (later_maybe_virtual.total > 0 if not path else
-                        later_maybe_virtual.compatible(path)):  # fmt: skip
+                    if not code & _HINT:
+                        sure_node = index
+            elif role == 3:
+                path = paths[index]
+                if maybe_total and (not path or _allows(maybe_total, maybe, path, 0)):
                     flags[index] = 1
-                if mapping.form != "bare-volume":
+                if not code & _BARE:
                     # A bare volume is on the default server, a real server users log
                     # in through: a node or another server, never a virtual one.
-                    later_maybe_virtual.add(path)
-            elif role == "virtual":
-                if path:
-                    later_virtual.add(path)
-                    later_maybe_virtual.add(path)
-                    if not mapping.hint:
-                        later_sure_virtual.add(path)
-                else:  # top level (most mappings): only the totals count it
-                    later_virtual.total += 1
-                    later_maybe_virtual.total += 1
-                    if not mapping.hint:
-                        later_sure_virtual.total += 1
-    if "node" in roles or "virtual" in roles:
-        earlier_maybe_node = _Later(forward=True)
-        earlier_node = _Later(forward=True)
-        for index, (mapping, path) in enumerate(active):
-            role = mapping.role
-            if role == "unknown":
-                if mapping.form != "bare-volume" and (
-                    earlier_maybe_node.total > 0 if not path else
-                    earlier_maybe_node.compatible(path)
+                    maybe_total += 1
+                    for key in path:
+                        maybe[key] = maybe.get(key, 0) + 1
+    if (first_node is not None or first_virtual is not None) and (
+        has_unknown or any(c & 7 == 2 and c & _HINT for c in present)
+    ):
+        # Forwards: the node mappings before each statement (and those that may be one);
+        # only unknown targets and hinted virtual servers are weighed against them.
+        maybe_total = node_total = 0
+        maybe_node: dict[tuple[int, int], int] = {}
+        node: dict[tuple[int, int], int] = {}
+        for index in range(count):
+            code = codes[index]
+            role = code & 7
+            if role == 3:
+                path = paths[index]
+                if (
+                    not code & _BARE and maybe_total
+                    and (not path or _allows(maybe_total, maybe_node, path, 1))
                 ):  # fmt: skip
                     flags[index] = 1
-                earlier_maybe_node.add(path)
-            elif role == "node":
-                if path:
-                    earlier_maybe_node.add(path)
-                    earlier_node.add(path)
-                else:  # top level (most mappings): only the totals count it
-                    earlier_maybe_node.total += 1
-                    earlier_node.total += 1
-            elif role == "virtual" and mapping.hint and earlier_node.compatible(path):
-                hinted[id(mapping)] = mapping
+                maybe_total += 1
+                for key in path:
+                    maybe_node[key] = maybe_node.get(key, 0) + 1
+            elif role == 1:
+                path = paths[index]
+                maybe_total += 1
+                node_total += 1
+                for key in path:
+                    maybe_node[key] = maybe_node.get(key, 0) + 1
+                    node[key] = node.get(key, 0) + 1
+            elif role == 2 and code & _HINT:
+                path = paths[index]
+                if node_total and (not path or _allows(node_total, node, path, 1)):
+                    hinted[index] = mappings[index]
     unknown: list[Mapping] = []
     start = flags.find(1)
     while start >= 0 and len(unknown) < _MAX_UNSETTLED:
-        unknown.append(active[start][0])
+        unknown.append(mappings[start])
         start = flags.find(1, start + 1)
-    if sure_node is not None:
+    if sure_node >= 0:
         deciding_node, hinted = sure_node, {}
     elif node_sure or virtual_sure:
         # One side of a node-before-virtual pair is known for sure: only the hints on
         # the other side decide.
         hinted = {key: m for key, m in hinted.items() if (m.role == "virtual") == node_sure}
-    if deciding_node is not None:
-        node, node_path = deciding_node
-        start = next(i for i, (m, _) in enumerate(active) if m is node) + 1
-        later = next(
-            (m for m, p in active[start:] if m.role == "virtual" and not _exclusive(node_path, p)),
-            None,
-        )
-        detail = f"{_describe(node)} ({node.role_reason})"
-        if node.condition:
-            detail += f", inside {node.condition} (for the users that condition selects),"
+    if deciding_node >= 0:
+        chosen = mappings[deciding_node]
+        node_path = paths[deciding_node]
+        later: Mapping | None = None
+        for index in range(deciding_node + 1, count):
+            if codes[index] & 7 == 2 and not _exclusive(node_path, paths[index]):
+                later = mappings[index]
+                break
+        detail = f"{_describe(chosen)} ({chosen.role_reason})"
+        if chosen.condition:
+            detail += f", inside {chosen.condition} (for the users that condition selects),"
         if later is not None:
             detail += f" before {_describe(later)}"
             if later.condition:
                 detail += f" (inside {later.condition})"
-        deciding = tuple(sorted({node.line, *([later.line] if later else [])}))
+        deciding = tuple(sorted({chosen.line, *([later.line] if later else [])}))
         # Without a pair of targets known for sure, the hinted ones decide: to confirm
         # (each target once).
         by_server: dict[str, Mapping] = {}
         for mapping in sorted(hinted.values(), key=lambda m: m.line):
             by_server.setdefault(mapping.server, mapping)
         unsettled = tuple(by_server.values())
-        return _Order("node-first", node.line, deciding, detail + ".", (), unsettled)
+        return _Order("node-first", chosen.line, deciding, detail + ".", (), unsettled)
     if unknown and (first_node is not None or first_virtual is not None):
         return _undecided(unknown)
     if includes:
         return _needs_included(includes)
-    lone = _undominated_node(active) if first_node is not None else None
+    lone = None
+    if first_node is not None:
+        active = [(m, p) for m, p, c in zip(mappings, paths, codes, strict=True) if c & 7]
+        lone = _undominated_node(active)
     if lone is not None:
         # Some users reach this node with no virtual-server mapping before it, and none
         # after it in this script: virtual servers mapped by a script that runs later
         # (profile or user script) would ride on this node connection.
-        node, earlier_virtual = lone
-        detail = f"{_describe(node)} ({node.role_reason})"
-        if node.condition:
-            detail += f", inside {node.condition} (for the users that condition selects),"
+        lone_node, earlier_virtual = lone
+        detail = f"{_describe(lone_node)} ({lone_node.role_reason})"
+        if lone_node.condition:
+            detail += f", inside {lone_node.condition} (for the users that condition selects),"
         detail += " and no virtual-server mapping follows it in this script"
         if earlier_virtual is not None and earlier_virtual.condition:
             detail += (
                 f"; the earlier virtual-server mapping on line {earlier_virtual.line} runs only "
                 f"{earlier_virtual.condition}"
             )
-        unsettled = (node,) if node.hint else ()
-        return _Order("node-first", node.line, (node.line,), detail + ".", (), unsettled)
+        unsettled = (lone_node,) if lone_node.hint else ()
+        return _Order("node-first", lone_node.line, (lone_node.line,), detail + ".", (), unsettled)
     if first_node is not None and first_virtual is not None:
         detail = (
             f"{_describe(first_virtual)} ({first_virtual.role_reason}) before "
@@ -1431,7 +1510,7 @@ def decide_order(
         deciding = tuple(sorted({first_virtual.line, first_node.line}))
         return _Order("virtual-first", first_virtual.line, deciding, detail + ".", ())
     remarks: list[Remark] = []
-    unknown_all = [m for m, _ in active if m.role == "unknown"]
+    unknown_all = [m for m, c in zip(mappings, codes, strict=True) if c & 7 == 3]
     if first_virtual is not None:
         detail = f"the script maps virtual servers ({_describe(first_virtual)}) but no cluster node"
         if unknown_all:
@@ -1455,9 +1534,10 @@ def decide_order(
             )
         )
         return _Order(None, 0, (), "", tuple(remarks), tuple(unknown_all[:8]))
-    if active:
+    first = _first_marked(codes, present, 7)
+    if first >= 0:  # a mapping other than a DEL
         detail = "every target the script maps is a server outside the cluster"
-        return _Order("no-node-mapping", active[0][0].line, (), detail + ".", ())
+        return _Order("no-node-mapping", mappings[first].line, (), detail + ".", ())
     if commands and unrecognised <= commands:
         remarks.append(
             Remark(
@@ -1677,7 +1757,30 @@ _MEMO_PARTS = 16_384
 _memo_used = [0, 0]  # characters and mapping parts kept
 _SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
 _MAX_SITES = 64
-_UNSAFE = ("ELSE", "INCLUDE")  # words whose effect depends on the state, not only the text
+_ENDS = ("END", "ENDIF", "END IF")
+_NOTED_LINES = 4096
+
+
+def _unsafe(text: str) -> bool:
+    """The line may hold a word whose effect depends on the state (an ELSE under too deep
+    IF nesting, an INCLUDE past the limit): never kept in the line memo."""
+    upper = text.upper()
+    return "ELSE" in upper or "INCLUDE" in upper
+
+
+def _keep(text: str, action: _Action, parts: int) -> None:
+    """Put a line into the line memo; a full memo is emptied first (a new generation)."""
+    used = _memo_used
+    if (
+        len(_LINE_MEMO) >= _MEMO_LINES
+        or used[0] + len(text) > _MEMO_CHARS
+        or used[1] + parts > _MEMO_PARTS
+    ):
+        _LINE_MEMO.clear()
+        used[0] = used[1] = 0
+    used[0] += len(text)
+    used[1] += parts
+    _LINE_MEMO[text] = action
 
 
 def _site(context: SiteContext) -> tuple[object, _Known]:
@@ -1703,23 +1806,22 @@ def _site(context: SiteContext) -> tuple[object, _Known]:
 
 
 _Template = tuple[Any, ...]
-_CV_THROUGH = ("node", "cluster-object")
 
 
 def _template(part: _Part, known: _Known) -> _Template:
     """A MAP part classified for a site: the fields of its ``Mapping`` (line and condition
     set per use) and what it changes in the reading, precomputed.
 
-    (fields, letter key, search key, is DEL, cluster volume, ROOT, Directory Map with colon,
-    hinted server, other-server remark, cluster-volume remark, plain); fields is None for a
-    drive copy (its role depends on the drives mapped before it)."""
+    (fields, letter key, code, plain, search key, is DEL, Directory Map with colon, hinted
+    server, other-server remark, cluster-volume remark, copied drive): ``code`` is
+    ``_code``'s with ``_marks``; a plain part changes nothing but its drive keys; the
+    copied drive is set for a drive copy whose role is that of the drive it copies when
+    that is mapped (the fields are then its role when it is not)."""
     drive, target, server, volume, form, options, letter, ref, search = part
     key2 = None
     if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
         key2 = drive.partition(":")[0]
     key1 = letter or None
-    if form == "drive":
-        return (None, key1, key2, False, "", False, False, None, None, False, False)
     raw = _new_raw(RawMapping, (
         0, drive, target, server, volume, form, options, None, (), letter, ref, search,
     ))  # fmt: skip
@@ -1737,9 +1839,17 @@ def _template(part: _Part, known: _Known) -> _Template:
     hinted = server if hint else None
     other = reason if role == "other" and not is_del else None
     remark = form == "bare-volume" and volume in known.volumes
-    plain = not (is_del or key2 or cluster_volume or root or hint or other or remark)
+    if form == "drive":  # a drive copy is never taken for these (``classify_raw``)
+        root = dirmap = False
+        hinted = other = None
+    copied = ref if form == "drive" and "" not in known.overrides else None
+    plain = not (
+        is_del or dirmap or hinted is not None or other is not None or remark
+        or copied is not None
+    )  # fmt: skip
+    code = _code(role, hint, form) | _marks(cluster_volume, options, form)
     return (
-        fields, key1, key2, is_del, cluster_volume, root, dirmap, hinted, other, remark, plain,
+        fields, key1, code, plain, key2, is_del, dirmap, hinted, other, remark, copied,
     )  # fmt: skip
 
 
@@ -1759,11 +1869,9 @@ class _Reader:
         # Only a drive copy depends on what came before; any other role follows from the
         # form, server and volume, which a script repeats line after line.
         self.classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
-        self.through: Mapping | None = None  # the first cluster-volume mapping through a node
-        self.first_cluster_volume: Mapping | None = None
         self.dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map with ":"
-        self.first_root: Mapping | None = None
-        self.first_map: Mapping | None = None
+        self.codes = bytearray()  # ``_code`` of each mapping
+        self.noted: dict[str, _Action] = {}  # IF, ELSE and END lines met once in this script
 
     def run(self, decoded: DecodedText) -> None:
         scanner = self.scanner
@@ -1778,6 +1886,8 @@ class _Reader:
         add_path = self.paths.append
         drives = self.drives
         new = object.__new__
+        classify = self.classify_raw
+        add_code = self.codes.append
         last_path: BlockPath = ()
         commands = 0
         settled: dict[str, str] = {}
@@ -1786,7 +1896,9 @@ class _Reader:
             if action is None:
                 kind = self.learn(number, text, settled)
                 if raws:
-                    self.classify_raws()
+                    for raw in raws:
+                        classify(raw)
+                    raws.clear()
             else:
                 code = action[0]
                 if code == _A_MAP:
@@ -1799,23 +1911,20 @@ class _Reader:
                             held = slot[0] = (site, [_template(part, known) for part in parts])
                         cached = scanner.cached
                         condition, path = cached if cached is not None else scanner.where()
-                        for template, part in zip(held[1], parts, strict=True):
-                            fields = template[0]
-                            if fields is None:
-                                self.drive_copy(part, template, number, condition, path)
-                                continue
+                        for template in held[1]:
                             mapping = new(Mapping)
                             values = mapping.__dict__
-                            values.update(fields)
+                            values.update(template[0])
                             values["line"] = number
                             values["condition"] = condition
                             add_mapping(mapping)
                             add_path(path)
-                            if template[10]:  # plain: sets its drive letter, nothing else
+                            if template[3]:  # plain: sets its drive keys, nothing else
+                                add_code(template[2])
                                 if template[1] is not None:
                                     drives[template[1]] = mapping
-                                if self.first_map is None:
-                                    self.first_map = mapping
+                                if template[4] is not None:
+                                    drives[template[4]] = mapping
                             else:
                                 self.effects(mapping, template)
                     if action[3]:
@@ -1875,11 +1984,18 @@ class _Reader:
         return "else"
 
     def learn(self, number: int, text: str, settled: dict[str, str]) -> str:
-        """A line not in the line memo: read the general way (``_Scanner.run``'s steps),
-        and kept in the memo when what it did follows from its text alone."""
+        """A line not in the line memo: read the general way (``_Scanner.run``'s steps).
+
+        A line whose effect follows from its text alone goes into the line memo when it is
+        met a second time in one script (so a script of distinct lines fills nothing): a
+        MAP statement when the scanner replays it, a line that changed nothing when it is
+        settled, an IF, ELSE or END line when its action was noted at its first sighting.
+        """
         scanner = self.scanner
         kind = settled.get(text)
         if kind is not None:
+            if not _unsafe(text):
+                _keep(text, (_A_KIND, kind, True), 0)
             return kind
         if len(text) > MAX_PATTERN_LINE:
             return scanner.too_long(number)
@@ -1888,17 +2004,22 @@ class _Reader:
             kind = scanner.replay(number, known, None)
             if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
                 settled[text] = kind
-            self.keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+            _keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
             return kind
         if stripped[:1] in _COMMENT_MARKS:
             if len(settled) < _SETTLED_LINES:
                 settled[text] = "comment"
-            self.keep(text, (_A_KIND, "comment", True), 0)
             return "comment"
+        noted = self.noted
+        action = noted.get(text)
+        if action is not None:
+            _keep(text, action, 0)
+            return self.perform(number, text, action, settled)
         before = scanner.state()
         blocks = scanner.next_block
+        first = stripped[:1]
         decoration = False
-        if stripped and stripped[0] in _PASTE_MARKS:
+        if first and first in _PASTE_MARKS:
             stripped, decoration = paste_stripped(text)
         if decoration:
             kind = "unrecognised"
@@ -1907,58 +2028,44 @@ class _Reader:
         else:
             kind = "blank"
         after = scanner.state()
-        unchanged = after == before
-        if kind != "map" and unchanged and len(settled) < _SETTLED_LINES:
-            settled[text] = kind
-        upper = text.upper()
-        if stripped[:1] in _M and (known := scanner.map_cache.get(stripped)) is not None:
-            if not decoration:
-                self.keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+        if after == before:
+            if kind != "map" and len(settled) < _SETTLED_LINES:
+                settled[text] = kind
             return kind
-        if any(word in upper for word in _UNSAFE):
-            if kind == "else" and stripped.upper() == "ELSE":
-                self.keep(text, (_A_ELSE,), 0)
-            return kind
-        if unchanged:
-            self.keep(text, (_A_KIND, kind, kind != "map"), 0)
-        elif kind == "end" and stripped.upper() in ("END", "ENDIF", "END IF"):
-            self.keep(text, (_A_END,), 0)
-        elif scanner.next_block == blocks + 1 and after[0] == before[0] + 1:
-            if after[1:] == before[1:]:
-                self.keep(text, (_A_BUMP, kind), 0)
-            elif kind == "if" and after[1] == before[1] + 1 and after[2] == before[2]:
-                self.keep(text, (_A_IF, scanner.stack[-1].condition), 0)
+        if first in _M or len(noted) >= _NOTED_LINES:
+            return kind  # a MAP statement is remembered by the scanner
+        if kind == "end":
+            if stripped.upper() in _ENDS:
+                noted[text] = (_A_END,)
+        elif kind == "else":
+            if stripped.upper() == "ELSE":
+                noted[text] = (_A_ELSE,)
+        elif (
+            scanner.next_block == blocks + 1 and after[0] == before[0] + 1
+            and after[2] == before[2] and not _unsafe(text)
+        ):  # fmt: skip
+            # Only a block number used: a one-line IF that records nothing, or an IF block.
+            if after[1] == before[1] and kind != "if":
+                noted[text] = (_A_BUMP, kind)
+            elif kind == "if" and after[1] == before[1] + 1:
+                noted[text] = (_A_IF, scanner.stack[-1].condition)
         return kind
 
-    @staticmethod
-    def keep(text: str, action: _Action, parts: int) -> None:
-        used = _memo_used
-        if (
-            len(_LINE_MEMO) < _MEMO_LINES
-            and used[0] + len(text) <= _MEMO_CHARS
-            and used[1] + parts <= _MEMO_PARTS
-        ):
-            used[0] += len(text)
-            used[1] += parts
-            _LINE_MEMO[text] = action
-
-    def drive_copy(
-        self, part: _Part, template: _Template, number: int, condition: str | None,
-        path: BlockPath,
-    ) -> None:  # fmt: skip
-        """A memo part that copies another drive: classified by the drives mapped so far."""
-        drive, target, server, volume, form, options, letter, ref, search = part
-        raw = _new_raw(RawMapping, (
-            number, drive, target, server, volume, form, options, condition, path, letter, ref,
-            search,
-        ))  # fmt: skip
-        self.classify_raw(raw)
-
-    def classify_raws(self) -> None:
-        raws = self.scanner.mappings
-        for raw in raws:
-            self.classify_raw(raw)
-        raws.clear()
+    def perform(self, number: int, text: str, action: _Action, settled: dict[str, str]) -> str:
+        """What ``run`` does with a line memo's IF, ELSE, END or one-line IF action."""
+        scanner = self.scanner
+        code = action[0]
+        if code == _A_IF:
+            scanner.next_block += 1
+            scanner.push(_Block(scanner.next_block, 0, action[1], number))
+            return "if"
+        if code == _A_END:
+            scanner.pop(number)
+            return "end"
+        if code == _A_BUMP:
+            scanner.next_block += 1
+            return str(action[1])
+        return self.else_line(number, text, settled)
 
     def classify_raw(self, raw: RawMapping) -> None:
         """One mapping the general way (what ``_analyze`` did with each raw mapping)."""
@@ -1984,19 +2091,10 @@ class _Reader:
             kind, cluster_volume,
         )  # fmt: skip
         self.mappings.append(mapping)
-        if cluster_volume or options or self.first_map is None:  # most mappings: none of these
-            if cluster_volume and self.through is None:
-                if self.first_cluster_volume is None:
-                    self.first_cluster_volume = mapping
-                if cluster_volume == "node" or cluster_volume == "cluster-object":
-                    self.through = mapping
-            if options and "ROOT" in options and form != "drive":
-                if self.first_root is None:
-                    self.first_root = mapping
-                if self.dirmap is None and _is_dirmap_with_colon(mapping):
-                    self.dirmap = mapping
-            if self.first_map is None and form != "attach":
-                self.first_map = mapping
+        self.codes.append(_code(role, hint, form) | _marks(cluster_volume, options, form))
+        root = bool(options) and "ROOT" in options and form != "drive"
+        if root and self.dirmap is None and _is_dirmap_with_colon(mapping):
+            self.dirmap = mapping
         if form == "del":
             drives.pop(letter, None)
         elif letter:
@@ -2023,20 +2121,19 @@ class _Reader:
     def effects(self, mapping: Mapping, template: _Template) -> None:
         """What a classified memo part changes besides its drive letter (as
         ``classify_raw`` does it)."""
-        _, key1, key2, is_del, cluster_volume, root, dirmap, hinted, other, remark, _ = template
+        _, key1, code, _, key2, is_del, dirmap, hinted, other, remark, copied = template
         line = mapping.line
-        if cluster_volume and self.through is None:
-            if self.first_cluster_volume is None:
-                self.first_cluster_volume = mapping
-            if cluster_volume in _CV_THROUGH:
-                self.through = mapping
-        if root:
-            if self.first_root is None:
-                self.first_root = mapping
-            if self.dirmap is None and dirmap:
-                self.dirmap = mapping
-        if self.first_map is None:
-            self.first_map = mapping
+        if copied is not None and (earlier := self.drives.get(copied)) is not None:
+            values = mapping.__dict__
+            values["role"] = earlier.role
+            values["role_reason"] = (
+                f"same as drive {copied}: (line {earlier.line}: {earlier.role_reason})"
+            )
+            values["hint"] = earlier.hint
+            code = _code(earlier.role, earlier.hint, "drive")
+        self.codes.append(code)
+        if dirmap and self.dirmap is None:
+            self.dirmap = mapping
         if is_del:
             if key1 is not None:
                 self.drives.pop(key1, None)
@@ -2073,11 +2170,17 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     remarks += reader.remarks
     hinted = reader.hinted
     mappings = reader.mappings
-    through = reader.through
-    first_cluster_volume = reader.first_cluster_volume
+    # The first cluster-volume mapping (through a node, or any) and MAP ROOT, by their marks.
+    codes = reader.codes
+    present = set(codes)
+    at = _first_marked(codes, present, _THROUGH_NODE)
+    through = mappings[at] if at >= 0 else None
+    at = _first_marked(codes, present, _CLUSTER_VOLUME)
+    first_cluster_volume = mappings[at] if at >= 0 else None
+    at = _first_marked(codes, present, _ROOT)
+    first_root = mappings[at] if at >= 0 else None
     dirmap = reader.dirmap
-    first_root = reader.first_root
-    first_map = reader.first_map
+    first_map = next((m for m in mappings if m.form != "attach"), None)
     paths = reader.paths
     for server, line in hinted.items():
         text = (
@@ -2092,8 +2195,8 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
             )
         remarks.append(Remark(line, "info", text))
     result = tuple(mappings)
-    order = decide_order(
-        result, tuple(paths), scanner.commands, len(unrecognised), tuple(scanner.includes)
+    order = _decide(
+        result, paths, reader.codes, scanner.commands, len(unrecognised), tuple(scanner.includes)
     )
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
