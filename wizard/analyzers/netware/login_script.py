@@ -1758,6 +1758,8 @@ _memo_used = [0, 0]  # characters and mapping parts kept
 _SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
 _MAX_SITES = 64
 _ENDS = ("END", "ENDIF", "END IF")
+_R = ("R", "r")
+_BLANKS = ("", " ", "\t")
 _NOTED_LINES = 4096
 
 
@@ -1868,7 +1870,9 @@ class _Reader:
         self.others: dict[str, int] = {}
         # Only a drive copy depends on what came before; any other role follows from the
         # form, server and volume, which a script repeats line after line.
-        self.classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
+        self.classified: dict[
+            tuple[str, str, str], tuple[Role, str, bool, str, str, int, bool]
+        ] = {}
         self.dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map with ":"
         self.codes = bytearray()  # ``_code`` of each mapping
         self.noted: dict[str, _Action] = {}  # IF, ELSE and END lines met once in this script
@@ -2000,13 +2004,29 @@ class _Reader:
         if len(text) > MAX_PATTERN_LINE:
             return scanner.too_long(number)
         stripped = text.strip()
-        if stripped[:1] in _M and (known := scanner.map_cache.get(stripped)) is not None:
-            kind = scanner.replay(number, known, None)
-            if kind != "map" and not (known[1] or known[2]) and len(settled) < _SETTLED_LINES:
+        first = stripped[:1]
+        if first in _M:
+            known = scanner.map_cache.get(stripped)
+            if known is not None:  # met before in this script: into the line memo
+                kind = scanner.replay(number, known, None)
+                if not (known[1] or known[2]) and kind != "map" and len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
+                _keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+                return kind
+            # A statement that may map changes only the mappings and remarks; a MAP
+            # statement is remembered by the scanner.
+            mapped = len(scanner.mappings)
+            said = len(scanner.remarks)
+            kind = scanner.statement(number, stripped, None)
+            if (
+                kind != "map" and len(scanner.mappings) == mapped
+                and len(scanner.remarks) == said and len(settled) < _SETTLED_LINES
+            ):  # fmt: skip
                 settled[text] = kind
-            _keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
             return kind
-        if stripped[:1] in _COMMENT_MARKS:
+        if first in _COMMENT_MARKS or (
+            first in _R and stripped[3:4] in _BLANKS and stripped[:3].upper() == "REM"
+        ):  # a comment (REM and a blank, or the end, is read as the word REM)
             if len(settled) < _SETTLED_LINES:
                 settled[text] = "comment"
             return "comment"
@@ -2017,7 +2037,6 @@ class _Reader:
             return self.perform(number, text, action, settled)
         before = scanner.state()
         blocks = scanner.next_block
-        first = stripped[:1]
         decoration = False
         if first and first in _PASTE_MARKS:
             stripped, decoration = paste_stripped(text)
@@ -2032,8 +2051,8 @@ class _Reader:
             if kind != "map" and len(settled) < _SETTLED_LINES:
                 settled[text] = kind
             return kind
-        if first in _M or len(noted) >= _NOTED_LINES:
-            return kind  # a MAP statement is remembered by the scanner
+        if len(noted) >= _NOTED_LINES:
+            return kind
         if kind == "end":
             if stripped.upper() in _ENDS:
                 noted[text] = (_A_END,)
@@ -2074,27 +2093,36 @@ class _Reader:
         line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
         if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
-            kind, cluster_volume = "drive", ""
+            kind, cluster_volume, code, rest = "drive", "", _code(role, hint, form), False
         else:
             key = (form, server, ref if form == "drive" else volume)
             classification = self.classified.get(key)
             if classification is None:
                 role, reason, hint = _classify(raw, known, drives)
                 kind = _target_kind(raw, role, known)
+                cluster_volume = _cluster_volume(raw, kind, known)
+                code = _code(role, hint, form) | _marks(cluster_volume, (), form)
+                # Whether it is hinted, another server or a bare cluster volume (below).
+                rest = (
+                    (hint and form != "drive")
+                    or (role == "other" and form != "del" and form != "drive")
+                    or (form == "bare-volume" and volume in known.volumes)
+                )
                 classification = self.classified[key] = (
-                    role, reason, hint, kind, _cluster_volume(raw, kind, known)
+                    role, reason, hint, kind, cluster_volume, code, rest,
                 )  # fmt: skip
-            role, reason, hint, kind, cluster_volume = classification
+            role, reason, hint, kind, cluster_volume, code, rest = classification
         self.paths.append(path)
         mapping = Mapping(
             line, drive, target, server, volume, form, role, reason, hint, condition, options,
             kind, cluster_volume,
         )  # fmt: skip
         self.mappings.append(mapping)
-        self.codes.append(_code(role, hint, form) | _marks(cluster_volume, options, form))
-        root = bool(options) and "ROOT" in options and form != "drive"
-        if root and self.dirmap is None and _is_dirmap_with_colon(mapping):
-            self.dirmap = mapping
+        if options and "ROOT" in options and form != "drive":
+            code |= _ROOT
+            if self.dirmap is None and _is_dirmap_with_colon(mapping):
+                self.dirmap = mapping
+        self.codes.append(code)
         if form == "del":
             drives.pop(letter, None)
         elif letter:
@@ -2102,6 +2130,8 @@ class _Reader:
         if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
             # A search or relative drive (S1:, *1:) that a later MAP x:=S1:\path may name.
             drives[drive.partition(":")[0]] = mapping
+        if not rest:
+            return
         if hint and form != "drive" and server not in self.hinted:
             self.hinted[server] = line
         if role == "other" and form != "del" and form != "drive" and server not in self.others:
