@@ -11,6 +11,7 @@ anything that is not a login-script command is kept and reported, never fatal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
@@ -2189,6 +2190,12 @@ class _Reader:
             )
 
 
+def _lines(decoded: DecodedText) -> Iterator[tuple[int, str]]:
+    """``decoded.numbered()``, split only when it is read (most texts hold no ESC, and
+    ``escape_remarks`` then reads no line)."""
+    yield from decoded.numbered()
+
+
 def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     decoded = decode(data)
     site, known = _site(context)
@@ -2196,7 +2203,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     reader.run(decoded)
     scanner = reader.scanner
     unrecognised = tuple(scanner.unrecognised)
-    remarks: list[Remark] = scanner.remarks + list(escape_remarks(data, decoded.numbered()))
+    remarks: list[Remark] = scanner.remarks + list(escape_remarks(data, _lines(decoded)))
     remarks += reader.remarks
     hinted = reader.hinted
     mappings = reader.mappings
