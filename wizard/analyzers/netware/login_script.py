@@ -272,11 +272,24 @@ class _Block:
     line: int
 
 
+_TOP: tuple[str | None, BlockPath] = (None, ())
+"""(condition, block path) outside every IF block."""
+
+
+def _inside(outer: tuple[str | None, BlockPath], block: _Block) -> tuple[str, BlockPath]:
+    """(condition, block path) of the statements in ``block`` (in its current branch),
+    given those of the block around it: the conditions are joined by AND."""
+    own = block.condition if block.branch == 0 else f"ELSE of {block.condition}"
+    condition, path = outer
+    return (f"{condition} AND {own}" if condition else own), (*path, (block.ident, block.branch))
+
+
 class _Scanner:
     """Walks the lines once, tracking IF blocks; linear in the input size."""
 
     def __init__(self) -> None:
         self.stack: list[_Block] = []
+        self.wheres: list[tuple[str, BlockPath]] = []  # (condition, path) inside each block
         self.next_block = 0
         self.lines: list[LineInfo] = []
         self.mappings: list[RawMapping] = []
@@ -294,16 +307,12 @@ class _Scanner:
     def where(self, single: _Block | None = None) -> tuple[str | None, BlockPath]:
         """(condition, block path) of a statement; ``single`` is its one-line IF, if any.
 
-        Cached until the block stack changes, as most statements share them.
+        Those of each open block are kept as it opens or turns to its ELSE branch (from
+        those of the block around it); ``cached`` is None after the stack changed.
         """
         cached = self.cached
         if cached is None:
-            condition = " AND ".join(
-                block.condition if block.branch == 0 else f"ELSE of {block.condition}"
-                for block in self.stack
-            )
-            path = tuple((block.ident, block.branch) for block in self.stack)
-            cached = self.cached = (condition or None, path)
+            cached = self.cached = self.wheres[-1] if self.wheres else _TOP
         if single is None:
             return cached
         outer, path = cached
@@ -330,6 +339,15 @@ class _Scanner:
             self.overflow += 1
             return
         self.stack.append(block)
+        self.wheres.append(_inside(self.wheres[-1] if self.wheres else _TOP, block))
+        self.cached = None
+
+    def flip(self) -> None:
+        """The innermost block goes on in its ELSE branch."""
+        block = self.stack[-1]
+        block.branch = 1
+        wheres = self.wheres
+        wheres[-1] = _inside(wheres[-2] if len(wheres) > 1 else _TOP, block)
         self.cached = None
 
     def pop(self, number: int) -> None:
@@ -337,6 +355,7 @@ class _Scanner:
             self.overflow -= 1
         elif self.stack:
             self.stack.pop()
+            self.wheres.pop()
             self.cached = None
         else:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
@@ -608,8 +627,7 @@ class _Scanner:
             self.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
             return "else"
         if not self.overflow:
-            self.stack[-1].branch = 1
-            self.cached = None
+            self.flip()
             self.branches += 1
         rest = stripped[4:].strip()
         if rest and not rest.upper().startswith("ELSE"):
@@ -1983,8 +2001,7 @@ class _Reader:
             if len(settled) < _SETTLED_LINES:
                 settled[text] = "else"
         else:
-            scanner.stack[-1].branch = 1
-            scanner.cached = None
+            scanner.flip()
             scanner.branches += 1
         return "else"
 
