@@ -187,14 +187,7 @@ class LoginScriptAnalysis:
         """Mapping ``index`` as the scanner made it (drive letters and search numbers)."""
         mapping = self.mappings[index]
         drive = mapping.drive
-        letter = ""
-        search: int | None = None
-        if drive[:1] == "S" and drive[1:2].isdigit():
-            token, _, chosen = drive.partition(":")
-            search = int(token[1:])
-            letter = chosen.strip("=:")
-        elif len(drive) == 2 and drive[1] == ":":
-            letter = drive[0]
+        letter, search = _drive_parts(drive)
         ref = ""
         if mapping.form == "drive":
             parsed = parse_target(mapping.target)
@@ -203,6 +196,53 @@ class LoginScriptAnalysis:
             mapping.line, drive, mapping.target, mapping.server, mapping.volume, mapping.form,
             mapping.options, mapping.condition, self.paths[index], letter, ref, search,
         ))  # fmt: skip
+
+    def raws(self) -> list[RawMapping]:
+        """Every mapping as ``raw`` gives it (``raws()[i] == raw(i)``), made in one go: the
+        drive and the referenced letter of each distinct drive and target worked out once."""
+        drives: dict[str, tuple[str, int | None]] = {}
+        refs: dict[str, str] = {}
+        made: list[RawMapping] = []
+        append = made.append
+        for mapping, path in zip(self.mappings, self.paths, strict=True):
+            drive = mapping.drive
+            parts = drives.get(drive)
+            if parts is None:
+                parts = _drive_parts(drive)
+                if len(drives) < _RAW_MEMO:
+                    drives[drive] = parts
+            target = mapping.target
+            ref = ""
+            if mapping.form == "drive":
+                known = refs.get(target)
+                if known is None:
+                    parsed = parse_target(target)
+                    known = parsed[3] if parsed is not None else ""
+                    if len(refs) < _RAW_MEMO:
+                        refs[target] = known
+                ref = known
+            raw = _new_raw(RawMapping, (
+                mapping.line, drive, target, mapping.server, mapping.volume, mapping.form,
+                mapping.options, mapping.condition, path, parts[0], ref, parts[1],
+            ))  # fmt: skip
+            append(raw)
+        return made
+
+
+_RAW_MEMO = 4096
+
+
+def _drive_parts(drive: str) -> tuple[str, int | None]:
+    """(drive letter, search drive number) of a ``Mapping.drive``, as the scanner set them."""
+    letter = ""
+    search: int | None = None
+    if drive[:1] == "S" and drive[1:2].isdigit():
+        token, _, chosen = drive.partition(":")
+        search = int(token[1:])
+        letter = chosen.strip("=:")
+    elif len(drive) == 2 and drive[1] == ":":
+        letter = drive[0]
+    return letter, search
 
 
 class RawMapping(NamedTuple):
