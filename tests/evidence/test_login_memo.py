@@ -111,6 +111,18 @@ def test_deep_nesting_reads_as_a_cold_one() -> None:
     assert _reading(analyze_login_script(text, NODE_SITE)) == cold
 
 
+def test_what_depends_on_the_state_is_not_kept_for_the_next_script() -> None:
+    # Past MAX_NESTING an ELSE changes nothing, and past 100 INCLUDEs one is not listed:
+    # what such a line did in one script says nothing of the next one.
+    _reset()
+    deep = ['IF MEMBER OF "G" THEN'] * 40 + ["ELSE", "ELSE"] + ["END"] * 40
+    analyze_login_script("\n".join(deep) + "\n" + "INCLUDE X\n" * 105, NODE_SITE)
+    text = "IF A THEN\nMAP G:=NODE2/SYS:\nELSE\nMAP H:=NODE1/VOL1:\nEND\nINCLUDE X\n"
+    warm = analyze_login_script(text, NODE_SITE)
+    assert warm.paths[1] == ((1, 1),) and warm.includes == ((6, "X"),)
+    assert _reading(warm) == _cold(text, NODE_SITE)
+
+
 def test_two_sites_never_mix() -> None:
     _reset()
     text = "MAP F:=NODE1/SYS:\nMAP F:=NODE1/SYS:\nMAP G:=CLUSTER1_POOL1_SERVER/VOL1:\n"
