@@ -1800,19 +1800,21 @@ def _dirmap_findings(
 
 
 # The line memo: what a line does, for the lines whose effect follows from their text alone,
-# kept across scripts (an audit reads thousands of scripts made of the same lines). Bounded
-# in lines, characters and mapping parts; once full, new lines are read the general way.
-_A_KIND = 0  # (0, kind, settle): changes nothing; ``settle``: main's per-script memo keeps it
-_A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps it
+# kept across scripts (an audit reads thousands of scripts made of the same lines); a line
+# goes in when one script has it twice (``_Reader.learn``). Bounded in lines, characters
+# and mapping parts (the classified parts of one site each); a full memo is emptied.
+_A_KIND = 0  # (0, kind): changes nothing (a settled line of ``_Scanner.run``)
+_A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps
+# it; slot[0] is None or (site token, the parts' ``_template``s for that site)
 _A_IF = 2  # (2, condition): opens an IF block
 _A_BUMP = 3  # (3, kind): a one-line IF that records nothing (it uses a block number)
 _A_ELSE = 4  # (4,): a bare ELSE
 _A_END = 5  # (5,): a bare END, ENDIF or END IF
 _Action = tuple[Any, ...]
 _LINE_MEMO: dict[str, _Action] = {}
-_MEMO_LINES = 16_384
-_MEMO_CHARS = 2 * 1024 * 1024
-_MEMO_PARTS = 16_384
+_MEMO_LINES = 8_192
+_MEMO_CHARS = 1024 * 1024
+_MEMO_PARTS = 8_192
 _memo_used = [0, 0]  # characters and mapping parts kept
 _SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
 _MAX_SITES = 64
@@ -1997,7 +1999,7 @@ class _Reader:
                         settled[text] = kind
                 elif code == _A_KIND:
                     kind = action[1]
-                    if action[2] and len(settled) < _SETTLED_LINES:
+                    if len(settled) < _SETTLED_LINES:  # as the general path keeps it
                         settled[text] = kind
                 elif code == _A_IF:
                     scanner.next_block += 1
@@ -2057,7 +2059,7 @@ class _Reader:
         kind = settled.get(text)
         if kind is not None:
             if not _unsafe(text):
-                _keep(text, (_A_KIND, kind, True), 0)
+                _keep(text, (_A_KIND, kind), 0)
             return kind
         if len(text) > MAX_PATTERN_LINE:
             return scanner.too_long(number)
