@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any, Literal, NamedTuple
 
 from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
@@ -1357,6 +1358,20 @@ def _code(role: str, hint: bool, form: str) -> int:
     )
 
 
+class _CodeTable(dict[tuple[str, bool, str], int]):
+    """``_code`` by (role, hint, form), filled as they are met (bounded)."""
+
+    def __missing__(self, key: tuple[str, bool, str]) -> int:
+        code = _code(*key)
+        if len(self) < 1024:
+            self[key] = code
+        return code
+
+
+_CODES = _CodeTable()
+_WEIGHED = attrgetter("role", "hint", "form")
+
+
 def _marks(cluster_volume: str, options: tuple[str, ...], form: str) -> int:
     """The reading's marks of a mapping, added to its ``_code``: which of its firsts
     (cluster-volume mapping, one through a node, MAP ROOT) it may be."""
@@ -1400,7 +1415,7 @@ def decide_order(
     """
     if len(mappings) != len(paths):
         raise ValueError("decide_order: as many paths as mappings are needed")
-    codes = bytearray(_code(m.role, m.hint, m.form) for m in mappings)
+    codes = bytearray(map(_CODES.__getitem__, map(_WEIGHED, mappings)))
     return _decide(mappings, paths, codes, commands, unrecognised, includes)
 
 
@@ -1429,6 +1444,7 @@ def _decide(
         # Backwards: the virtual-server mappings after each statement, counted per branch
         # (all of them, those known for sure, those that may be virtual).
         virtual_total = sure_total = maybe_total = 0
+        nodes = first_node is not None
         virtual: dict[tuple[int, int], int] = {}
         sure: dict[tuple[int, int], int] = {}
         maybe: dict[tuple[int, int], int] = {}
@@ -1437,13 +1453,16 @@ def _decide(
             role = code & 7
             if role == 2:
                 path = paths[index]
-                if path:
-                    for key in path:
-                        virtual[key] = virtual.get(key, 0) + 1
-                        maybe[key] = maybe.get(key, 0) + 1
-                    if not code & _HINT:
+                if path:  # per branch only what a node or an unknown target will weigh
+                    if nodes:
                         for key in path:
-                            sure[key] = sure.get(key, 0) + 1
+                            virtual[key] = virtual.get(key, 0) + 1
+                        if not code & _HINT:
+                            for key in path:
+                                sure[key] = sure.get(key, 0) + 1
+                    if has_unknown:
+                        for key in path:
+                            maybe[key] = maybe.get(key, 0) + 1
                 virtual_total += 1
                 maybe_total += 1
                 if not code & _HINT:
@@ -1470,9 +1489,8 @@ def _decide(
                     maybe_total += 1
                     for key in path:
                         maybe[key] = maybe.get(key, 0) + 1
-    if (first_node is not None or first_virtual is not None) and (
-        has_unknown or any(c & 7 == 2 and c & _HINT for c in present)
-    ):
+    hinted_virtual = any(c & 7 == 2 and c & _HINT for c in present)
+    if (first_node is not None or first_virtual is not None) and (has_unknown or hinted_virtual):
         # Forwards: the node mappings before each statement (and those that may be one);
         # only unknown targets and hinted virtual servers are weighed against them.
         maybe_total = node_total = 0
@@ -1495,9 +1513,13 @@ def _decide(
                 path = paths[index]
                 maybe_total += 1
                 node_total += 1
-                for key in path:
-                    maybe_node[key] = maybe_node.get(key, 0) + 1
-                    node[key] = node.get(key, 0) + 1
+                if path:  # per branch only what an unknown or hinted target will weigh
+                    if has_unknown:
+                        for key in path:
+                            maybe_node[key] = maybe_node.get(key, 0) + 1
+                    if hinted_virtual:
+                        for key in path:
+                            node[key] = node.get(key, 0) + 1
             elif role == 2 and code & _HINT:
                 path = paths[index]
                 if node_total and (not path or _allows(node_total, node, path, 1)):
