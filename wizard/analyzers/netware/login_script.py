@@ -1250,42 +1250,6 @@ def _exclusive(node_path: BlockPath, later_path: BlockPath) -> bool:
     return False
 
 
-class _Later:
-    """Mappings of one kind seen so far in a one-way pass, counted per IF branch.
-
-    ``compatible(path)`` tells whether one of them can run in the same login as a
-    statement on ``path``: every one counts except those in the other branch of a block
-    the statement sits in. The branches of one path hold disjoint sets of mappings, so
-    the count is a sum; the work per mapping is its nesting depth (at most 32).
-    """
-
-    def __init__(self, forward: bool) -> None:
-        self.total = 0
-        self.by_branch: dict[tuple[int, int], int] = {}
-        self.forward = forward
-
-    def add(self, path: BlockPath) -> None:
-        self.total += 1
-        if path:
-            by_branch = self.by_branch
-            for key in path:
-                by_branch[key] = by_branch.get(key, 0) + 1
-
-    def compatible(self, path: BlockPath) -> bool:
-        if not self.total:
-            return False
-        if not path:  # top level, most statements: nothing is excluded
-            return True
-        # Walking backwards the other mappings come later: those in the ELSE of a block
-        # whose THEN holds the statement are excluded; walking forwards, those in the THEN
-        # of a block whose ELSE holds it.
-        mine = 0 if not self.forward else 1
-        excluded = sum(
-            self.by_branch.get((block, 1 - branch), 0) for block, branch in path if branch == mine
-        )
-        return self.total > excluded
-
-
 @dataclass(frozen=True)
 class _Order:
     value: str | None
@@ -1391,7 +1355,15 @@ def _first_marked(codes: bytearray, present: set[int], mark: int) -> int:
 
 
 def _allows(total: int, by_branch: dict[tuple[int, int], int], path: BlockPath, mine: int) -> bool:
-    """``_Later.compatible`` on a nested path, with the counts held by the caller."""
+    """Whether one of ``total`` mappings seen so far in a one-way pass (``by_branch``: how
+    many sit in each IF branch) can run in the same login as a statement on ``path``.
+
+    Every one counts except those in the other branch of a block the statement sits in:
+    walking backwards (``mine`` 0) the others come later, and those in the ELSE of a block
+    whose THEN holds the statement are excluded; walking forwards (``mine`` 1), those in
+    the THEN of a block whose ELSE holds it. The branches of one path hold disjoint sets
+    of mappings, so the count is a sum; the work is the nesting depth (at most 32).
+    """
     excluded = 0
     for block, branch in path:
         if branch == mine:
