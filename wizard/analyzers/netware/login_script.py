@@ -1947,6 +1947,8 @@ class _Reader:
         new = object.__new__
         classify = self.classify_raw
         add_code = self.codes.append
+        stack = scanner.stack
+        wheres = scanner.wheres
         last_path: BlockPath = ()
         commands = 0
         settled: dict[str, str] = {}
@@ -1995,12 +1997,23 @@ class _Reader:
                     kind = action[1]
                     if len(settled) < _SETTLED_LINES:  # as the general path keeps it
                         settled[text] = kind
-                elif code == _A_IF:
-                    scanner.next_block += 1
-                    scanner.push(_Block(scanner.next_block, 0, action[1], number))
+                elif code == _A_IF:  # ``push`` of a new block, written out
+                    scanner.next_block = block_id = scanner.next_block + 1
+                    block = _Block(block_id, 0, action[1], number)
+                    if len(stack) < _MAX_NESTING:
+                        stack.append(block)
+                        wheres.append(_inside(wheres[-1] if wheres else _TOP, block))
+                        scanner.cached = None
+                    else:
+                        scanner.push(block)
                     kind = "if"
-                elif code == _A_END:
-                    scanner.pop(number)
+                elif code == _A_END:  # ``pop``, written out
+                    if stack and not scanner.overflow:
+                        stack.pop()
+                        wheres.pop()
+                        scanner.cached = None
+                    else:
+                        scanner.pop(number)
                     kind = "end"
                 elif code == _A_BUMP:
                     scanner.next_block += 1
