@@ -11,8 +11,10 @@ anything that is not a login-script command is kept and reported, never fatal.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal, NamedTuple
+from operator import attrgetter
+from typing import Any, Literal, NamedTuple
 
 from wizard.evidence.model import EvidenceReport, Finding, Remark, escape_remarks
 from wizard.evidence.text import MAX_PATTERN_LINE, DecodedText, decode, is_ipv4, paste_stripped
@@ -186,14 +188,7 @@ class LoginScriptAnalysis:
         """Mapping ``index`` as the scanner made it (drive letters and search numbers)."""
         mapping = self.mappings[index]
         drive = mapping.drive
-        letter = ""
-        search: int | None = None
-        if drive[:1] == "S" and drive[1:2].isdigit():
-            token, _, chosen = drive.partition(":")
-            search = int(token[1:])
-            letter = chosen.strip("=:")
-        elif len(drive) == 2 and drive[1] == ":":
-            letter = drive[0]
+        letter, search = _drive_parts(drive)
         ref = ""
         if mapping.form == "drive":
             parsed = parse_target(mapping.target)
@@ -202,6 +197,53 @@ class LoginScriptAnalysis:
             mapping.line, drive, mapping.target, mapping.server, mapping.volume, mapping.form,
             mapping.options, mapping.condition, self.paths[index], letter, ref, search,
         ))  # fmt: skip
+
+    def raws(self) -> list[RawMapping]:
+        """Every mapping as ``raw`` gives it (``raws()[i] == raw(i)``), made in one go: the
+        drive and the referenced letter of each distinct drive and target worked out once."""
+        drives: dict[str, tuple[str, int | None]] = {}
+        refs: dict[str, str] = {}
+        made: list[RawMapping] = []
+        append = made.append
+        for mapping, path in zip(self.mappings, self.paths, strict=True):
+            drive = mapping.drive
+            parts = drives.get(drive)
+            if parts is None:
+                parts = _drive_parts(drive)
+                if len(drives) < _RAW_MEMO:
+                    drives[drive] = parts
+            target = mapping.target
+            ref = ""
+            if mapping.form == "drive":
+                known = refs.get(target)
+                if known is None:
+                    parsed = parse_target(target)
+                    known = parsed[3] if parsed is not None else ""
+                    if len(refs) < _RAW_MEMO:
+                        refs[target] = known
+                ref = known
+            raw = _new_raw(RawMapping, (
+                mapping.line, drive, target, mapping.server, mapping.volume, mapping.form,
+                mapping.options, mapping.condition, path, parts[0], ref, parts[1],
+            ))  # fmt: skip
+            append(raw)
+        return made
+
+
+_RAW_MEMO = 4096
+
+
+def _drive_parts(drive: str) -> tuple[str, int | None]:
+    """(drive letter, search drive number) of a ``Mapping.drive``, as the scanner set them."""
+    letter = ""
+    search: int | None = None
+    if drive[:1] == "S" and drive[1:2].isdigit():
+        token, _, chosen = drive.partition(":")
+        search = int(token[1:])
+        letter = chosen.strip("=:")
+    elif len(drive) == 2 and drive[1] == ":":
+        letter = drive[0]
+    return letter, search
 
 
 class RawMapping(NamedTuple):
@@ -271,11 +313,24 @@ class _Block:
     line: int
 
 
+_TOP: tuple[str | None, BlockPath] = (None, ())
+"""(condition, block path) outside every IF block."""
+
+
+def _inside(outer: tuple[str | None, BlockPath], block: _Block) -> tuple[str, BlockPath]:
+    """(condition, block path) of the statements in ``block`` (in its current branch),
+    given those of the block around it: the conditions are joined by AND."""
+    own = block.condition if block.branch == 0 else f"ELSE of {block.condition}"
+    condition, path = outer
+    return (f"{condition} AND {own}" if condition else own), (*path, (block.ident, block.branch))
+
+
 class _Scanner:
     """Walks the lines once, tracking IF blocks; linear in the input size."""
 
     def __init__(self) -> None:
         self.stack: list[_Block] = []
+        self.wheres: list[tuple[str, BlockPath]] = []  # (condition, path) inside each block
         self.next_block = 0
         self.lines: list[LineInfo] = []
         self.mappings: list[RawMapping] = []
@@ -293,16 +348,12 @@ class _Scanner:
     def where(self, single: _Block | None = None) -> tuple[str | None, BlockPath]:
         """(condition, block path) of a statement; ``single`` is its one-line IF, if any.
 
-        Cached until the block stack changes, as most statements share them.
+        Those of each open block are kept as it opens or turns to its ELSE branch (from
+        those of the block around it); ``cached`` is None after the stack changed.
         """
         cached = self.cached
         if cached is None:
-            condition = " AND ".join(
-                block.condition if block.branch == 0 else f"ELSE of {block.condition}"
-                for block in self.stack
-            )
-            path = tuple((block.ident, block.branch) for block in self.stack)
-            cached = self.cached = (condition or None, path)
+            cached = self.cached = self.wheres[-1] if self.wheres else _TOP
         if single is None:
             return cached
         outer, path = cached
@@ -329,6 +380,15 @@ class _Scanner:
             self.overflow += 1
             return
         self.stack.append(block)
+        self.wheres.append(_inside(self.wheres[-1] if self.wheres else _TOP, block))
+        self.cached = None
+
+    def flip(self) -> None:
+        """The innermost block goes on in its ELSE branch."""
+        block = self.stack[-1]
+        block.branch = 1
+        wheres = self.wheres
+        wheres[-1] = _inside(wheres[-2] if len(wheres) > 1 else _TOP, block)
         self.cached = None
 
     def pop(self, number: int) -> None:
@@ -336,6 +396,7 @@ class _Scanner:
             self.overflow -= 1
         elif self.stack:
             self.stack.pop()
+            self.wheres.pop()
             self.cached = None
         else:
             self.remarks.append(Remark(number, "warning", f"line {number}: END without an open IF"))
@@ -607,8 +668,7 @@ class _Scanner:
             self.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
             return "else"
         if not self.overflow:
-            self.stack[-1].branch = 1
-            self.cached = None
+            self.flip()
             self.branches += 1
         rest = stripped[4:].strip()
         if rest and not rest.upper().startswith("ELSE"):
@@ -1010,7 +1070,7 @@ def _classify_volume_object(name: str, known: _Known) -> Classified:
 def _classify(
     raw: RawMapping,
     known: _Known,
-    drives: dict[str, tuple[Role, str, bool, int]],
+    drives: dict[str, Mapping],
 ) -> Classified:
     if raw.form == "del":
         return "other", "DEL removes a drive mapping; it connects to nothing", False
@@ -1022,8 +1082,8 @@ def _classify(
         previous = drives.get(raw.ref_letter)
         if previous is None:
             return "unknown", f"drive {raw.ref_letter}: is not mapped earlier in this script", False
-        role, reason, hint, line = previous
-        return role, f"same as drive {raw.ref_letter}: (line {line}: {reason})", hint
+        reason = f"same as drive {raw.ref_letter}: (line {previous.line}: {previous.role_reason})"
+        return previous.role, reason, previous.hint
     if "%" in raw.server or (not raw.server and raw.volume.startswith("%")):
         variable = raw.server or raw.volume
         return (
@@ -1190,42 +1250,6 @@ def _exclusive(node_path: BlockPath, later_path: BlockPath) -> bool:
     return False
 
 
-class _Later:
-    """Mappings of one kind seen so far in a one-way pass, counted per IF branch.
-
-    ``compatible(path)`` tells whether one of them can run in the same login as a
-    statement on ``path``: every one counts except those in the other branch of a block
-    the statement sits in. The branches of one path hold disjoint sets of mappings, so
-    the count is a sum; the work per mapping is its nesting depth (at most 32).
-    """
-
-    def __init__(self, forward: bool) -> None:
-        self.total = 0
-        self.by_branch: dict[tuple[int, int], int] = {}
-        self.forward = forward
-
-    def add(self, path: BlockPath) -> None:
-        self.total += 1
-        if path:
-            by_branch = self.by_branch
-            for key in path:
-                by_branch[key] = by_branch.get(key, 0) + 1
-
-    def compatible(self, path: BlockPath) -> bool:
-        if not self.total:
-            return False
-        if not path:  # top level, most statements: nothing is excluded
-            return True
-        # Walking backwards the other mappings come later: those in the ELSE of a block
-        # whose THEN holds the statement are excluded; walking forwards, those in the THEN
-        # of a block whose ELSE holds it.
-        mine = 0 if not self.forward else 1
-        excluded = sum(
-            self.by_branch.get((block, 1 - branch), 0) for block, branch in path if branch == mine
-        )
-        return self.total > excluded
-
-
 @dataclass(frozen=True)
 class _Order:
     value: str | None
@@ -1279,6 +1303,74 @@ def _undecided(unknown: list[Mapping]) -> _Order:
     return _Order(None, 0, (), "", (remark,), tuple(unknown))
 
 
+_ROLE_CODES: dict[str, int] = {"node": 1, "virtual": 2, "unknown": 3, "other": 4}
+_HINT = 8
+_BARE = 16
+_CLUSTER_VOLUME = 32  # (the reading's marks, not weighed by _decide) maps a cluster volume
+_THROUGH_NODE = 64  # ... through a node or the cluster object
+_ROOT = 128  # a MAP ROOT (not of a drive copy)
+
+
+def _code(role: str, hint: bool, form: str) -> int:
+    """A mapping as ``decide_order`` weighs it, in one small number: 0 for a DEL (it maps
+    nothing), else the role (1 node, 2 virtual, 3 unknown, 4 other, 5 anything else),
+    plus 8 when the role rests on a hint, 16 for a bare volume (on the default server)."""
+    if form == "del":
+        return 0
+    return (
+        _ROLE_CODES.get(role, 5) | (_HINT if hint else 0) | (_BARE if form == "bare-volume" else 0)
+    )
+
+
+class _CodeTable(dict[tuple[str, bool, str], int]):
+    """``_code`` by (role, hint, form), filled as they are met (bounded)."""
+
+    def __missing__(self, key: tuple[str, bool, str]) -> int:
+        code = _code(*key)
+        if len(self) < 1024:
+            self[key] = code
+        return code
+
+
+_CODES = _CodeTable()
+_WEIGHED = attrgetter("role", "hint", "form")
+
+
+def _marks(cluster_volume: str, options: tuple[str, ...], form: str) -> int:
+    """The reading's marks of a mapping, added to its ``_code``: which of its firsts
+    (cluster-volume mapping, one through a node, MAP ROOT) it may be."""
+    marks = 0
+    if cluster_volume:
+        marks = _CLUSTER_VOLUME
+        if cluster_volume == "node" or cluster_volume == "cluster-object":
+            marks |= _THROUGH_NODE
+    if options and "ROOT" in options and form != "drive":
+        marks |= _ROOT
+    return marks
+
+
+def _first_marked(codes: bytearray, present: set[int], mark: int) -> int:
+    """The index of the first code with ``mark`` (or a role, for 7), -1 if none."""
+    return min((codes.find(c) for c in present if c & mark), default=-1)
+
+
+def _allows(total: int, by_branch: dict[tuple[int, int], int], path: BlockPath, mine: int) -> bool:
+    """Whether one of ``total`` mappings seen so far in a one-way pass (``by_branch``: how
+    many sit in each IF branch) can run in the same login as a statement on ``path``.
+
+    Every one counts except those in the other branch of a block the statement sits in:
+    walking backwards (``mine`` 0) the others come later, and those in the ELSE of a block
+    whose THEN holds the statement are excluded; walking forwards (``mine`` 1), those in
+    the THEN of a block whose ELSE holds it. The branches of one path hold disjoint sets
+    of mappings, so the count is a sum; the work is the nesting depth (at most 32).
+    """
+    excluded = 0
+    for block, branch in path:
+        if branch == mine:
+            excluded += by_branch.get((block, 1 - branch), 0)
+    return total > excluded
+
+
 def decide_order(
     mappings: tuple[Mapping, ...] | list[Mapping],
     paths: tuple[BlockPath, ...] | list[BlockPath],
@@ -1293,135 +1385,175 @@ def decide_order(
     undecided while a target of unknown role could make the difference, or when mappings
     may come from an INCLUDEd script. Linear: one pass each way, counting per IF branch.
     """
-    active = [(m, p) for m, p in zip(mappings, paths, strict=True) if m.form != "del"]
-    deciding_node: tuple[Mapping, BlockPath] | None = None
-    sure_node: tuple[Mapping, BlockPath] | None = None
-    flags = bytearray(len(active))  # 1: an unknown whose role would decide the order
+    if len(mappings) != len(paths):
+        raise ValueError("decide_order: as many paths as mappings are needed")
+    codes = bytearray(map(_CODES.__getitem__, map(_WEIGHED, mappings)))
+    return _decide(mappings, paths, codes, commands, unrecognised, includes)
+
+
+def _decide(
+    mappings: tuple[Mapping, ...] | list[Mapping],
+    paths: tuple[BlockPath, ...] | list[BlockPath],
+    codes: bytearray,
+    commands: int,
+    unrecognised: int,
+    includes: tuple[tuple[int, str], ...],
+) -> _Order:
+    """``decide_order`` on the mappings' codes (``_code``): the passes read one byte per
+    mapping and its path only where its role counts."""
+    count = len(codes)
+    present = set(codes)
+    first_virtual_at = min((codes.find(c) for c in present if c & 7 == 2), default=-1)
+    first_node_at = min((codes.find(c) for c in present if c & 7 == 1), default=-1)
+    has_unknown = any(c & 7 == 3 for c in present)
+    first_virtual = mappings[first_virtual_at] if first_virtual_at >= 0 else None
+    first_node = mappings[first_node_at] if first_node_at >= 0 else None
+    flags = bytearray(count)  # 1: an unknown whose role would decide the order
+    deciding_node = sure_node = -1
     node_sure = virtual_sure = False
-    hinted: dict[int, Mapping] = {}  # id -> hinted target in a node-before-virtual pair
-    first_virtual: Mapping | None = None
-    first_node: Mapping | None = None
-    roles: set[str] = set()
-    for mapping, _ in active:
-        role = mapping.role
-        if role not in roles:
-            roles.add(role)
-            if role == "virtual":
-                first_virtual = mapping
-            elif role == "node":
-                first_node = mapping
-    if "virtual" in roles:
-        later_virtual = _Later(forward=False)
-        later_sure_virtual = _Later(forward=False)  # virtual servers known, not from a hint
-        later_maybe_virtual = _Later(forward=False)
-        for index in range(len(active) - 1, -1, -1):
-            mapping, path = active[index]
-            role = mapping.role
-            if role == "node":
-                if later_virtual.compatible(path):
-                    deciding_node = mapping, path
-                    if mapping.hint:
-                        hinted[id(mapping)] = mapping
+    hinted: dict[int, Mapping] = {}  # index -> hinted target in a node-before-virtual pair
+    if first_virtual is not None and (first_node is not None or has_unknown):
+        # Backwards: the virtual-server mappings after each statement, counted per branch
+        # (all of them, those known for sure, those that may be virtual).
+        virtual_total = sure_total = maybe_total = 0
+        nodes = first_node is not None
+        virtual: dict[tuple[int, int], int] = {}
+        sure: dict[tuple[int, int], int] = {}
+        maybe: dict[tuple[int, int], int] = {}
+        for index in range(count - 1, -1, -1):
+            code = codes[index]
+            role = code & 7
+            if role == 2:
+                path = paths[index]
+                if path:  # per branch only what a node or an unknown target will weigh
+                    if nodes:
+                        for key in path:
+                            virtual[key] = virtual.get(key, 0) + 1
+                        if not code & _HINT:
+                            for key in path:
+                                sure[key] = sure.get(key, 0) + 1
+                    if has_unknown:
+                        for key in path:
+                            maybe[key] = maybe.get(key, 0) + 1
+                virtual_total += 1
+                maybe_total += 1
+                if not code & _HINT:
+                    sure_total += 1
+            elif role == 1:
+                path = paths[index]
+                if virtual_total and (not path or _allows(virtual_total, virtual, path, 0)):
+                    deciding_node = index
+                    if code & _HINT:
+                        hinted[index] = mappings[index]
                     else:
                         node_sure = True  # only the virtual side may rest on a hint
-                if later_sure_virtual.compatible(path):
+                if sure_total and (not path or _allows(sure_total, sure, path, 0)):
                     virtual_sure = True  # only the node side may rest on a hint
-                    if not mapping.hint:
-                        sure_node = mapping, path
-            elif role == "unknown":
-                if (later_maybe_virtual.total > 0 if not path else
-                        later_maybe_virtual.compatible(path)):  # fmt: skip
+                    if not code & _HINT:
+                        sure_node = index
+            elif role == 3:
+                path = paths[index]
+                if maybe_total and (not path or _allows(maybe_total, maybe, path, 0)):
                     flags[index] = 1
-                if mapping.form != "bare-volume":
+                if not code & _BARE:
                     # A bare volume is on the default server, a real server users log
                     # in through: a node or another server, never a virtual one.
-                    later_maybe_virtual.add(path)
-            elif role == "virtual":
-                if path:
-                    later_virtual.add(path)
-                    later_maybe_virtual.add(path)
-                    if not mapping.hint:
-                        later_sure_virtual.add(path)
-                else:  # top level (most mappings): only the totals count it
-                    later_virtual.total += 1
-                    later_maybe_virtual.total += 1
-                    if not mapping.hint:
-                        later_sure_virtual.total += 1
-    if "node" in roles or "virtual" in roles:
-        earlier_maybe_node = _Later(forward=True)
-        earlier_node = _Later(forward=True)
-        for index, (mapping, path) in enumerate(active):
-            role = mapping.role
-            if role == "unknown":
-                if mapping.form != "bare-volume" and (
-                    earlier_maybe_node.total > 0 if not path else
-                    earlier_maybe_node.compatible(path)
+                    maybe_total += 1
+                    for key in path:
+                        maybe[key] = maybe.get(key, 0) + 1
+    hinted_virtual = any(c & 7 == 2 and c & _HINT for c in present)
+    if (first_node is not None or first_virtual is not None) and (has_unknown or hinted_virtual):
+        # Forwards: the node mappings before each statement (and those that may be one);
+        # only unknown targets and hinted virtual servers are weighed against them.
+        maybe_total = node_total = 0
+        maybe_node: dict[tuple[int, int], int] = {}
+        node: dict[tuple[int, int], int] = {}
+        for index in range(count):
+            code = codes[index]
+            role = code & 7
+            if role == 3:
+                path = paths[index]
+                if (
+                    not code & _BARE and maybe_total
+                    and (not path or _allows(maybe_total, maybe_node, path, 1))
                 ):  # fmt: skip
                     flags[index] = 1
-                earlier_maybe_node.add(path)
-            elif role == "node":
-                if path:
-                    earlier_maybe_node.add(path)
-                    earlier_node.add(path)
-                else:  # top level (most mappings): only the totals count it
-                    earlier_maybe_node.total += 1
-                    earlier_node.total += 1
-            elif role == "virtual" and mapping.hint and earlier_node.compatible(path):
-                hinted[id(mapping)] = mapping
+                maybe_total += 1
+                for key in path:
+                    maybe_node[key] = maybe_node.get(key, 0) + 1
+            elif role == 1:
+                path = paths[index]
+                maybe_total += 1
+                node_total += 1
+                if path:  # per branch only what an unknown or hinted target will weigh
+                    if has_unknown:
+                        for key in path:
+                            maybe_node[key] = maybe_node.get(key, 0) + 1
+                    if hinted_virtual:
+                        for key in path:
+                            node[key] = node.get(key, 0) + 1
+            elif role == 2 and code & _HINT:
+                path = paths[index]
+                if node_total and (not path or _allows(node_total, node, path, 1)):
+                    hinted[index] = mappings[index]
     unknown: list[Mapping] = []
     start = flags.find(1)
     while start >= 0 and len(unknown) < _MAX_UNSETTLED:
-        unknown.append(active[start][0])
+        unknown.append(mappings[start])
         start = flags.find(1, start + 1)
-    if sure_node is not None:
+    if sure_node >= 0:
         deciding_node, hinted = sure_node, {}
     elif node_sure or virtual_sure:
         # One side of a node-before-virtual pair is known for sure: only the hints on
         # the other side decide.
         hinted = {key: m for key, m in hinted.items() if (m.role == "virtual") == node_sure}
-    if deciding_node is not None:
-        node, node_path = deciding_node
-        start = next(i for i, (m, _) in enumerate(active) if m is node) + 1
-        later = next(
-            (m for m, p in active[start:] if m.role == "virtual" and not _exclusive(node_path, p)),
-            None,
-        )
-        detail = f"{_describe(node)} ({node.role_reason})"
-        if node.condition:
-            detail += f", inside {node.condition} (for the users that condition selects),"
+    if deciding_node >= 0:
+        chosen = mappings[deciding_node]
+        node_path = paths[deciding_node]
+        later: Mapping | None = None
+        for index in range(deciding_node + 1, count):
+            if codes[index] & 7 == 2 and not _exclusive(node_path, paths[index]):
+                later = mappings[index]
+                break
+        detail = f"{_describe(chosen)} ({chosen.role_reason})"
+        if chosen.condition:
+            detail += f", inside {chosen.condition} (for the users that condition selects),"
         if later is not None:
             detail += f" before {_describe(later)}"
             if later.condition:
                 detail += f" (inside {later.condition})"
-        deciding = tuple(sorted({node.line, *([later.line] if later else [])}))
+        deciding = tuple(sorted({chosen.line, *([later.line] if later else [])}))
         # Without a pair of targets known for sure, the hinted ones decide: to confirm
         # (each target once).
         by_server: dict[str, Mapping] = {}
         for mapping in sorted(hinted.values(), key=lambda m: m.line):
             by_server.setdefault(mapping.server, mapping)
         unsettled = tuple(by_server.values())
-        return _Order("node-first", node.line, deciding, detail + ".", (), unsettled)
+        return _Order("node-first", chosen.line, deciding, detail + ".", (), unsettled)
     if unknown and (first_node is not None or first_virtual is not None):
         return _undecided(unknown)
     if includes:
         return _needs_included(includes)
-    lone = _undominated_node(active) if first_node is not None else None
+    lone = None
+    if first_node is not None:
+        active = [(m, p) for m, p, c in zip(mappings, paths, codes, strict=True) if c & 7]
+        lone = _undominated_node(active)
     if lone is not None:
         # Some users reach this node with no virtual-server mapping before it, and none
         # after it in this script: virtual servers mapped by a script that runs later
         # (profile or user script) would ride on this node connection.
-        node, earlier_virtual = lone
-        detail = f"{_describe(node)} ({node.role_reason})"
-        if node.condition:
-            detail += f", inside {node.condition} (for the users that condition selects),"
+        lone_node, earlier_virtual = lone
+        detail = f"{_describe(lone_node)} ({lone_node.role_reason})"
+        if lone_node.condition:
+            detail += f", inside {lone_node.condition} (for the users that condition selects),"
         detail += " and no virtual-server mapping follows it in this script"
         if earlier_virtual is not None and earlier_virtual.condition:
             detail += (
                 f"; the earlier virtual-server mapping on line {earlier_virtual.line} runs only "
                 f"{earlier_virtual.condition}"
             )
-        unsettled = (node,) if node.hint else ()
-        return _Order("node-first", node.line, (node.line,), detail + ".", (), unsettled)
+        unsettled = (lone_node,) if lone_node.hint else ()
+        return _Order("node-first", lone_node.line, (lone_node.line,), detail + ".", (), unsettled)
     if first_node is not None and first_virtual is not None:
         detail = (
             f"{_describe(first_virtual)} ({first_virtual.role_reason}) before "
@@ -1431,7 +1563,7 @@ def decide_order(
         deciding = tuple(sorted({first_virtual.line, first_node.line}))
         return _Order("virtual-first", first_virtual.line, deciding, detail + ".", ())
     remarks: list[Remark] = []
-    unknown_all = [m for m, _ in active if m.role == "unknown"]
+    unknown_all = [m for m, c in zip(mappings, codes, strict=True) if c & 7 == 3]
     if first_virtual is not None:
         detail = f"the script maps virtual servers ({_describe(first_virtual)}) but no cluster node"
         if unknown_all:
@@ -1455,9 +1587,10 @@ def decide_order(
             )
         )
         return _Order(None, 0, (), "", tuple(remarks), tuple(unknown_all[:8]))
-    if active:
+    first = _first_marked(codes, present, 7)
+    if first >= 0:  # a mapping other than a DEL
         detail = "every target the script maps is a server outside the cluster"
-        return _Order("no-node-mapping", active[0][0].line, (), detail + ".", ())
+        return _Order("no-node-mapping", mappings[first].line, (), detail + ".", ())
     if commands and unrecognised <= commands:
         remarks.append(
             Remark(
@@ -1660,79 +1793,420 @@ def _dirmap_findings(
     )
 
 
-def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
-    decoded = decode(data)
-    scanner = _Scanner()
-    # The per-line kinds are not needed here, and each raw mapping is dropped once used (a
-    # hostile script has a million): the raw and the classified list never both peak.
-    scan = scanner.run(decoded, keep_lines=None, keep_mappings=False)
-    raws = scanner.mappings
-    raws.reverse()
-    known = _known(context)
-    drives: dict[str, tuple[Role, str, bool, int]] = {}
-    mappings: list[Mapping] = []
-    remarks: list[Remark] = list(scan.remarks) + list(escape_remarks(data, decoded.numbered()))
-    hinted: dict[str, int] = {}
-    others: dict[str, int] = {}
-    paths: list[BlockPath] = []
-    # Only a drive copy depends on what came before; any other role follows from the form,
-    # server and volume, which a script repeats line after line, so each is worked out once.
-    classified: dict[tuple[str, str, str], tuple[Role, str, bool, str, str]] = {}
-    through: Mapping | None = None  # the first cluster-volume mapping through a node
-    first_cluster_volume: Mapping | None = None
-    dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map object with ":"
-    first_root: Mapping | None = None
-    first_map: Mapping | None = None
-    while raws:
-        raw = raws.pop()
+# The line memo: what a line does, for the lines whose effect follows from their text alone,
+# kept across scripts (an audit reads thousands of scripts made of the same lines); a line
+# goes in when one script has it twice (``_Reader.learn``). Bounded in lines, characters
+# and mapping parts (the classified parts of one site each); a full memo is emptied.
+_A_KIND = 0  # (0, kind): changes nothing (a settled line of ``_Scanner.run``)
+_A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps
+# it; slot[0] is None or (site token, the parts' ``_template``s for that site)
+_A_IF = 2  # (2, condition): opens an IF block
+_A_BUMP = 3  # (3, kind): a one-line IF that records nothing (it uses a block number)
+_A_ELSE = 4  # (4,): a bare ELSE
+_A_END = 5  # (5,): a bare END, ENDIF or END IF
+_Action = tuple[Any, ...]
+_LINE_MEMO: dict[str, _Action] = {}
+_MEMO_LINES = 8_192
+_MEMO_CHARS = 1024 * 1024
+_MEMO_PARTS = 8_192
+_memo_used = [0, 0]  # characters and mapping parts kept
+_SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
+_MAX_SITES = 64
+_ENDS = ("END", "ENDIF", "END IF")
+_R = ("R", "r")
+_BLANKS = ("", " ", "\t")
+_NOTED_LINES = 4096
+
+
+def _unsafe(text: str) -> bool:
+    """The line may hold a word whose effect depends on the state (an ELSE under too deep
+    IF nesting, an INCLUDE past the limit): never kept in the line memo."""
+    upper = text.upper()
+    return "ELSE" in upper or "INCLUDE" in upper
+
+
+def _keep(text: str, action: _Action, parts: int) -> None:
+    """Put a line into the line memo; a full memo is emptied first (a new generation)."""
+    used = _memo_used
+    if (
+        len(_LINE_MEMO) >= _MEMO_LINES
+        or used[0] + len(text) > _MEMO_CHARS
+        or used[1] + parts > _MEMO_PARTS
+    ):
+        _LINE_MEMO.clear()
+        used[0] = used[1] = 0
+    used[0] += len(text)
+    used[1] += parts
+    _LINE_MEMO[text] = action
+
+
+def _site(context: SiteContext) -> tuple[object, _Known]:
+    """A token that stands for the site (equal contexts give the same one) and its names.
+
+    The classified MAP parts of the line memo are kept with the token of the site they
+    were classified for, so two sites never mix."""
+    try:
+        key: tuple[object, ...] = (
+            context.node_names, context.virtual_servers, context.virtual_ips,
+            context.node_ips, context.cluster_volumes, context.volume_objects,
+            frozenset(context.role_overrides.items()), context.cluster_names,
+            context.master_ips,
+        )  # fmt: skip
+        found = _SITES.get(key)
+    except TypeError:  # a field that is not hashable: no sharing
+        return object(), _known(context)
+    if found is None:
+        if len(_SITES) >= _MAX_SITES:
+            _SITES.clear()
+        found = _SITES[key] = (object(), _known(context))
+    return found
+
+
+_Template = tuple[Any, ...]
+
+
+def _template(part: _Part, known: _Known) -> _Template:
+    """A MAP part classified for a site: the fields of its ``Mapping`` (line and condition
+    set per use) and what it changes in the reading, precomputed.
+
+    (fields, letter key, code, plain, search key, is DEL, Directory Map with colon, hinted
+    server, other-server remark, cluster-volume remark, copied drive): ``code`` is
+    ``_code``'s with ``_marks``; a plain part changes nothing but its drive keys; the
+    copied drive is set for a drive copy whose role is that of the drive it copies when
+    that is mapped (the fields are then its role when it is not)."""
+    drive, target, server, volume, form, options, letter, ref, search = part
+    key2 = None
+    if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
+        key2 = drive.partition(":")[0]
+    key1 = letter or None
+    raw = _new_raw(RawMapping, (
+        0, drive, target, server, volume, form, options, None, (), letter, ref, search,
+    ))  # fmt: skip
+    role, reason, hint = _classify(raw, known, {})
+    kind = _target_kind(raw, role, known)
+    cluster_volume = _cluster_volume(raw, kind, known)
+    mapping = Mapping(
+        0, drive, target, server, volume, form, role, reason, hint, None, options, kind,
+        cluster_volume,
+    )  # fmt: skip
+    fields = dict(mapping.__dict__)
+    is_del = form == "del"
+    root = bool(options) and "ROOT" in options
+    dirmap = root and _is_dirmap_with_colon(mapping)
+    hinted = server if hint else None
+    other = reason if role == "other" and not is_del else None
+    remark = form == "bare-volume" and volume in known.volumes
+    if form == "drive":  # a drive copy is never taken for these (``classify_raw``)
+        root = dirmap = False
+        hinted = other = None
+    copied = ref if form == "drive" and "" not in known.overrides else None
+    plain = not (
+        is_del or dirmap or hinted is not None or other is not None or remark
+        or copied is not None
+    )  # fmt: skip
+    code = _code(role, hint, form) | _marks(cluster_volume, options, form)
+    return (
+        fields, key1, code, plain, key2, is_del, dirmap, hinted, other, remark, copied,
+    )  # fmt: skip
+
+
+class _Reader:
+    """Scans and classifies in one pass: each mapping is classified as it is met."""
+
+    def __init__(self, known: _Known, site: object) -> None:
+        self.known = known
+        self.site = site
+        self.scanner = _Scanner()
+        self.mappings: list[Mapping] = []
+        self.paths: list[BlockPath] = []
+        self.drives: dict[str, Mapping] = {}
+        self.remarks: list[Remark] = []
+        self.hinted: dict[str, int] = {}
+        self.others: dict[str, int] = {}
+        # Only a drive copy depends on what came before; any other role follows from the
+        # form, server and volume, which a script repeats line after line.
+        self.classified: dict[
+            tuple[str, str, str], tuple[Role, str, bool, str, str, int, bool]
+        ] = {}
+        self.dirmap: Mapping | None = None  # the first MAP ROOT to a Directory Map with ":"
+        self.codes = bytearray()  # ``_code`` of each mapping
+        self.noted: dict[str, _Action] = {}  # IF, ELSE and END lines met once in this script
+
+    def run(self, decoded: DecodedText) -> None:
+        scanner = self.scanner
+        memo = _LINE_MEMO
+        site = self.site
+        known = self.known
+        unrecognised = scanner.unrecognised.append
+        changes = scanner.path_changes
+        raws = scanner.mappings
+        mappings = self.mappings
+        add_mapping = mappings.append
+        add_path = self.paths.append
+        drives = self.drives
+        new = object.__new__
+        classify = self.classify_raw
+        add_code = self.codes.append
+        stack = scanner.stack
+        wheres = scanner.wheres
+        last_path: BlockPath = ()
+        commands = 0
+        settled: dict[str, str] = {}
+        for number, text in decoded.numbered():  # empty lines are blank: skipped
+            action = memo.get(text)
+            if action is None:
+                kind = self.learn(number, text, settled)
+                if raws:
+                    for raw in raws:
+                        classify(raw)
+                    raws.clear()
+            else:
+                code = action[0]
+                if code == _A_MAP:
+                    kind = action[1]
+                    parts = action[2]
+                    if parts:
+                        slot = action[4]
+                        held = slot[0]
+                        if held is None or held[0] is not site:
+                            held = slot[0] = (site, [_template(part, known) for part in parts])
+                        cached = scanner.cached
+                        condition, path = cached if cached is not None else scanner.where()
+                        for template in held[1]:
+                            mapping = new(Mapping)
+                            values = mapping.__dict__
+                            values.update(template[0])
+                            values["line"] = number
+                            values["condition"] = condition
+                            add_mapping(mapping)
+                            add_path(path)
+                            if template[3]:  # plain: sets its drive keys, nothing else
+                                add_code(template[2])
+                                if template[1] is not None:
+                                    drives[template[1]] = mapping
+                                if template[4] is not None:
+                                    drives[template[4]] = mapping
+                            else:
+                                self.effects(mapping, template)
+                    if action[3]:
+                        for level, said in action[3]:
+                            scanner.remarks.append(Remark(number, level, f"line {number}: {said}"))
+                    elif not parts and action[1] != "map" and len(settled) < _SETTLED_LINES:
+                        settled[text] = kind
+                elif code == _A_KIND:
+                    kind = action[1]
+                    if len(settled) < _SETTLED_LINES:  # as the general path keeps it
+                        settled[text] = kind
+                elif code == _A_IF:  # ``push`` of a new block, written out
+                    scanner.next_block = block_id = scanner.next_block + 1
+                    block = _Block(block_id, 0, action[1], number)
+                    if len(stack) < _MAX_NESTING:
+                        stack.append(block)
+                        wheres.append(_inside(wheres[-1] if wheres else _TOP, block))
+                        scanner.cached = None
+                    else:
+                        scanner.push(block)
+                    kind = "if"
+                elif code == _A_END:  # ``pop``, written out
+                    if stack and not scanner.overflow:
+                        stack.pop()
+                        wheres.pop()
+                        scanner.cached = None
+                    else:
+                        scanner.pop(number)
+                    kind = "end"
+                elif code == _A_BUMP:
+                    scanner.next_block += 1
+                    kind = action[1]
+                else:  # _A_ELSE
+                    kind = self.else_line(number, text, settled)
+            if kind == "unrecognised":
+                unrecognised((number, text))
+            elif kind != "comment" and kind != "blank":
+                commands += 1
+            cached = scanner.cached
+            if cached is None or cached[1] is not last_path:  # the nesting may differ
+                now = scanner.where()[1]
+                if now != last_path:
+                    changes.append((number, now))
+                last_path = now
+        scanner.commands = commands
+        for block in scanner.stack:
+            scanner.remarks.append(
+                Remark(
+                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
+                )
+            )
+
+    def else_line(self, number: int, text: str, settled: dict[str, str]) -> str:
+        """A bare ELSE, as the general path reads it (its per-script memo included)."""
+        scanner = self.scanner
+        kind = settled.get(text)
+        if kind is not None:
+            return kind
+        if not scanner.stack:
+            scanner.remarks.append(Remark(number, "warning", f"line {number}: ELSE without an IF"))
+        elif scanner.overflow:  # changes nothing: kept as the general path keeps it
+            if len(settled) < _SETTLED_LINES:
+                settled[text] = "else"
+        else:
+            scanner.flip()
+            scanner.branches += 1
+        return "else"
+
+    def learn(self, number: int, text: str, settled: dict[str, str]) -> str:
+        """A line not in the line memo: read the general way (``_Scanner.run``'s steps).
+
+        A line whose effect follows from its text alone goes into the line memo when it is
+        met a second time in one script (so a script of distinct lines fills nothing): a
+        MAP statement when the scanner replays it, a line that changed nothing when it is
+        settled, an IF, ELSE or END line when its action was noted at its first sighting.
+        """
+        scanner = self.scanner
+        kind = settled.get(text)
+        if kind is not None:
+            if not _unsafe(text):
+                _keep(text, (_A_KIND, kind), 0)
+            return kind
+        if len(text) > MAX_PATTERN_LINE:
+            return scanner.too_long(number)
+        stripped = text.strip()
+        first = stripped[:1]
+        if first in _M:
+            known = scanner.map_cache.get(stripped)
+            if known is not None:  # met before in this script: into the line memo
+                kind = scanner.replay(number, known, None)
+                if not (known[1] or known[2]) and kind != "map" and len(settled) < _SETTLED_LINES:
+                    settled[text] = kind
+                _keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+                return kind
+            # A statement that may map changes only the mappings and remarks; a MAP
+            # statement is remembered by the scanner.
+            mapped = len(scanner.mappings)
+            said = len(scanner.remarks)
+            kind = scanner.statement(number, stripped, None)
+            if (
+                kind != "map" and len(scanner.mappings) == mapped
+                and len(scanner.remarks) == said and len(settled) < _SETTLED_LINES
+            ):  # fmt: skip
+                settled[text] = kind
+            return kind
+        if first in _COMMENT_MARKS or (
+            first in _R and stripped[3:4] in _BLANKS and stripped[:3].upper() == "REM"
+        ):  # a comment (REM and a blank, or the end, is read as the word REM)
+            if len(settled) < _SETTLED_LINES:
+                settled[text] = "comment"
+            return "comment"
+        noted = self.noted
+        action = noted.get(text)
+        if action is not None:
+            _keep(text, action, 0)
+            return self.perform(number, text, action, settled)
+        before = scanner.state()
+        blocks = scanner.next_block
+        decoration = False
+        if first and first in _PASTE_MARKS:
+            stripped, decoration = paste_stripped(text)
+        if decoration:
+            kind = "unrecognised"
+        elif stripped:
+            kind = scanner.statement(number, stripped, None)
+        else:
+            kind = "blank"
+        after = scanner.state()
+        if after == before:
+            if kind != "map" and len(settled) < _SETTLED_LINES:
+                settled[text] = kind
+            return kind
+        if len(noted) >= _NOTED_LINES:
+            return kind
+        if kind == "end":
+            if stripped.upper() in _ENDS:
+                noted[text] = (_A_END,)
+        elif kind == "else":
+            if stripped.upper() == "ELSE":
+                noted[text] = (_A_ELSE,)
+        elif (
+            scanner.next_block == blocks + 1 and after[0] == before[0] + 1
+            and after[2] == before[2] and not _unsafe(text)
+        ):  # fmt: skip
+            # Only a block number used: a one-line IF that records nothing, or an IF block.
+            if after[1] == before[1] and kind != "if":
+                noted[text] = (_A_BUMP, kind)
+            elif kind == "if" and after[1] == before[1] + 1:
+                noted[text] = (_A_IF, scanner.stack[-1].condition)
+        return kind
+
+    def perform(self, number: int, text: str, action: _Action, settled: dict[str, str]) -> str:
+        """What ``run`` does with a line memo's IF, ELSE, END or one-line IF action."""
+        scanner = self.scanner
+        code = action[0]
+        if code == _A_IF:
+            scanner.next_block += 1
+            scanner.push(_Block(scanner.next_block, 0, action[1], number))
+            return "if"
+        if code == _A_END:
+            scanner.pop(number)
+            return "end"
+        if code == _A_BUMP:
+            scanner.next_block += 1
+            return str(action[1])
+        return self.else_line(number, text, settled)
+
+    def classify_raw(self, raw: RawMapping) -> None:
+        """One mapping the general way (what ``_analyze`` did with each raw mapping)."""
+        known = self.known
+        drives = self.drives
         line, drive, target, server, volume, form, options, condition, path, letter, ref, _ = raw
         if form == "drive" and ref in drives:  # a copy of an earlier mapping: its own reason
             role, reason, hint = _classify(raw, known, drives)
-            kind, cluster_volume = "drive", ""
+            kind, cluster_volume, code, rest = "drive", "", _code(role, hint, form), False
         else:
             key = (form, server, ref if form == "drive" else volume)
-            classification = classified.get(key)
+            classification = self.classified.get(key)
             if classification is None:
                 role, reason, hint = _classify(raw, known, drives)
                 kind = _target_kind(raw, role, known)
-                classification = classified[key] = (
-                    role, reason, hint, kind, _cluster_volume(raw, kind, known)
+                cluster_volume = _cluster_volume(raw, kind, known)
+                code = _code(role, hint, form) | _marks(cluster_volume, (), form)
+                # Whether it is hinted, another server or a bare cluster volume (below).
+                rest = (
+                    (hint and form != "drive")
+                    or (role == "other" and form != "del" and form != "drive")
+                    or (form == "bare-volume" and volume in known.volumes)
+                )
+                classification = self.classified[key] = (
+                    role, reason, hint, kind, cluster_volume, code, rest,
                 )  # fmt: skip
-            role, reason, hint, kind, cluster_volume = classification
-        paths.append(path)
+            role, reason, hint, kind, cluster_volume, code, rest = classification
+        self.paths.append(path)
         mapping = Mapping(
             line, drive, target, server, volume, form, role, reason, hint, condition, options,
             kind, cluster_volume,
         )  # fmt: skip
-        mappings.append(mapping)
-        if cluster_volume or options or first_map is None:  # most mappings: none of these
-            if cluster_volume and through is None:
-                if first_cluster_volume is None:
-                    first_cluster_volume = mapping
-                if cluster_volume == "node" or cluster_volume == "cluster-object":
-                    through = mapping
-            if options and "ROOT" in options and form != "drive":
-                if first_root is None:
-                    first_root = mapping
-                if dirmap is None and _is_dirmap_with_colon(mapping):
-                    dirmap = mapping
-            if first_map is None and form != "attach":
-                first_map = mapping
+        self.mappings.append(mapping)
+        if options and "ROOT" in options and form != "drive":
+            code |= _ROOT
+            if self.dirmap is None and _is_dirmap_with_colon(mapping):
+                self.dirmap = mapping
+        self.codes.append(code)
         if form == "del":
             drives.pop(letter, None)
         elif letter:
-            drives[letter] = (role, reason, hint, line)
+            drives[letter] = mapping
         if form != "del" and drive[:1] in "S*" and not drive[1:2].isalpha():
             # A search or relative drive (S1:, *1:) that a later MAP x:=S1:\path may name.
-            drives[drive.partition(":")[0]] = (role, reason, hint, line)
-        if hint and form != "drive" and server not in hinted:
-            hinted[server] = line
-        if role == "other" and form != "del" and form != "drive" and server not in others:
-            if len(others) < _MAX_OTHER_REMARKS:
-                remarks.append(Remark(line, "info", f"line {line}: {reason}"))
-            others[server] = line
+            drives[drive.partition(":")[0]] = mapping
+        if not rest:
+            return
+        if hint and form != "drive" and server not in self.hinted:
+            self.hinted[server] = line
+        if role == "other" and form != "del" and form != "drive" and server not in self.others:
+            if len(self.others) < _MAX_OTHER_REMARKS:
+                self.remarks.append(Remark(line, "info", f"line {line}: {reason}"))
+            self.others[server] = line
         if form == "bare-volume" and volume in known.volumes:
-            remarks.append(
+            self.remarks.append(
                 Remark(
                     line,
                     "warning",
@@ -1740,6 +2214,77 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
                     "cluster volume, so what it reaches depends on the default server",
                 )
             )
+
+    def effects(self, mapping: Mapping, template: _Template) -> None:
+        """What a classified memo part changes besides its drive letter (as
+        ``classify_raw`` does it)."""
+        _, key1, code, _, key2, is_del, dirmap, hinted, other, remark, copied = template
+        line = mapping.line
+        if copied is not None and (earlier := self.drives.get(copied)) is not None:
+            values = mapping.__dict__
+            values["role"] = earlier.role
+            values["role_reason"] = (
+                f"same as drive {copied}: (line {earlier.line}: {earlier.role_reason})"
+            )
+            values["hint"] = earlier.hint
+            code = _code(earlier.role, earlier.hint, "drive")
+        self.codes.append(code)
+        if dirmap and self.dirmap is None:
+            self.dirmap = mapping
+        if is_del:
+            if key1 is not None:
+                self.drives.pop(key1, None)
+        elif key1 is not None:
+            self.drives[key1] = mapping
+        if key2 is not None:
+            self.drives[key2] = mapping
+        if hinted is not None and hinted not in self.hinted:
+            self.hinted[hinted] = line
+        if other is not None and mapping.server not in self.others:
+            if len(self.others) < _MAX_OTHER_REMARKS:
+                self.remarks.append(Remark(line, "info", f"line {line}: {other}"))
+            self.others[mapping.server] = line
+        if remark:
+            volume = mapping.volume
+            self.remarks.append(
+                Remark(
+                    line,
+                    "warning",
+                    f"line {line} maps {volume}: without a server; {volume} is a "
+                    "cluster volume, so what it reaches depends on the default server",
+                )
+            )
+
+
+def _lines(decoded: DecodedText) -> Iterator[tuple[int, str]]:
+    """``decoded.numbered()``, split only when it is read (most texts hold no ESC, and
+    ``escape_remarks`` then reads no line)."""
+    yield from decoded.numbered()
+
+
+def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
+    decoded = decode(data)
+    site, known = _site(context)
+    reader = _Reader(known, site)
+    reader.run(decoded)
+    scanner = reader.scanner
+    unrecognised = tuple(scanner.unrecognised)
+    remarks: list[Remark] = scanner.remarks + list(escape_remarks(data, _lines(decoded)))
+    remarks += reader.remarks
+    hinted = reader.hinted
+    mappings = reader.mappings
+    # The first cluster-volume mapping (through a node, or any) and MAP ROOT, by their marks.
+    codes = reader.codes
+    present = set(codes)
+    at = _first_marked(codes, present, _THROUGH_NODE)
+    through = mappings[at] if at >= 0 else None
+    at = _first_marked(codes, present, _CLUSTER_VOLUME)
+    first_cluster_volume = mappings[at] if at >= 0 else None
+    at = _first_marked(codes, present, _ROOT)
+    first_root = mappings[at] if at >= 0 else None
+    dirmap = reader.dirmap
+    first_map = next((m for m in mappings if m.form != "attach"), None)
+    paths = reader.paths
     for server, line in hinted.items():
         text = (
             f"{server} is taken as a cluster target only because of its name; confirm it "
@@ -1753,8 +2298,8 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
             )
         remarks.append(Remark(line, "info", text))
     result = tuple(mappings)
-    order = decide_order(
-        result, tuple(paths), scan.commands, len(scan.unrecognised), tuple(scanner.includes)
+    order = _decide(
+        result, paths, reader.codes, scanner.commands, len(unrecognised), tuple(scanner.includes)
     )
     remarks.extend(order.remarks)
     findings: tuple[Finding, ...] = ()
@@ -1785,7 +2330,7 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
         unsettled = order.unsettled
     findings += _cluster_volume_findings(through or first_cluster_volume, through is not None)
     findings += _dirmap_findings(dirmap, first_root or first_map, decoded)
-    report = EvidenceReport(KIND, findings, scan.unrecognised, tuple(remarks), decoded.encoding)
+    report = EvidenceReport(KIND, findings, unrecognised, tuple(remarks), decoded.encoding)
     return LoginScriptAnalysis(
         report,
         result,
