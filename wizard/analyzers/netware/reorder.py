@@ -10,8 +10,12 @@ does, it leaves the line alone and says what to change by hand.
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import compress, repeat
+from operator import attrgetter
 
 from wizard.gcpause import paused_gc
 
@@ -21,9 +25,11 @@ from .login_script import (
     LoginScriptAnalysis,
     Mapping,
     RawMapping,
+    _Order,
     _Scanner,
     block_paths,
     decide_order,
+    parse_target,
 )
 from .script_diff import Unit as _Unit
 from .script_diff import joined, unified_diff
@@ -121,31 +127,47 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     mapped, referenced = between.mapped, between.referenced
     for raw in own:
         if raw.letter and raw.letter in mapped:
-            return (
-                f"line {line} maps drive {raw.letter}:, which a later line (before line "
-                f"{anchor}) maps again; moving it would change which mapping {raw.letter}: keeps"
-            )
+            return _remapped(line, raw.letter, anchor)
         if raw.ref_letter and raw.ref_letter in mapped:
-            return (
-                f"line {line} copies drive {raw.ref_letter}:, which a later line (before line "
-                f"{anchor}) maps again; moving it would copy a different mapping"
-            )
+            return _recopied(line, raw.ref_letter, anchor)
         if raw.letter and raw.letter in referenced:
-            return (
-                f"line {line} maps drive {raw.letter}:, which a later line copies "
-                f"(MAP x:={raw.letter}:) before line {anchor}"
-            )
+            return _copied(line, raw.letter, anchor)
         if (raw.search is not None and raw.search < 16) or "INS" in raw.options:
             other = between.dependent(raw)
             if other is not None:
-                return (
-                    f"line {line} maps search drive {raw.drive} and line {other.line} maps "
-                    f"{other.drive}, which assumes the earlier search drives already exist; "
-                    "moving it would renumber the search drives. Change it by hand: map the "
-                    "virtual servers first, or make the node mapping S16: (next free) and put "
-                    "it last"
-                )
+                return _renumbered(line, raw.drive, other.line, other.drive)
     return None
+
+
+def _remapped(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} maps drive {letter}:, which a later line (before line "
+        f"{anchor}) maps again; moving it would change which mapping {letter}: keeps"
+    )
+
+
+def _recopied(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} copies drive {letter}:, which a later line (before line "
+        f"{anchor}) maps again; moving it would copy a different mapping"
+    )
+
+
+def _copied(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} maps drive {letter}:, which a later line copies "
+        f"(MAP x:={letter}:) before line {anchor}"
+    )
+
+
+def _renumbered(line: int, drive: str, other_line: int, other_drive: str) -> str:
+    return (
+        f"line {line} maps search drive {drive} and line {other_line} maps "
+        f"{other_drive}, which assumes the earlier search drives already exist; "
+        "moving it would renumber the search drives. Change it by hand: map the "
+        "virtual servers first, or make the node mapping S16: (next free) and put "
+        "it last"
+    )
 
 
 @dataclass(slots=True)
@@ -556,6 +578,9 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
     if len(analysis.paths) == len(analysis.mappings):
+        quick = _quick(analysis, with_diff)
+        if quick is not None:
+            return quick
         raws = [analysis.raw(index) for index in range(len(analysis.mappings))]
         changes: list[tuple[int, BlockPath]] | tuple[tuple[int, BlockPath], ...] = (
             analysis.path_changes
@@ -596,27 +621,9 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     warnings.extend(problems)
     order = [index for unit in units for index in unit.parts]
     again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
-    if not moved or again.value not in ("virtual-first", None):
-        why = again.detail if again.value == "node-first" else ""
-        warnings.append(
-            "no safe reorder exists: "
-            + (f"after every safe move, {why[0].lower()}{why[1:]} " if why else "")
-            + "Move that mapping by hand (inside its own IF block, below the virtual-server "
-            "mappings), map a virtual server unconditionally before any node, or use the "
-            "SET fix instead"
-        )
-        return _unavailable(analysis, warnings)
-    if again.value is None:
-        names = ", ".join(dict.fromkeys(f"{_label(m)} (line {m.line})" for m in again.unsettled))
-        warnings.append(
-            f"the roles of {names} are not known; if one of them is a cluster node, move its "
-            "mapping below the virtual-server mappings too"
-        )
-    for line, name in analysis.includes[:5]:
-        warnings.append(
-            f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
-            "virtual server, reorder it the same way"
-        )
+    refused = _checked(analysis, warnings, bool(moved), again)
+    if refused is not None:
+        return refused
     _fix_endings(units, endings)
     text = joined(units)
     diff = ""
@@ -626,6 +633,266 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
     return Reordering(text, data, diff, numbers, tuple(shown), True)
+
+
+def _checked(
+    analysis: LoginScriptAnalysis, warnings: list[str], moved: bool, again: _Order | None
+) -> Reordering | None:
+    """The reorder refused (no safe reorder), or None with ``warnings`` completed.
+
+    ``again`` is the order the mappings give after the moves (None: proven
+    virtual-first without deciding it again)."""
+    if again is not None:
+        if not moved or again.value not in ("virtual-first", None):
+            why = again.detail if again.value == "node-first" else ""
+            warnings.append(
+                "no safe reorder exists: "
+                + (f"after every safe move, {why[0].lower()}{why[1:]} " if why else "")
+                + "Move that mapping by hand (inside its own IF block, below the virtual-server "
+                "mappings), map a virtual server unconditionally before any node, or use the "
+                "SET fix instead"
+            )
+            return _unavailable(analysis, warnings)
+        if again.value is None:
+            names = ", ".join(
+                dict.fromkeys(f"{_label(m)} (line {m.line})" for m in again.unsettled)
+            )
+            warnings.append(
+                f"the roles of {names} are not known; if one of them is a cluster node, move "
+                "its mapping below the virtual-server mappings too"
+            )
+    for line, name in analysis.includes[:5]:
+        warnings.append(
+            f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
+            "virtual server, reorder it the same way"
+        )
+    return None
+
+
+class _DriveLetters(dict[str, tuple[str, int | None]]):
+    """The drive letter and search number of a drive as ``LoginScriptAnalysis.raw`` gives
+    them (``S1:=G:`` has the letter ""), by the drive as written: a small set (letters,
+    search and relative drives), so it is kept, up to a bound."""
+
+    def __missing__(self, drive: str) -> tuple[str, int | None]:
+        letter = ""
+        search: int | None = None
+        if drive[:1] == "S" and drive[1:2].isdigit():
+            token, _, chosen = drive.partition(":")
+            search = int(token[1:])
+            letter = chosen.strip("=:")
+        elif len(drive) == 2 and drive[1] == ":":
+            letter = drive[0]
+        if len(self) < _MAX_DRIVES:
+            self[drive] = letter, search
+        return letter, search
+
+
+_MAX_DRIVES = 4096
+_DRIVES = _DriveLetters()
+_line_of = attrgetter("line")
+_role_of = attrgetter("role")
+_form_of = attrgetter("form")
+_drive_of = attrgetter("drive")
+_options_of = attrgetter("options")
+
+
+def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
+    """The reorder of the common shape, or None: then the general way gives the result.
+
+    The shape: every node mapping is unconditional (top level, no one-line IF), alone on
+    its line, and the statement holding the last virtual-server mapping comes after one
+    of them. Then no line is split, no virtual mapping moves up, and the IF blocks (which
+    map no node) and the lines between the mappings stay as they are: the reorder is
+    "move these node lines just below the anchor", done on line and mapping indices with
+    the same checks as ``_Reorderer.node_down`` and the text built once. The order after
+    the moves is decided again only when a cheap check cannot prove it virtual-first.
+    """
+    mappings = analysis.mappings
+    count = len(mappings)
+    roles = list(map(_role_of, mappings))
+    forms = list(map(_form_of, mappings))
+    if "del" in forms:  # a deletion connects nowhere: it counts as neither role
+        roles = [role if form != "del" else "" for role, form in zip(roles, forms, strict=True)]
+    if "virtual" not in roles:
+        return None
+    last_virtual = count - 1 - roles[::-1].index("virtual")
+    nodes = list(compress(range(count), map("node".__eq__, roles)))
+    paths = analysis.paths
+    if not nodes or any(map(paths.__getitem__, nodes)):
+        return None  # no node, or a conditional one (in an IF block or a one-line IF)
+    lines = list(map(_line_of, mappings))
+    texts, endings = analysis.decoded.texts_and_endings()
+    total = len(texts)
+    if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
+        return None
+    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
+        for index in nodes:
+            line = lines[index]
+            if (index and lines[index - 1] == line) or (
+                index + 1 < count and lines[index + 1] == line
+            ):
+                return None
+    # The top-level IF blocks (first line, last line), the transitions checked as _tree does.
+    blocks: list[tuple[int, int]] = []
+    path: BlockPath = ()
+    previous = opened = 0
+    for number, new in analysis.path_changes:
+        if number <= previous or number > total or len(new) >= MAX_NESTING:
+            return None
+        previous = number
+        depth = len(path)
+        if new == path:
+            continue
+        if len(new) == depth + 1 and new[:-1] == path and new[-1][1] == 0:
+            if not depth:
+                opened = number
+        elif len(new) + 1 == depth and new == path[:-1]:
+            if depth == 1:
+                blocks.append((opened, number))
+        elif not (
+            depth and len(new) == depth and new[:-1] == path[:-1]
+            and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
+        ):  # fmt: skip
+            return None
+        path = new
+    if path:  # the last block is never closed: it runs to the end of the script
+        blocks.append((opened, total))
+    # The anchor: the statement holding the last virtual-server mapping (a line, or the
+    # IF block it sits in); a block holding a node mapping is beyond this shape.
+    anchor = anchor_last = lines[last_virtual]
+    anchor_end = bisect_right(lines, anchor)
+    for first, last in blocks:
+        start, stop = bisect_left(lines, first), bisect_right(lines, last)
+        if start < stop and "node" in roles[start:stop]:
+            return None
+        if first <= anchor <= last:
+            anchor, anchor_last, anchor_end = first, last, stop
+    candidates = nodes[: bisect_left(nodes, anchor_end)]
+    if not candidates:
+        return None
+    # What lies between a candidate and the anchor (as _Between, kept per mapping index).
+    letters: list[str] = []
+    searches: list[int | None] = []
+    for letter, search in map(_DRIVES.__getitem__, map(_drive_of, mappings)):
+        letters.append(letter)
+        searches.append(search)
+    refs: list[str] = []
+    if "drive" in forms:
+        refs = [""] * count
+        for index in compress(range(count), map("drive".__eq__, forms)):
+            parsed = parse_target(mappings[index].target)
+            refs[index] = parsed[3] if parsed is not None else ""
+    ins = [("INS" in options) for options in map(_options_of, mappings)]
+    searching = list(
+        compress(
+            range(anchor_end),
+            map(operator.or_, map(operator.is_not, searches, repeat(None)), ins),
+        )
+    )
+    waiting = len(searching)
+    mapped: set[str] = set()
+    referenced: set[str] = set()
+    first_search = first_ins = -1
+    first_by_number: dict[int, int] = {}
+    moving: list[int] = []
+    problems: list[str] = []
+    high = anchor_end  # the mappings from ``high`` to the anchor's end are taken in
+    for index in reversed(candidates):
+        low = index + 1
+        if low < high:
+            mapped.update(letters[low:high])
+            if refs:
+                referenced.update(refs[low:high])
+            while waiting and searching[waiting - 1] >= low:
+                waiting -= 1
+                other = searching[waiting]
+                if other >= high:  # a node mapping that moves: not in between
+                    continue
+                first_search = other
+                if ins[other]:
+                    first_ins = other
+                drive_number = searches[other]
+                if drive_number is not None:
+                    first_by_number[drive_number] = other
+        line = lines[index]
+        letter = letters[index]
+        reason: str | None = None
+        if letter and letter in mapped:
+            reason = _remapped(line, letter, anchor)
+        elif refs and refs[index] and refs[index] in mapped:
+            reason = _recopied(line, refs[index], anchor)
+        elif letter and letter in referenced:
+            reason = _copied(line, letter, anchor)
+        else:
+            search = searches[index]
+            if (search is not None and search < 16) or ins[index]:
+                if ins[index]:
+                    other = first_search
+                else:
+                    found = [first_ins] if first_ins >= 0 else []
+                    if search is not None:
+                        found.extend(o for n, o in first_by_number.items() if n > search)
+                    other = min(found) if found else -1
+                if other >= 0:
+                    reason = _renumbered(
+                        line, mappings[index].drive, lines[other], mappings[other].drive
+                    )
+        if reason is None:
+            moving.append(index)
+            high = index
+        else:
+            problems.append(reason + "; it was not moved")
+            high = low
+    if not moving:
+        return None
+    moving.reverse()
+    warnings = problems
+    again: _Order | None = None
+    if (
+        problems or "unknown" in roles or () not in compress(paths, map("virtual".__eq__, roles))
+    ):  # not proven virtual-first (see decide_order): decide it
+        staying = set(moving)
+        order = [i for i in range(anchor_end) if i not in staying]
+        order += moving
+        order += range(anchor_end, count)
+        again = decide_order([mappings[i] for i in order], [paths[i] for i in order], 1, 0)
+    refused = _checked(analysis, warnings, True, again)
+    if refused is not None:
+        return refused
+    moved_lines = [lines[i] for i in moving]
+    pieces = list(map(str.__add__, texts, endings))
+    if not endings[-1] and anchor_last == total:
+        # The unterminated last line is no longer last: it takes the ending of the line
+        # now last (the last moved one), which takes none (as _fix_endings).
+        last_moved = moved_lines[-1] - 1
+        pieces[-1] = texts[-1] + endings[last_moved]
+        pieces[last_moved] = texts[last_moved]
+    ordered: list[str] = []
+    start = 0
+    for line in moved_lines:
+        ordered += pieces[start : line - 1]
+        start = line
+    ordered += pieces[start:anchor_last]
+    ordered += [pieces[line - 1] for line in moved_lines]
+    ordered += pieces[anchor_last:]
+    text = "".join(ordered)
+    moved = {(line, -1) for line in moved_lines}
+    diff = ""
+    if with_diff:
+        numbers: list[int] = []
+        start = 1
+        for line in moved_lines:
+            numbers += range(start, line)
+            start = line + 1
+        numbers += range(start, anchor_last + 1)
+        numbers += moved_lines
+        numbers += range(anchor_last + 1, total + 1)
+        units = [_Unit(number, texts[number - 1], "", []) for number in numbers]
+        diff = unified_diff(texts, units, moved, "corrected")
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)
 
 
 def _label(mapping: Mapping) -> str:
