@@ -14,9 +14,10 @@ import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import compress, repeat
+from itertools import accumulate, compress, repeat
 from operator import attrgetter
 
+from wizard.evidence.text import _uniform_ending, texts_and_endings
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -695,6 +696,9 @@ _role_of = attrgetter("role")
 _form_of = attrgetter("form")
 _drive_of = attrgetter("drive")
 _options_of = attrgetter("options")
+_one_more = (1).__add__
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
 
 
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
@@ -722,7 +726,17 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if not nodes or any(map(paths.__getitem__, nodes)):
         return None  # no node, or a conditional one (in an IF block or a one-line IF)
     lines = list(map(_line_of, mappings))
-    texts, endings = analysis.decoded.texts_and_endings()
+    body = analysis.decoded.text
+    ending = _uniform_ending(body)
+    endings: list[str] = []
+    if ending is not None:  # most scripts: one split, no list of endings
+        texts = body.split(ending)
+        unterminated = texts.pop()
+        if unterminated:
+            texts.append(unterminated)
+    else:
+        texts, endings = texts_and_endings(body)
+        unterminated = texts[-1] if texts and not endings[-1] else ""
     total = len(texts)
     if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
         return None
@@ -772,11 +786,9 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if not candidates:
         return None
     # What lies between a candidate and the anchor (as _Between, kept per mapping index).
-    letters: list[str] = []
-    searches: list[int | None] = []
-    for letter, search in map(_DRIVES.__getitem__, map(_drive_of, mappings)):
-        letters.append(letter)
-        searches.append(search)
+    drives: list[tuple[str, int | None]] = list(map(_DRIVES.__getitem__, map(_drive_of, mappings)))
+    letters: list[str] = list(map(_first, drives))
+    searches: list[int | None] = list(map(_second, drives))
     refs: list[str] = []
     if "drive" in forms:
         refs = [""] * count
@@ -849,9 +861,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     moving.reverse()
     warnings = problems
     again: _Order | None = None
-    if (
-        problems or "unknown" in roles or () not in compress(paths, map("virtual".__eq__, roles))
-    ):  # not proven virtual-first (see decide_order): decide it
+    if not _virtual_first(roles, forms, paths, problems, last_virtual, anchor_end):
         staying = set(moving)
         order = [i for i in range(anchor_end) if i not in staying]
         order += moving
@@ -861,38 +871,90 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if refused is not None:
         return refused
     moved_lines = [lines[i] for i in moving]
-    pieces = list(map(str.__add__, texts, endings))
-    if not endings[-1] and anchor_last == total:
-        # The unterminated last line is no longer last: it takes the ending of the line
-        # now last (the last moved one), which takes none (as _fix_endings).
-        last_moved = moved_lines[-1] - 1
-        pieces[-1] = texts[-1] + endings[last_moved]
-        pieces[last_moved] = texts[last_moved]
+    # The unterminated last line, if it is no longer last (the anchor holds it), takes the
+    # ending of the line now last (the last moved one), which takes none (_fix_endings).
+    swap = bool(unterminated) and anchor_last == total
     ordered: list[str] = []
-    start = 0
-    for line in moved_lines:
-        ordered += pieces[start : line - 1]
-        start = line
-    ordered += pieces[start:anchor_last]
-    ordered += [pieces[line - 1] for line in moved_lines]
-    ordered += pieces[anchor_last:]
+    if ending is not None:  # cut the text itself at the moved lines and the anchor's end
+        width = len(ending)
+        starts = list(accumulate(map(width.__add__, map(len, texts)), initial=0))
+        start = 0
+        for line in moved_lines:
+            ordered.append(body[start : starts[line - 1]])
+            start = starts[line]
+        stop = starts[anchor_last] if anchor_last < total else len(body)
+        ordered.append(body[start:stop])
+        lifted = [body[starts[line - 1] : starts[line]] for line in moved_lines]
+        if swap:
+            ordered.append(ending)
+            lifted[-1] = lifted[-1][:-width]
+        ordered += lifted
+        ordered.append(body[stop:])
+    else:
+        pieces = list(map(str.__add__, texts, endings))
+        if swap:
+            last_moved = moved_lines[-1] - 1
+            pieces[-1] = texts[-1] + endings[last_moved]
+            pieces[last_moved] = texts[last_moved]
+        start = 0
+        for line in moved_lines:
+            ordered += pieces[start : line - 1]
+            start = line
+        ordered += pieces[start:anchor_last]
+        ordered += [pieces[line - 1] for line in moved_lines]
+        ordered += pieces[anchor_last:]
     text = "".join(ordered)
-    moved = {(line, -1) for line in moved_lines}
     diff = ""
     if with_diff:
-        numbers: list[int] = []
-        start = 1
+        sources: list[int] = []  # the source line (index) of each line of the new text
+        start = 0
         for line in moved_lines:
-            numbers += range(start, line)
-            start = line + 1
-        numbers += range(start, anchor_last + 1)
-        numbers += moved_lines
-        numbers += range(anchor_last + 1, total + 1)
-        units = [_Unit(number, texts[number - 1], "", []) for number in numbers]
-        diff = unified_diff(texts, units, moved, "corrected")
+            sources += range(start, line - 1)
+            start = line
+        sources += range(start, anchor_last)
+        sources += [line - 1 for line in moved_lines]
+        sources += range(anchor_last, total)
+        no_parts: list[int] = []  # the diff reads no unit's mappings
+        units = list(
+            map(_Unit, map(_one_more, sources), map(texts.__getitem__, sources), repeat(""),
+                repeat(no_parts))
+        )  # fmt: skip
+        diff = unified_diff(texts, units, {(line, -1) for line in moved_lines}, "corrected")
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     data = analysis.decoded.encode(text)
     return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)
+
+
+def _virtual_first(
+    roles: list[str],
+    forms: list[str],
+    paths: tuple[BlockPath, ...],
+    problems: list[str],
+    last_virtual: int,
+    anchor_end: int,
+) -> bool:
+    """True when ``decide_order`` is sure to find the quick reorder's new order
+    virtual-first; False when it cannot be told so cheaply (then it is decided).
+
+    The new order: the mappings before the anchor's end but the moved ones, the moved
+    ones, the rest. With no node left unmoved (no problem), every node comes after every
+    virtual-server mapping, and all are unconditional: no node can come before a virtual
+    one, and a top-level virtual mapping dominates every node. An unknown target after
+    the last virtual mapping decides nothing as long as no later one may be a virtual
+    server and, unless it is a bare volume (never a virtual server), no node or unknown
+    comes before it: so every unknown but a bare volume must be the first unknown and sit
+    before the moved nodes (inside the anchor).
+    """
+    if problems or () not in compress(paths, map("virtual".__eq__, roles)):
+        return False
+    if "unknown" in roles:
+        unknowns = list(compress(range(len(roles)), map("unknown".__eq__, roles)))
+        if unknowns[0] <= last_virtual:
+            return False
+        for rank, index in enumerate(unknowns):
+            if forms[index] != "bare-volume" and (rank or index >= anchor_end):
+                return False
+    return True
 
 
 def _label(mapping: Mapping) -> str:
