@@ -14,10 +14,10 @@ import operator
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from itertools import accumulate, compress, repeat
+from itertools import compress, pairwise, repeat
 from operator import attrgetter
 
-from wizard.evidence.text import _uniform_ending, texts_and_endings
+from wizard.evidence.text import texts_and_endings
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -701,6 +701,21 @@ _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
 
+def _split(body: str) -> tuple[list[str], str]:
+    """The lines of ``body`` split at its one line ending, with that ending, as
+    ``_uniform_ending`` finds it (the last item is what follows the last ending); or
+    ``([], "")`` when the endings are mixed."""
+    if "\r" not in body:
+        return body.split("\n"), "\n"
+    if "\n" not in body:
+        return body.split("\r"), "\r"
+    texts = body.split("\r\n")
+    count = len(texts) - 1  # CRLF throughout: no CR and no LF but those of the CRLFs
+    if body.count("\r") == count and body.count("\n") == count:
+        return texts, "\r\n"
+    return [], ""
+
+
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     """The reorder of the common shape, or None: then the general way gives the result.
 
@@ -727,10 +742,9 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         return None  # no node, or a conditional one (in an IF block or a one-line IF)
     lines = list(map(_line_of, mappings))
     body = analysis.decoded.text
-    ending = _uniform_ending(body)
+    texts, ending = _split(body)
     endings: list[str] = []
-    if ending is not None:  # most scripts: one split, no list of endings
-        texts = body.split(ending)
+    if ending:  # most scripts: one ending throughout, one split, no list of endings
         unterminated = texts.pop()
         if unterminated:
             texts.append(unterminated)
@@ -752,20 +766,29 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     path: BlockPath = ()
     previous = opened = 0
     for number, new in analysis.path_changes:
-        if number <= previous or number > total or len(new) >= MAX_NESTING:
+        if number <= previous or number > total:
             return None
         previous = number
+        if not path:  # at the top level a change can only open a block
+            if not new:
+                continue
+            if len(new) != 1 or new[0][1]:
+                return None
+            opened = number
+            path = new
+            continue
         depth = len(path)
         if new == path:
             continue
+        if len(new) >= MAX_NESTING:
+            return None
         if len(new) == depth + 1 and new[:-1] == path and new[-1][1] == 0:
-            if not depth:
-                opened = number
+            pass
         elif len(new) + 1 == depth and new == path[:-1]:
             if depth == 1:
                 blocks.append((opened, number))
         elif not (
-            depth and len(new) == depth and new[:-1] == path[:-1]
+            len(new) == depth and new[:-1] == path[:-1]
             and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
         ):  # fmt: skip
             return None
@@ -795,7 +818,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         for index in compress(range(count), map("drive".__eq__, forms)):
             parsed = parse_target(mappings[index].target)
             refs[index] = parsed[3] if parsed is not None else ""
-    ins = [("INS" in options) for options in map(_options_of, mappings)]
+    ins = list(map(operator.contains, map(_options_of, mappings), repeat("INS")))
     searching = list(
         compress(
             range(anchor_end),
@@ -871,39 +894,33 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if refused is not None:
         return refused
     moved_lines = [lines[i] for i in moving]
-    # The unterminated last line, if it is no longer last (the anchor holds it), takes the
-    # ending of the line now last (the last moved one), which takes none (_fix_endings).
-    swap = bool(unterminated) and anchor_last == total
-    ordered: list[str] = []
-    if ending is not None:  # cut the text itself at the moved lines and the anchor's end
-        width = len(ending)
-        starts = list(accumulate(map(width.__add__, map(len, texts)), initial=0))
-        start = 0
-        for line in moved_lines:
-            ordered.append(body[start : starts[line - 1]])
-            start = starts[line]
-        stop = starts[anchor_last] if anchor_last < total else len(body)
-        ordered.append(body[start:stop])
-        lifted = [body[starts[line - 1] : starts[line]] for line in moved_lines]
-        if swap:
-            ordered.append(ending)
-            lifted[-1] = lifted[-1][:-width]
-        ordered += lifted
-        ordered.append(body[stop:])
+    moving_sources = [line - 1 for line in moved_lines]
+    if ending:  # the lines' texts in the new order, joined once
+        ordered = texts[: moved_lines[0] - 1]
+        for line, following in pairwise(moved_lines):
+            ordered += texts[line : following - 1]
+        ordered += texts[moved_lines[-1] : anchor_last]
+        ordered += map(texts.__getitem__, moving_sources)
+        ordered += texts[anchor_last:]
+        # Every line keeps the one ending but the last of the new text: it has one if
+        # the script's last line had one (when the anchor holds that line, the last moved
+        # line comes last and the old last line takes its ending: _fix_endings).
+        text = ending.join(ordered)
+        if not unterminated:
+            text += ending
     else:
         pieces = list(map(str.__add__, texts, endings))
-        if swap:
+        if unterminated and anchor_last == total:
             last_moved = moved_lines[-1] - 1
             pieces[-1] = texts[-1] + endings[last_moved]
             pieces[last_moved] = texts[last_moved]
-        start = 0
-        for line in moved_lines:
-            ordered += pieces[start : line - 1]
-            start = line
-        ordered += pieces[start:anchor_last]
-        ordered += [pieces[line - 1] for line in moved_lines]
+        ordered = pieces[: moved_lines[0] - 1]
+        for line, following in pairwise(moved_lines):
+            ordered += pieces[line : following - 1]
+        ordered += pieces[moved_lines[-1] : anchor_last]
+        ordered += map(pieces.__getitem__, moving_sources)
         ordered += pieces[anchor_last:]
-    text = "".join(ordered)
+        text = "".join(ordered)
     diff = ""
     if with_diff:
         sources: list[int] = []  # the source line (index) of each line of the new text
@@ -912,7 +929,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
             sources += range(start, line - 1)
             start = line
         sources += range(start, anchor_last)
-        sources += [line - 1 for line in moved_lines]
+        sources += moving_sources
         sources += range(anchor_last, total)
         no_parts: list[int] = []  # the diff reads no unit's mappings
         units = list(
