@@ -582,7 +582,7 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
         quick = _quick(analysis, with_diff)
         if quick is not None:
             return quick
-        raws = [analysis.raw(index) for index in range(len(analysis.mappings))]
+        raws = _raws(analysis)
         changes: list[tuple[int, BlockPath]] | tuple[tuple[int, BlockPath], ...] = (
             analysis.path_changes
         )
@@ -697,6 +697,7 @@ _form_of = attrgetter("form")
 _drive_of = attrgetter("drive")
 _options_of = attrgetter("options")
 _one_more = (1).__add__
+_new_tuple = tuple.__new__
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
@@ -714,6 +715,30 @@ def _split(body: str) -> tuple[list[str], str]:
     if body.count("\r") == count and body.count("\n") == count:
         return texts, "\r\n"
     return [], ""
+
+
+def _raws(analysis: LoginScriptAnalysis) -> list[RawMapping]:
+    """``[analysis.raw(i) for i in range(len(analysis.mappings))]`` in one loop: the
+    drive letters from the memo by drive, each tuple made without the named tuple's
+    Python-level ``__new__``."""
+    out: list[RawMapping] = []
+    append = out.append
+    drives = _DRIVES
+    for mapping, path in zip(analysis.mappings, analysis.paths, strict=True):
+        drive = mapping.drive
+        letter, search = drives[drive]
+        form = mapping.form
+        target = mapping.target
+        ref = ""
+        if form == "drive":
+            parsed = parse_target(target)
+            ref = parsed[3] if parsed is not None else ""
+        fields = (
+            mapping.line, drive, target, mapping.server, mapping.volume, form,
+            mapping.options, mapping.condition, path, letter, ref, search,
+        )  # fmt: skip
+        append(_new_tuple(RawMapping, fields))
+    return out
 
 
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
