@@ -582,6 +582,13 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
         quick = _quick(analysis, with_diff)
         if quick is not None:
             return quick
+    return _general(analysis, with_diff)
+
+
+def _general(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
+    """The reorder of a node-first analysis, any shape (the quick way's reference)."""
+    warnings: list[str] = []
+    if len(analysis.paths) == len(analysis.mappings):
         raws = _raws(analysis)
         changes: list[tuple[int, BlockPath]] | tuple[tuple[int, BlockPath], ...] = (
             analysis.path_changes
