@@ -4,6 +4,7 @@ what the general way (the tree of units) gives, for every shape it takes."""
 from __future__ import annotations
 
 import dataclasses
+import random
 
 import pytest
 from hypothesis import given, settings
@@ -11,8 +12,14 @@ from hypothesis import strategies as st
 
 from benchmarks.genlogin import generate_login_script
 from wizard.analyzers.netware import SiteContext, analyze_login_script
-from wizard.analyzers.netware.login_script import LoginScriptAnalysis
-from wizard.analyzers.netware.reorder import _general, _quick, _raws, reorder_login_script
+from wizard.analyzers.netware.login_script import LoginScriptAnalysis, decide_order
+from wizard.analyzers.netware.reorder import (
+    _general,
+    _quick,
+    _raws,
+    _settled,
+    reorder_login_script,
+)
 
 _SITES = (
     SiteContext(node_names=frozenset({"NODE1", "NODE2"}), virtual_servers=frozenset({"CL"})),
@@ -74,6 +81,23 @@ def test_quick_way_gives_what_the_general_way_gives(text: str) -> None:
         analysis = analyze_login_script(text.encode("latin-1"), site)
         if analysis.login_order == "node-first":
             _agree(analysis)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_scripts(), st.randoms(use_true_random=False))
+def test_settled_orders_are_virtual_first(text: str, rng: random.Random) -> None:
+    # The general way skips decide_order on its new order when _settled says it is
+    # virtual-first: it must be, whatever the order.
+    for site in _SITES:
+        analysis = analyze_login_script(text.encode("latin-1"), site)
+        pairs = list(zip(analysis.mappings, _raws(analysis), strict=True))
+        orders = [list(range(len(pairs)))]
+        orders += [orders[0][::-1], rng.sample(orders[0], len(pairs))]
+        for order in orders:
+            if _settled(pairs, order):
+                mappings = [pairs[i][0] for i in order]
+                paths = [pairs[i][1].path for i in order]
+                assert decide_order(mappings, paths, 1, 0).value == "virtual-first"
 
 
 def test_the_benchmark_shape_takes_the_quick_way() -> None:

@@ -628,7 +628,9 @@ def _general(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     units = _flatten(_Reorderer(pairs, moved, problems, fallback).sequence(tree, ()), [])
     warnings.extend(problems)
     order = [index for unit in units for index in unit.parts]
-    again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
+    again: _Order | None = None
+    if not moved or not _settled(pairs, order):
+        again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
     refused = _checked(analysis, warnings, bool(moved), again)
     if refused is not None:
         return refused
@@ -641,6 +643,21 @@ def _general(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
     return Reordering(text, data, diff, numbers, tuple(shown), True)
+
+
+def _settled(pairs: list[tuple[Mapping, RawMapping]], order: list[int]) -> bool:
+    """True when ``decide_order`` is sure to find the mappings in ``order`` virtual-first:
+    no unknown target, every node after every virtual-server mapping (so no node has a
+    virtual one after it), and a top-level virtual mapping among them (so it comes before
+    every node on every route: no undominated node). False: decide it."""
+    roles = [pairs[i][0].role if pairs[i][0].form != "del" else "" for i in order]
+    if "unknown" in roles or "node" not in roles or "virtual" not in roles:
+        return False
+    last_virtual = len(roles) - 1 - roles[::-1].index("virtual")
+    if last_virtual > roles.index("node"):
+        return False
+    paths = [pairs[i][1].path for i, role in zip(order, roles, strict=True) if role == "virtual"]
+    return () in paths
 
 
 def _checked(
