@@ -111,6 +111,20 @@ def test_the_benchmark_shape_takes_the_quick_way() -> None:
                 assert reorder_login_script(analysis).changed
 
 
+def test_what_follows_the_anchor_may_map_nodes_conditionally() -> None:
+    # An IF block and a one-line IF mapping nodes after the last virtual mapping: nothing
+    # there moves, the quick way still takes the script.
+    data = (
+        b"MAP K:=NODE1/X:\nMAP F:=CL/V:\nIF A THEN\n MAP L:=NODE2/Y:\nEND\n"
+        b"IF B THEN MAP M:=NODE1/Q:\nMAP N:=NODE2/Z:;O:=OTHER/W:\n"
+    )
+    analysis = analyze_login_script(data, _SITES[1])
+    assert _agree(analysis)
+    reordering = reorder_login_script(analysis)
+    assert reordering.moved == (1,)
+    assert reordering.text.splitlines()[:2] == ["MAP F:=CL/V:", "MAP K:=NODE1/X:"]
+
+
 def test_unterminated_last_line_in_the_anchor_keeps_the_text_whole() -> None:
     # The anchor holds the unterminated last line: the moved line comes last and takes
     # no ending, the old last line takes the moved line's.

@@ -768,10 +768,12 @@ def _raws(analysis: LoginScriptAnalysis) -> list[RawMapping]:
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     """The reorder of the common shape, or None: then the general way gives the result.
 
-    The shape: every node mapping is unconditional (top level, no one-line IF), alone on
-    its line, and the statement holding the last virtual-server mapping comes after one
-    of them. Then no line is split, no virtual mapping moves up, and the IF blocks (which
-    map no node) and the lines between the mappings stay as they are: the reorder is
+    The shape: every node mapping before the statement holding the last virtual-server
+    mapping (the anchor) is unconditional (top level, no one-line IF) and alone on its
+    line, and there is one. Then no line is split, no virtual mapping moves up, the IF
+    blocks up to the anchor (which map no node) and the lines between the mappings stay
+    as they are, and what follows the anchor (which maps no virtual server) is inert in
+    every step of the general way: the reorder is
     "move these node lines just below the anchor", done on line and mapping indices with
     the same checks as ``_Reorderer.node_down`` and the text built once. The order after
     the moves is decided again only when a cheap check cannot prove it virtual-first.
@@ -785,10 +787,6 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if "virtual" not in roles:
         return None
     last_virtual = count - 1 - roles[::-1].index("virtual")
-    nodes = list(compress(range(count), map("node".__eq__, roles)))
-    paths = analysis.paths
-    if not nodes or any(map(paths.__getitem__, nodes)):
-        return None  # no node, or a conditional one (in an IF block or a one-line IF)
     lines = list(map(_line_of, mappings))
     body = analysis.decoded.text
     texts, ending = _split(body)
@@ -803,13 +801,6 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     total = len(texts)
     if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
         return None
-    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
-        for index in nodes:
-            line = lines[index]
-            if (index and lines[index - 1] == line) or (
-                index + 1 < count and lines[index + 1] == line
-            ):
-                return None
     # The top-level IF blocks (first line, last line), the transitions checked as _tree does.
     blocks: list[tuple[int, int]] = []
     path: BlockPath = ()
@@ -846,17 +837,28 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         blocks.append((opened, total))
     # The anchor: the statement holding the last virtual-server mapping (a line, or the
     # IF block it sits in); a block holding a node mapping is beyond this shape.
+    # What follows the anchor maps no virtual server: nothing there moves or is said.
     anchor = anchor_last = lines[last_virtual]
     anchor_end = bisect_right(lines, anchor)
     for first, last in blocks:
+        if first > anchor:
+            break
         start, stop = bisect_left(lines, first), bisect_right(lines, last)
         if start < stop and "node" in roles[start:stop]:
             return None
         if first <= anchor <= last:
             anchor, anchor_last, anchor_end = first, last, stop
-    candidates = nodes[: bisect_left(nodes, anchor_end)]
-    if not candidates:
-        return None
+    paths = analysis.paths
+    candidates = list(compress(range(anchor_end), map("node".__eq__, roles)))
+    if not candidates or any(map(paths.__getitem__, candidates)):
+        return None  # no node before the anchor, or a conditional one (a one-line IF)
+    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
+        for index in candidates:
+            line = lines[index]
+            if (index and lines[index - 1] == line) or (
+                index + 1 < count and lines[index + 1] == line
+            ):
+                return None
     # What lies between a candidate and the anchor (as _Between, kept per mapping index).
     drives: list[tuple[str, int | None]] = list(map(_DRIVES.__getitem__, map(_drive_of, mappings)))
     letters: list[str] = list(map(_first, drives))
