@@ -773,10 +773,10 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     line, and there is one. Then no line is split, no virtual mapping moves up, the IF
     blocks up to the anchor (which map no node) and the lines between the mappings stay
     as they are, and what follows the anchor (which maps no virtual server) is inert in
-    every step of the general way: the reorder is
-    "move these node lines just below the anchor", done on line and mapping indices with
-    the same checks as ``_Reorderer.node_down`` and the text built once. The order after
-    the moves is decided again only when a cheap check cannot prove it virtual-first.
+    every step of the general way: the reorder is "move these node lines just below the
+    anchor", done on line and mapping indices with the same checks as
+    ``_Reorderer.node_down`` and the text built once. The order after the moves is
+    decided again only when a cheap check cannot prove it virtual-first.
     """
     mappings = analysis.mappings
     count = len(mappings)
@@ -836,8 +836,8 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if path:  # the last block is never closed: it runs to the end of the script
         blocks.append((opened, total))
     # The anchor: the statement holding the last virtual-server mapping (a line, or the
-    # IF block it sits in); a block holding a node mapping is beyond this shape.
-    # What follows the anchor maps no virtual server: nothing there moves or is said.
+    # IF block it sits in). A block up to it holding a node mapping is beyond this shape;
+    # what follows it maps no virtual server: nothing there moves or is said.
     anchor = anchor_last = lines[last_virtual]
     anchor_end = bisect_right(lines, anchor)
     for first, last in blocks:
