@@ -10,9 +10,14 @@ does, it leaves the line alone and says what to change by hand.
 
 from __future__ import annotations
 
+import operator
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from itertools import compress, pairwise, repeat
+from operator import attrgetter
 
+from wizard.evidence.text import texts_and_endings
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -21,9 +26,11 @@ from .login_script import (
     LoginScriptAnalysis,
     Mapping,
     RawMapping,
+    _Order,
     _Scanner,
     block_paths,
     decide_order,
+    parse_target,
 )
 from .script_diff import Unit as _Unit
 from .script_diff import joined, unified_diff
@@ -121,31 +128,47 @@ def _blocker(line: int, own: list[RawMapping], anchor: int, between: _Between) -
     mapped, referenced = between.mapped, between.referenced
     for raw in own:
         if raw.letter and raw.letter in mapped:
-            return (
-                f"line {line} maps drive {raw.letter}:, which a later line (before line "
-                f"{anchor}) maps again; moving it would change which mapping {raw.letter}: keeps"
-            )
+            return _remapped(line, raw.letter, anchor)
         if raw.ref_letter and raw.ref_letter in mapped:
-            return (
-                f"line {line} copies drive {raw.ref_letter}:, which a later line (before line "
-                f"{anchor}) maps again; moving it would copy a different mapping"
-            )
+            return _recopied(line, raw.ref_letter, anchor)
         if raw.letter and raw.letter in referenced:
-            return (
-                f"line {line} maps drive {raw.letter}:, which a later line copies "
-                f"(MAP x:={raw.letter}:) before line {anchor}"
-            )
+            return _copied(line, raw.letter, anchor)
         if (raw.search is not None and raw.search < 16) or "INS" in raw.options:
             other = between.dependent(raw)
             if other is not None:
-                return (
-                    f"line {line} maps search drive {raw.drive} and line {other.line} maps "
-                    f"{other.drive}, which assumes the earlier search drives already exist; "
-                    "moving it would renumber the search drives. Change it by hand: map the "
-                    "virtual servers first, or make the node mapping S16: (next free) and put "
-                    "it last"
-                )
+                return _renumbered(line, raw.drive, other.line, other.drive)
     return None
+
+
+def _remapped(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} maps drive {letter}:, which a later line (before line "
+        f"{anchor}) maps again; moving it would change which mapping {letter}: keeps"
+    )
+
+
+def _recopied(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} copies drive {letter}:, which a later line (before line "
+        f"{anchor}) maps again; moving it would copy a different mapping"
+    )
+
+
+def _copied(line: int, letter: str, anchor: int) -> str:
+    return (
+        f"line {line} maps drive {letter}:, which a later line copies "
+        f"(MAP x:={letter}:) before line {anchor}"
+    )
+
+
+def _renumbered(line: int, drive: str, other_line: int, other_drive: str) -> str:
+    return (
+        f"line {line} maps search drive {drive} and line {other_line} maps "
+        f"{other_drive}, which assumes the earlier search drives already exist; "
+        "moving it would renumber the search drives. Change it by hand: map the "
+        "virtual servers first, or make the node mapping S16: (next free) and put "
+        "it last"
+    )
 
 
 @dataclass(slots=True)
@@ -556,7 +579,17 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
     if len(analysis.paths) == len(analysis.mappings):
-        raws = [analysis.raw(index) for index in range(len(analysis.mappings))]
+        quick = _quick(analysis, with_diff)
+        if quick is not None:
+            return quick
+    return _general(analysis, with_diff)
+
+
+def _general(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
+    """The reorder of a node-first analysis, any shape (the quick way's reference)."""
+    warnings: list[str] = []
+    if len(analysis.paths) == len(analysis.mappings):
+        raws = _raws(analysis)
         changes: list[tuple[int, BlockPath]] | tuple[tuple[int, BlockPath], ...] = (
             analysis.path_changes
         )
@@ -595,28 +628,12 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     units = _flatten(_Reorderer(pairs, moved, problems, fallback).sequence(tree, ()), [])
     warnings.extend(problems)
     order = [index for unit in units for index in unit.parts]
-    again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
-    if not moved or again.value not in ("virtual-first", None):
-        why = again.detail if again.value == "node-first" else ""
-        warnings.append(
-            "no safe reorder exists: "
-            + (f"after every safe move, {why[0].lower()}{why[1:]} " if why else "")
-            + "Move that mapping by hand (inside its own IF block, below the virtual-server "
-            "mappings), map a virtual server unconditionally before any node, or use the "
-            "SET fix instead"
-        )
-        return _unavailable(analysis, warnings)
-    if again.value is None:
-        names = ", ".join(dict.fromkeys(f"{_label(m)} (line {m.line})" for m in again.unsettled))
-        warnings.append(
-            f"the roles of {names} are not known; if one of them is a cluster node, move its "
-            "mapping below the virtual-server mappings too"
-        )
-    for line, name in analysis.includes[:5]:
-        warnings.append(
-            f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
-            "virtual server, reorder it the same way"
-        )
+    again: _Order | None = None
+    if not moved or not _settled(pairs, order):
+        again = decide_order([pairs[i][0] for i in order], [pairs[i][1].path for i in order], 1, 0)
+    refused = _checked(analysis, warnings, bool(moved), again)
+    if refused is not None:
+        return refused
     _fix_endings(units, endings)
     text = joined(units)
     diff = ""
@@ -626,6 +643,386 @@ def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reorderin
     data = analysis.decoded.encode(text)
     numbers = tuple(sorted({number for number, _ in moved}))
     return Reordering(text, data, diff, numbers, tuple(shown), True)
+
+
+def _settled(pairs: list[tuple[Mapping, RawMapping]], order: list[int]) -> bool:
+    """True when ``decide_order`` is sure to find the mappings in ``order`` virtual-first:
+    no unknown target, every node after every virtual-server mapping (so no node has a
+    virtual one after it), and a top-level virtual mapping among them (so it comes before
+    every node on every route: no undominated node). False: decide it."""
+    roles = [pairs[i][0].role if pairs[i][0].form != "del" else "" for i in order]
+    if "unknown" in roles or "node" not in roles or "virtual" not in roles:
+        return False
+    last_virtual = len(roles) - 1 - roles[::-1].index("virtual")
+    if last_virtual > roles.index("node"):
+        return False
+    paths = [pairs[i][1].path for i, role in zip(order, roles, strict=True) if role == "virtual"]
+    return () in paths
+
+
+def _checked(
+    analysis: LoginScriptAnalysis, warnings: list[str], moved: bool, again: _Order | None
+) -> Reordering | None:
+    """The reorder refused (no safe reorder), or None with ``warnings`` completed.
+
+    ``again`` is the order the mappings give after the moves (None: proven
+    virtual-first without deciding it again)."""
+    if again is not None:
+        if not moved or again.value not in ("virtual-first", None):
+            why = again.detail if again.value == "node-first" else ""
+            warnings.append(
+                "no safe reorder exists: "
+                + (f"after every safe move, {why[0].lower()}{why[1:]} " if why else "")
+                + "Move that mapping by hand (inside its own IF block, below the virtual-server "
+                "mappings), map a virtual server unconditionally before any node, or use the "
+                "SET fix instead"
+            )
+            return _unavailable(analysis, warnings)
+        if again.value is None:
+            names = ", ".join(
+                dict.fromkeys(f"{_label(m)} (line {m.line})" for m in again.unsettled)
+            )
+            warnings.append(
+                f"the roles of {names} are not known; if one of them is a cluster node, move "
+                "its mapping below the virtual-server mappings too"
+            )
+    for line, name in analysis.includes[:5]:
+        warnings.append(
+            f"line {line} runs the INCLUDEd script {name}: if it maps a cluster node before a "
+            "virtual server, reorder it the same way"
+        )
+    return None
+
+
+class _DriveLetters(dict[str, tuple[str, int | None]]):
+    """The drive letter and search number of a drive as ``LoginScriptAnalysis.raw`` gives
+    them (``S1:=G:`` has the letter ""), by the drive as written: a small set (letters,
+    search and relative drives), so it is kept, up to a bound."""
+
+    def __missing__(self, drive: str) -> tuple[str, int | None]:
+        letter = ""
+        search: int | None = None
+        if drive[:1] == "S" and drive[1:2].isdigit():
+            token, _, chosen = drive.partition(":")
+            search = int(token[1:])
+            letter = chosen.strip("=:")
+        elif len(drive) == 2 and drive[1] == ":":
+            letter = drive[0]
+        if len(self) < _MAX_DRIVES:
+            self[drive] = letter, search
+        return letter, search
+
+
+_MAX_DRIVES = 4096
+_DRIVES = _DriveLetters()
+_line_of = attrgetter("line")
+_role_of = attrgetter("role")
+_form_of = attrgetter("form")
+_drive_of = attrgetter("drive")
+_options_of = attrgetter("options")
+_one_more = (1).__add__
+_new_tuple = tuple.__new__
+_first = operator.itemgetter(0)
+_second = operator.itemgetter(1)
+
+
+def _split(body: str) -> tuple[list[str], str]:
+    """The lines of ``body`` split at its one line ending, with that ending, as
+    ``_uniform_ending`` finds it (the last item is what follows the last ending); or
+    ``([], "")`` when the endings are mixed."""
+    if "\r" not in body:
+        return body.split("\n"), "\n"
+    if "\n" not in body:
+        return body.split("\r"), "\r"
+    texts = body.split("\r\n")
+    count = len(texts) - 1  # CRLF throughout: no CR and no LF but those of the CRLFs
+    if body.count("\r") == count and body.count("\n") == count:
+        return texts, "\r\n"
+    return [], ""
+
+
+def _raws(analysis: LoginScriptAnalysis) -> list[RawMapping]:
+    """``[analysis.raw(i) for i in range(len(analysis.mappings))]`` in one loop: the
+    drive letters from the memo by drive, each tuple made without the named tuple's
+    Python-level ``__new__``."""
+    out: list[RawMapping] = []
+    append = out.append
+    drives = _DRIVES
+    for mapping, path in zip(analysis.mappings, analysis.paths, strict=True):
+        drive = mapping.drive
+        letter, search = drives[drive]
+        form = mapping.form
+        target = mapping.target
+        ref = ""
+        if form == "drive":
+            parsed = parse_target(target)
+            ref = parsed[3] if parsed is not None else ""
+        fields = (
+            mapping.line, drive, target, mapping.server, mapping.volume, form,
+            mapping.options, mapping.condition, path, letter, ref, search,
+        )  # fmt: skip
+        append(_new_tuple(RawMapping, fields))
+    return out
+
+
+def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
+    """The reorder of the common shape, or None: then the general way gives the result.
+
+    The shape: every node mapping before the statement holding the last virtual-server
+    mapping (the anchor) is unconditional (top level, no one-line IF) and alone on its
+    line, and there is one. Then no line is split, no virtual mapping moves up, the IF
+    blocks up to the anchor (which map no node) and the lines between the mappings stay
+    as they are, and what follows the anchor (which maps no virtual server) is inert in
+    every step of the general way: the reorder is "move these node lines just below the
+    anchor", done on line and mapping indices with the same checks as
+    ``_Reorderer.node_down`` and the text built once. The order after the moves is
+    decided again only when a cheap check cannot prove it virtual-first.
+    """
+    mappings = analysis.mappings
+    count = len(mappings)
+    roles = list(map(_role_of, mappings))
+    forms = list(map(_form_of, mappings))
+    if "del" in forms:  # a deletion connects nowhere: it counts as neither role
+        roles = [role if form != "del" else "" for role, form in zip(roles, forms, strict=True)]
+    if "virtual" not in roles:
+        return None
+    last_virtual = count - 1 - roles[::-1].index("virtual")
+    lines = list(map(_line_of, mappings))
+    body = analysis.decoded.text
+    texts, ending = _split(body)
+    endings: list[str] = []
+    if ending:  # most scripts: one ending throughout, one split, no list of endings
+        unterminated = texts.pop()
+        if unterminated:
+            texts.append(unterminated)
+    else:
+        texts, endings = texts_and_endings(body)
+        unterminated = texts[-1] if texts and not endings[-1] else ""
+    total = len(texts)
+    if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
+        return None
+    # The top-level IF blocks (first line, last line), the transitions checked as _tree does.
+    blocks: list[tuple[int, int]] = []
+    path: BlockPath = ()
+    previous = opened = 0
+    for number, new in analysis.path_changes:
+        if number <= previous or number > total:
+            return None
+        previous = number
+        if not path:  # at the top level a change can only open a block
+            if not new:
+                continue
+            if len(new) != 1 or new[0][1]:
+                return None
+            opened = number
+            path = new
+            continue
+        depth = len(path)
+        if new == path:
+            continue
+        if len(new) >= MAX_NESTING:
+            return None
+        if len(new) == depth + 1 and new[:-1] == path and new[-1][1] == 0:
+            pass
+        elif len(new) + 1 == depth and new == path[:-1]:
+            if depth == 1:
+                blocks.append((opened, number))
+        elif not (
+            len(new) == depth and new[:-1] == path[:-1]
+            and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
+        ):  # fmt: skip
+            return None
+        path = new
+    if path:  # the last block is never closed: it runs to the end of the script
+        blocks.append((opened, total))
+    # The anchor: the statement holding the last virtual-server mapping (a line, or the
+    # IF block it sits in). A block up to it holding a node mapping is beyond this shape;
+    # what follows it maps no virtual server: nothing there moves or is said.
+    anchor = anchor_last = lines[last_virtual]
+    anchor_end = bisect_right(lines, anchor)
+    for first, last in blocks:
+        if first > anchor:
+            break
+        start, stop = bisect_left(lines, first), bisect_right(lines, last)
+        if start < stop and "node" in roles[start:stop]:
+            return None
+        if first <= anchor <= last:
+            anchor, anchor_last, anchor_end = first, last, stop
+    paths = analysis.paths
+    candidates = list(compress(range(anchor_end), map("node".__eq__, roles)))
+    if not candidates or any(map(paths.__getitem__, candidates)):
+        return None  # no node before the anchor, or a conditional one (a one-line IF)
+    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
+        for index in candidates:
+            line = lines[index]
+            if (index and lines[index - 1] == line) or (
+                index + 1 < count and lines[index + 1] == line
+            ):
+                return None
+    # What lies between a candidate and the anchor (as _Between, kept per mapping index).
+    drives: list[tuple[str, int | None]] = list(map(_DRIVES.__getitem__, map(_drive_of, mappings)))
+    letters: list[str] = list(map(_first, drives))
+    searches: list[int | None] = list(map(_second, drives))
+    refs: list[str] = []
+    if "drive" in forms:
+        refs = [""] * count
+        for index in compress(range(count), map("drive".__eq__, forms)):
+            parsed = parse_target(mappings[index].target)
+            refs[index] = parsed[3] if parsed is not None else ""
+    ins = list(map(operator.contains, map(_options_of, mappings), repeat("INS")))
+    searching = list(
+        compress(
+            range(anchor_end),
+            map(operator.or_, map(operator.is_not, searches, repeat(None)), ins),
+        )
+    )
+    waiting = len(searching)
+    mapped: set[str] = set()
+    referenced: set[str] = set()
+    first_search = first_ins = -1
+    first_by_number: dict[int, int] = {}
+    moving: list[int] = []
+    problems: list[str] = []
+    high = anchor_end  # the mappings from ``high`` to the anchor's end are taken in
+    for index in reversed(candidates):
+        low = index + 1
+        if low < high:
+            mapped.update(letters[low:high])
+            if refs:
+                referenced.update(refs[low:high])
+            while waiting and searching[waiting - 1] >= low:
+                waiting -= 1
+                other = searching[waiting]
+                if other >= high:  # a node mapping that moves: not in between
+                    continue
+                first_search = other
+                if ins[other]:
+                    first_ins = other
+                drive_number = searches[other]
+                if drive_number is not None:
+                    first_by_number[drive_number] = other
+        line = lines[index]
+        letter = letters[index]
+        reason: str | None = None
+        if letter and letter in mapped:
+            reason = _remapped(line, letter, anchor)
+        elif refs and refs[index] and refs[index] in mapped:
+            reason = _recopied(line, refs[index], anchor)
+        elif letter and letter in referenced:
+            reason = _copied(line, letter, anchor)
+        else:
+            search = searches[index]
+            if (search is not None and search < 16) or ins[index]:
+                if ins[index]:
+                    other = first_search
+                else:
+                    found = [first_ins] if first_ins >= 0 else []
+                    if search is not None:
+                        found.extend(o for n, o in first_by_number.items() if n > search)
+                    other = min(found) if found else -1
+                if other >= 0:
+                    reason = _renumbered(
+                        line, mappings[index].drive, lines[other], mappings[other].drive
+                    )
+        if reason is None:
+            moving.append(index)
+            high = index
+        else:
+            problems.append(reason + "; it was not moved")
+            high = low
+    if not moving:
+        return None
+    moving.reverse()
+    warnings = problems
+    again: _Order | None = None
+    if not _virtual_first(roles, forms, paths, problems, last_virtual, anchor_end):
+        staying = set(moving)
+        order = [i for i in range(anchor_end) if i not in staying]
+        order += moving
+        order += range(anchor_end, count)
+        again = decide_order([mappings[i] for i in order], [paths[i] for i in order], 1, 0)
+    refused = _checked(analysis, warnings, True, again)
+    if refused is not None:
+        return refused
+    moved_lines = [lines[i] for i in moving]
+    moving_sources = [line - 1 for line in moved_lines]
+    if ending:  # the lines' texts in the new order, joined once
+        ordered = texts[: moved_lines[0] - 1]
+        for line, following in pairwise(moved_lines):
+            ordered += texts[line : following - 1]
+        ordered += texts[moved_lines[-1] : anchor_last]
+        ordered += map(texts.__getitem__, moving_sources)
+        ordered += texts[anchor_last:]
+        # Every line keeps the one ending but the last of the new text: it has one if
+        # the script's last line had one (when the anchor holds that line, the last moved
+        # line comes last and the old last line takes its ending: _fix_endings).
+        text = ending.join(ordered)
+        if not unterminated:
+            text += ending
+    else:
+        pieces = list(map(str.__add__, texts, endings))
+        if unterminated and anchor_last == total:
+            last_moved = moved_lines[-1] - 1
+            pieces[-1] = texts[-1] + endings[last_moved]
+            pieces[last_moved] = texts[last_moved]
+        ordered = pieces[: moved_lines[0] - 1]
+        for line, following in pairwise(moved_lines):
+            ordered += pieces[line : following - 1]
+        ordered += pieces[moved_lines[-1] : anchor_last]
+        ordered += map(pieces.__getitem__, moving_sources)
+        ordered += pieces[anchor_last:]
+        text = "".join(ordered)
+    diff = ""
+    if with_diff:
+        sources: list[int] = []  # the source line (index) of each line of the new text
+        start = 0
+        for line in moved_lines:
+            sources += range(start, line - 1)
+            start = line
+        sources += range(start, anchor_last)
+        sources += moving_sources
+        sources += range(anchor_last, total)
+        no_parts: list[int] = []  # the diff reads no unit's mappings
+        units = list(
+            map(_Unit, map(_one_more, sources), map(texts.__getitem__, sources), repeat(""),
+                repeat(no_parts))
+        )  # fmt: skip
+        diff = unified_diff(texts, units, {(line, -1) for line in moved_lines}, "corrected")
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)
+
+
+def _virtual_first(
+    roles: list[str],
+    forms: list[str],
+    paths: tuple[BlockPath, ...],
+    problems: list[str],
+    last_virtual: int,
+    anchor_end: int,
+) -> bool:
+    """True when ``decide_order`` is sure to find the quick reorder's new order
+    virtual-first; False when it cannot be told so cheaply (then it is decided).
+
+    The new order: the mappings before the anchor's end but the moved ones, the moved
+    ones, the rest. With no node left unmoved (no problem), every node comes after every
+    virtual-server mapping, and all are unconditional: no node can come before a virtual
+    one, and a top-level virtual mapping dominates every node. An unknown target after
+    the last virtual mapping decides nothing as long as no later one may be a virtual
+    server and, unless it is a bare volume (never a virtual server), no node or unknown
+    comes before it: so every unknown but a bare volume must be the first unknown and sit
+    before the moved nodes (inside the anchor).
+    """
+    if problems or () not in compress(paths, map("virtual".__eq__, roles)):
+        return False
+    if "unknown" in roles:
+        unknowns = list(compress(range(len(roles)), map("unknown".__eq__, roles)))
+        if unknowns[0] <= last_virtual:
+            return False
+        for rank, index in enumerate(unknowns):
+            if forms[index] != "bare-volume" and (rank or index >= anchor_end):
+                return False
+    return True
 
 
 def _label(mapping: Mapping) -> str:
