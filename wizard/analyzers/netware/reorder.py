@@ -1034,11 +1034,15 @@ def _label(mapping: Mapping) -> str:
 
 
 def _fix_endings(units: list[_Unit], endings: list[str]) -> None:
-    """An unterminated last line that moved up takes the ending of the line now last."""
+    """An unterminated last line that moved up takes the ending of the line now last,
+    which gives its own up, unless that line is empty: without its ending an empty last
+    line would be lost, so it keeps it (the new text then ends with a line ending)."""
     if not units or not endings or endings[-1]:
         return
     open_index = next((i for i, unit in enumerate(units) if not unit.ending), None)
     if open_index is None or open_index == len(units) - 1:
         return
     last = units[-1]
-    units[open_index].ending, last.ending = last.ending, ""
+    units[open_index].ending = last.ending
+    if last.text[-1:] not in ("", "\n", "\r"):  # the last line has text of its own
+        last.ending = ""
