@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -207,7 +208,7 @@ def render_markdown(run: AuditRun, write: Write) -> None:
             write(f"Corrected version: yes{where}\n\n")
             diff = run.diff_text(r)
             if diff:
-                write(md_block(diff, "diff") + "\n")
+                write(_md_diff(diff) + "\n")
         else:
             write(f"Corrected version: no. {md_text(r.note, False)}\n\n")
     write("## Every artifact\n\n")
@@ -223,6 +224,28 @@ def render_markdown(run: AuditRun, write: Write) -> None:
             f"{md_text(r.error or r.write_error, False)} |\n"
         )
     write("\n")
+
+
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+_PLAIN_BYTES = bytes(0 if byte in _CONTROL_BYTES else 1 for byte in range(256))
+_BACKTICKS = re.compile(r"`+")
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``sanitize.visible(text)`` is ``text`` itself: ASCII with no control
+    character but tab and LF (CR included: ``visible`` turns it into LF). Checked in C a
+    byte at a time, where ``visible``'s regular expression costs ten times as much."""
+    return text.isascii() and b"\0" not in text.encode("ascii").translate(_PLAIN_BYTES)
+
+
+def _md_diff(diff: str) -> str:
+    """``md_block(diff, "diff")``, without its ``visible`` pass when that changes nothing."""
+    if not is_plain(diff):
+        return md_block(diff, "diff")
+    longest = max(map(len, _BACKTICKS.findall(diff))) if "`" in diff else 0
+    fence = "`" * max(3, longest + 1)
+    body = diff if diff.endswith("\n") else diff + "\n"
+    return f"{fence}diff\n{body}{fence}\n"
 
 
 def _md_site(run: AuditRun, write: Write) -> None:
@@ -308,21 +331,47 @@ def chart_svg(run: AuditRun) -> str:
     return "".join(parts)
 
 
-def _diff_html(diff: str) -> str:
-    out = []
-    for line in diff.split("\n"):
-        if line.startswith("+") and not line.startswith("+++"):
-            out.append(f'<span class="add">{html_text(line)}</span>')
-        elif line.startswith("-") and not line.startswith("---"):
-            out.append(f'<span class="del">{html_text(line)}</span>')
-        elif line.startswith("@@"):
-            out.append(f'<span class="hunk">{html_text(line)}</span>')
-        else:
-            out.append(html_text(line) + "\n")
-    return "<pre><code>" + "".join(out) + "</code></pre>"
+class _DiffLines:
+    """Each diff line's HTML, remembered: a site's scripts share most of their lines, so a
+    line is escaped and tagged once, and a diff is then one lookup per line in C. Bounded:
+    past ``MAX_CHARS`` it starts over."""
+
+    MAX_CHARS = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.html: dict[str, str] = {}
+        self.chars = 0
+
+    def diff(self, diff: str) -> str:
+        lines = diff.split("\n")
+        try:
+            body = "".join(map(self.html.__getitem__, lines))
+        except KeyError:  # lines not seen before: made now, then looked up again
+            made = {line: _diff_line(line) for line in set(lines).difference(self.html)}
+            size = sum(map(len, made)) + sum(map(len, made.values()))
+            if self.chars + size > self.MAX_CHARS:  # start over with this diff's lines
+                self.html.clear()
+                made = {line: _diff_line(line) for line in set(lines)}
+                size = sum(map(len, made)) + sum(map(len, made.values()))
+                self.chars = 0
+            self.html.update(made)
+            self.chars += size
+            body = "".join(map(self.html.__getitem__, lines))
+        return "<pre><code>" + body + "</code></pre>"
 
 
-def _risk_html(run: AuditRun, r: Result, opened: bool) -> str:
+def _diff_line(line: str) -> str:
+    """One line of a unified diff as HTML: escaped, added/deleted/hunk lines tagged."""
+    if line.startswith("+") and not line.startswith("+++"):
+        return f'<span class="add">{html_text(line)}</span>'
+    if line.startswith("-") and not line.startswith("---"):
+        return f'<span class="del">{html_text(line)}</span>'
+    if line.startswith("@@"):
+        return f'<span class="hunk">{html_text(line)}</span>'
+    return html_text(line) + "\n"
+
+
+def _risk_html(run: AuditRun, r: Result, opened: bool, diffs: _DiffLines) -> str:
     where = f" <small>({html_text(r.location)})</small>" if r.location else ""
     parts = [
         f'<details class="risk"{" open" if opened else ""}><summary>'
@@ -340,7 +389,7 @@ def _risk_html(run: AuditRun, r: Result, opened: bool) -> str:
         parts.append(f"<p><strong>Corrected version: yes.</strong>{written}</p>")
         diff = run.diff_text(r)
         if diff:
-            parts.append(_diff_html(diff))
+            parts.append(diffs.diff(diff))
     else:
         parts.append(f"<p><strong>No corrected version.</strong> {html_text(r.note)}</p>")
     if r.write_error:
@@ -386,9 +435,10 @@ def render_html(run: AuditRun, write: Write) -> None:
         write("<p>No pack was told anything about the site (--fact, --evidence).</p>\n")
     write(f"<h2>At risk ({risky})</h2>\n")
     shown = 0
+    diffs = _DiffLines()
     for r in run.results:
         if run.at_risk(r):
-            write(_risk_html(run, r, shown < OPEN_DETAILS) + "\n")
+            write(_risk_html(run, r, shown < OPEN_DETAILS, diffs) + "\n")
             shown += 1
     if not shown:
         write("<p>None.</p>\n")
