@@ -49,6 +49,8 @@ MAX_DETAIL_CHARS = 1000
 # Characters that do not occur in text: ASCII controls but tab, LF, FF, CR, and DEL.
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_TEXT_BYTES = bytes(0 if _BINARY_BYTES.match(bytes([b])) else 1 for b in range(256))
+"""Byte -> 0 for the bytes ``_BINARY_BYTES`` matches, 1 for the others (``translate``)."""
 _SAMPLE = 64 * 1024
 
 MAX_MEMO = 100_000
@@ -277,7 +279,7 @@ class Auditor:
         problem = _not_text(data)
         if problem:
             return Result(item.source, item.origin, None, error=problem, location=item.location)
-        key = hashlib.blake2b(data, digest_size=16).digest()
+        key = hashlib.sha256(data).digest()[:16]  # in hardware (SHA-NI): ~2x blake2b
         seen = self.memo.get(key)
         if seen is None or (fixed is not None and seen.corrected and seen.fixed is None):
             try:
@@ -409,8 +411,16 @@ def _not_text(data: bytes) -> str:
     decoded first) are text.
     """
     sample = data[:_SAMPLE]
-    if not _BINARY_BYTES.search(sample):
+    if b"\0" not in sample.translate(_TEXT_BYTES):  # _BINARY_BYTES.search(sample), in C
         return ""
+    body = sample.rstrip(b"\0")
+    if (
+        len(sample) - len(body) < 4
+        and len(sample) >= 64
+        and body.isascii()
+        and b"\0" not in body.translate(_TEXT_BYTES)
+    ):  # ASCII text and up to 3 NULs at its end (a directory's value): no UTF-16 guess, no
+        return ""  # control character or U+FFFD left once they are stripped
     from wizard.evidence.text import decode
 
     text = decode(sample).body.rstrip("\x00")
