@@ -157,3 +157,17 @@ def test_a_folder_audit_never_reads_its_own_report_or_corrected_files(tmp_path: 
     assert main([*args, "--write-fixed", str(fixed)]) == 0
     sources_read = [r["source"] for r in json.loads(report.read_text())["results"]]
     assert sources_read == [str(folder / n) for n in ("b.txt", "ou/a.txt", "ou/other")]
+
+
+def test_the_first_lines_split_alone_are_the_first_lines_of_the_whole_split() -> None:
+    from wizard.evidence.text import decode
+
+    rng = random.Random(6)
+    for _ in range(5000):
+        text = "".join(rng.choice(["a", "bc", "\n", "\r", "\r\n", " ", "\x0b", "\u2028"])
+                       for _ in range(rng.randint(0, 20)))  # fmt: skip
+        decoded = decode(text)
+        last = rng.randint(1, 12)
+        assert core._line_texts(decoded, last) == decoded.texts()[:last], text
+        _ = decoded.lines  # the analyzer's lines, when it split them
+        assert core._line_texts(decoded, last) == decoded.texts()[:last], text

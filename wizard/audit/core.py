@@ -47,6 +47,8 @@ MAX_DETAIL_CHARS = 1000
 """Characters of the analyzer's reason kept."""
 
 # Characters that do not occur in text: ASCII controls but tab, LF, FF, CR, and DEL.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+"""A line end, as ``wizard.evidence.text`` splits lines."""
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
 _TEXT_BYTES = bytes(0 if _BINARY_BYTES.match(bytes([b])) else 1 for b in range(256))
@@ -338,7 +340,8 @@ class Auditor:
             detail = _clip(why.text, MAX_DETAIL_CHARS)
         lines.extend(n for n in reading.decisive if n not in lines)
         lines.sort()
-        texts = _line_texts(reading.decoded) if lines else []
+        wanted = [n for n in lines[:MAX_DECIDING] if n > 0]
+        texts = _line_texts(reading.decoded, wanted[-1]) if wanted else []
         deciding = tuple(
             (n, _clip(texts[n - 1].strip(), MAX_LINE_CHARS)) for n in lines[:MAX_DECIDING]
             if 0 < n <= len(texts)
@@ -392,11 +395,16 @@ class Auditor:
         return run
 
 
-def _line_texts(decoded: DecodedText) -> Sequence[str]:
-    """Every line's text: the lines the analyzer split already, else split now."""
+def _line_texts(decoded: DecodedText, last: int) -> Sequence[str]:
+    """The texts of lines 1 to ``last`` (fewer if the text has fewer): the lines the
+    analyzer split already, else the text split up to line ``last`` only (the deciding
+    lines come early in a script; the whole text need not be split for them)."""
     if "lines" in vars(decoded):  # a cached_property the analyzer filled
-        return [line.text for line in decoded.lines]
-    return decoded.texts()
+        return [line.text for line in decoded.lines[:last]]
+    pieces = _NEWLINE.split(decoded.body, last)  # as DecodedText.texts() splits lines
+    if len(pieces) > last or pieces[-1] == "":
+        pieces.pop()  # the rest after line ``last``, or the nothing after a last line end
+    return pieces
 
 
 def _clip(text: str, size: int) -> str:
