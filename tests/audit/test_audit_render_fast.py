@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import random
 
-from wizard.audit.render import _DiffLines, _md_diff, is_plain
+from wizard.audit.render import _DiffLines, _html, _md_diff, is_plain
 from wizard.report.sanitize import html_text, md_block, visible
 
 HOSTILE = [
@@ -84,3 +84,9 @@ def test_is_plain_says_whether_visible_changes_the_text() -> None:
             if is_plain(text):
                 assert visible(text) == text
     assert is_plain("MAP F:=SYS:\tX\n") and not is_plain("a\rb") and not is_plain("é")
+
+
+def test_a_field_escaped_without_the_visible_pass_is_escaped_as_html_text() -> None:
+    for text in [*HOSTILE, "", "plain", "a<b>&\"'", *(chr(c) for c in range(0x100))]:
+        assert _html(text) == html_text(text)
+        assert _html(text + " x " + text) == html_text(text + " x " + text)

@@ -11,6 +11,7 @@ first (each with its deciding lines and the diff of its corrected version).
 from __future__ import annotations
 
 import csv
+import html
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -371,35 +372,40 @@ def _diff_line(line: str) -> str:
     return html_text(line) + "\n"
 
 
+def _html(text: str) -> str:
+    """``html_text(text)``, without its ``visible`` pass when that changes nothing."""
+    return html.escape(text, quote=True) if is_plain(text) else html_text(text)
+
+
 def _risk_html(run: AuditRun, r: Result, opened: bool, diffs: _DiffLines) -> str:
-    where = f" <small>({html_text(r.location)})</small>" if r.location else ""
+    where = f" <small>({_html(r.location)})</small>" if r.location else ""
     parts = [
         f'<details class="risk"{" open" if opened else ""}><summary>'
-        f'<span class="value tag-risk">{html_text(r.value or "")}</span> — '
-        f"{html_text(r.source)}{where}</summary>"
+        f'<span class="value tag-risk">{_html(r.value or "")}</span> — '
+        f"{_html(r.source)}{where}</summary>"
     ]
     if r.detail:
-        parts.append(f"<p>{html_text(r.detail)}</p>")
+        parts.append(f"<p>{_html(r.detail)}</p>")
     if r.deciding:
         lines = "\n".join(f"{n:>5}  {t}" for n, t in r.deciding)
         more = f"\n  … {r.more_deciding} more" if r.more_deciding else ""
-        parts.append(f"<p>Deciding lines:</p><pre><code>{html_text(lines + more)}</code></pre>")
+        parts.append(f"<p>Deciding lines:</p><pre><code>{_html(lines + more)}</code></pre>")
     if r.corrected:
-        written = f" Written to <code>{html_text(r.written)}</code>." if r.written else ""
+        written = f" Written to <code>{_html(r.written)}</code>." if r.written else ""
         parts.append(f"<p><strong>Corrected version: yes.</strong>{written}</p>")
         diff = run.diff_text(r)
         if diff:
             parts.append(diffs.diff(diff))
     else:
-        parts.append(f"<p><strong>No corrected version.</strong> {html_text(r.note)}</p>")
+        parts.append(f"<p><strong>No corrected version.</strong> {_html(r.note)}</p>")
     if r.write_error:
-        parts.append(f'<p class="tag-risk">{html_text(r.write_error)}</p>')
+        parts.append(f'<p class="tag-risk">{_html(r.write_error)}</p>')
     parts.append("</details>")
     return "".join(parts)
 
 
 def render_html(run: AuditRun, write: Write) -> None:
-    name = html_text(title(run))
+    name = _html(title(run))
     write(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -415,8 +421,8 @@ def render_html(run: AuditRun, write: Write) -> None:
     counts = run.summary()
     risky = sum(counts.get(v, 0) for v in run.spec.at_risk)
     write(
-        f"<p>{len(run.results)} artifacts read with pack <code>{html_text(run.pack.id)}</code> "
-        f'({html_text(run.pack.title)}): <strong class="tag-risk">{risky} at risk</strong>'
+        f"<p>{len(run.results)} artifacts read with pack <code>{_html(run.pack.id)}</code> "
+        f'({_html(run.pack.title)}): <strong class="tag-risk">{risky} at risk</strong>'
         f", {counts[UNDECIDED]} undecided, {counts[UNREAD]} not read.</p>\n"
     )
     write(f"<h2>Summary</h2>\n{chart_svg(run)}\n")
@@ -426,8 +432,8 @@ def render_html(run: AuditRun, write: Write) -> None:
         write("</tr>\n")
         for a in run.site:
             write(
-                f"<tr><td>{html_text(a.pack)}</td><td>{html_text(a.status)}</td>"
-                f"<td>{html_text(a.diagnosis)}</td><td>{html_text(', '.join(a.missing))}</td>"
+                f"<tr><td>{_html(a.pack)}</td><td>{_html(a.status)}</td>"
+                f"<td>{_html(a.diagnosis)}</td><td>{_html(', '.join(a.missing))}</td>"
                 "</tr>\n"
             )
         write("</table>\n")
@@ -444,7 +450,7 @@ def render_html(run: AuditRun, write: Write) -> None:
         write("<p>None.</p>\n")
     write(
         "<h2>Every artifact</h2>\n<table><tr><th>source</th>"
-        f"<th>{html_text(run.spec.fact)}</th><th>deciding line</th><th>corrected</th>"
+        f"<th>{_html(run.spec.fact)}</th><th>deciding line</th><th>corrected</th>"
         "<th>error</th></tr>\n"
     )
     for r in ordered(run):
@@ -454,9 +460,9 @@ def render_html(run: AuditRun, write: Write) -> None:
         if not line and r.value is None and r.error is None:
             line = r.detail  # undecided: why
         write(
-            f'<tr><td class="src">{html_text(r.source)}</td>'
-            f'<td class="tag-{tone}">{html_text(words)}</td><td>{html_text(line)}</td>'
+            f'<tr><td class="src">{_html(r.source)}</td>'
+            f'<td class="tag-{tone}">{_html(words)}</td><td>{_html(line)}</td>'
             f"<td>{'yes' if r.corrected else 'no'}</td>"
-            f"<td>{html_text(r.error or r.write_error)}</td></tr>\n"
+            f"<td>{_html(r.error or r.write_error)}</td></tr>\n"
         )
     write("</table>\n</body>\n</html>\n")

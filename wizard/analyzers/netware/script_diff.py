@@ -133,6 +133,9 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
 
 
 def _header(old_start: int, old_stop: int, new_start: int, new_stop: int) -> str:
+    old, new = old_stop - old_start, new_stop - new_start
+    if old > 1 and new > 1:  # the usual hunk: both ranges as START,LENGTH
+        return f"@@ -{old_start + 1},{old} +{new_start + 1},{new} @@\n"
     return f"@@ -{_range(old_start, old_stop)} +{_range(new_start, new_stop)} @@\n"
 
 
@@ -149,4 +152,4 @@ def _range(start: int, stop: int) -> str:
 
 def joined(units: list[Unit]) -> str:
     """The rewritten script's text: every unit with its own line ending."""
-    return "".join(unit.text + unit.ending for unit in units)
+    return "".join([unit.text + unit.ending for unit in units])
