@@ -55,6 +55,10 @@ _TEXT_BYTES = bytes(0 if _BINARY_BYTES.match(bytes([b])) else 1 for b in range(2
 """Byte -> 0 for the bytes ``_BINARY_BYTES`` matches, 1 for the others (``translate``)."""
 _SAMPLE = 64 * 1024
 
+SPOOL_BUFFER = 1024 * 1024
+"""Bytes of diffs the spool holds before writing them out (and reads back at a time):
+one system call per hundred diffs, not one or two per diff."""
+
 MAX_MEMO = 100_000
 """Readings of distinct artifacts remembered (a few hundred bytes each)."""
 MAX_MEMO_BYTES = 32 * 1024 * 1024
@@ -379,7 +383,7 @@ class Auditor:
         current item with ``partial`` set. ``progress`` is called after each item."""
         run = AuditRun(self.pack, self.spec, site, inputs)
         if self.keep_diffs:
-            run.spool = tempfile.TemporaryFile(prefix="kbwizard-audit-")  # noqa: SIM115
+            run.spool = tempfile.TemporaryFile(prefix="kbwizard-audit-", buffering=SPOOL_BUFFER)  # noqa: SIM115
         iterator = iter(items)
         try:
             for item in iterator:
