@@ -28,8 +28,11 @@ outside quotes. Nothing follows the repetition, so a match never backtracks into
 
 
 _FOLD = re.compile(b"\n ")
-"""A line break and the blank that folds the next line into it (``re.sub`` is faster
-than ``bytes.replace`` for the hundreds of folds of a base64 value)."""
+"""A line's end and the blank that folds the next line into it (``re.sub`` is faster than
+``bytes.replace`` for the hundreds of folds of a value)."""
+_FOLD_CRLF = re.compile(b"\r?\n ")
+"""The same where a line may end in CR LF (the library strips that too); slower to search
+for, so only for a record with a CR."""
 
 
 class LdifError(ValueError):
@@ -70,10 +73,10 @@ def parse_record(record: bytes) -> tuple[str | None, dict[str, list[bytes]]]:
     ``dn`` is None for a record of comments or ``version:`` only. LdifError (one line)
     for a record the library refuses.
     """
-    if b"\r" not in record:
-        # Unfolded here in C (a value of 16 KB is ~300 folded lines, which the library
-        # joins one ``+=`` at a time): the library then reads the same logical lines.
-        record = _FOLD.sub(b"", record)
+    # Unfolded here, in C and linear (the library joins a value's folded lines one ``+=``
+    # at a time: ~300 lines for 16 KB, quadratic for a value of megabytes): the library
+    # then reads the same logical lines, and makes every check and error of its own.
+    record = (_FOLD_CRLF if b"\r" in record else _FOLD).sub(b"", record)
     parser = _Parser(io.BytesIO(record), encoding=None, strict=True)
     try:
         parsed: list[tuple[str | None, dict[str, list[Any]]]] = list(parser.parse())
