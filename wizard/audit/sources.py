@@ -154,21 +154,29 @@ def read_folder(top: Path, index: int, exclude: frozenset[str] = frozenset()) ->
         dirs[:] = sorted(
             d for d in dirs if os.path.realpath(os.path.join(folder, d)) not in exclude
         )
-        # Per folder once: its real path, its normalised name, its path inside ``top``.
-        real = os.path.realpath(folder) if exclude else ""
-        base = str(Path(folder))
-        inside = os.path.relpath(folder, top)
+        # Per folder once: its real path, its normalised name, its path inside ``top``, each
+        # as the prefix ``os.path.join`` would give a file's name (a name has no slash).
+        real = _prefix(os.path.realpath(folder)) if exclude else ""
+        base = _prefix(str(Path(folder)))  # + name: str(Path(folder, name))
+        inside = _prefix(os.path.relpath(folder, top))  # + name: the relpath of the file
         for name in sorted(files):
-            path = name if base == "." else os.path.join(base, name)  # str(Path(folder, name))
+            path = base + name
             if exclude:
                 linked = os.path.islink(path)
-                if (os.path.realpath(path) if linked else os.path.join(real, name)) in exclude:
+                if (os.path.realpath(path) if linked else real + name) in exclude:
                     continue
-            yield _file_item(path, index, name if inside == "." else os.path.join(inside, name))
+            yield _file_item(path, index, inside + name)
     while problems:
         failed = problems.pop()
         where = shown(failed.filename) if failed.filename else shown(top)
         yield Item(where, "file", None, f"cannot read folder: {failed.strerror}", 0, index)
+
+
+def _prefix(folder: str) -> str:
+    """What ``os.path.join(folder, name)`` puts before ``name`` ("." : nothing)."""
+    if folder == ".":
+        return ""
+    return folder if folder.endswith(os.sep) else folder + os.sep
 
 
 def read_ldif(path: Path, index: int, attribute: str) -> Iterator[Item]:
