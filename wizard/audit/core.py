@@ -47,9 +47,17 @@ MAX_DETAIL_CHARS = 1000
 """Characters of the analyzer's reason kept."""
 
 # Characters that do not occur in text: ASCII controls but tab, LF, FF, CR, and DEL.
+_NEWLINE = re.compile(r"\r\n|\r|\n")
+"""A line end, as ``wizard.evidence.text`` splits lines."""
 _BINARY_BYTES = re.compile(rb"[\x00-\x08\x0e-\x1f\x7f]")
 _BINARY_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")
+_TEXT_BYTES = bytes(0 if _BINARY_BYTES.match(bytes([b])) else 1 for b in range(256))
+"""Byte -> 0 for the bytes ``_BINARY_BYTES`` matches, 1 for the others (``translate``)."""
 _SAMPLE = 64 * 1024
+
+SPOOL_BUFFER = 1024 * 1024
+"""Bytes of diffs the spool holds before writing them out (and reads back at a time):
+one system call per hundred diffs, not one or two per diff."""
 
 MAX_MEMO = 100_000
 """Readings of distinct artifacts remembered (a few hundred bytes each)."""
@@ -277,7 +285,7 @@ class Auditor:
         problem = _not_text(data)
         if problem:
             return Result(item.source, item.origin, None, error=problem, location=item.location)
-        key = hashlib.blake2b(data, digest_size=16).digest()
+        key = hashlib.sha256(data).digest()[:16]  # in hardware (SHA-NI): ~2x blake2b
         seen = self.memo.get(key)
         if seen is None or (fixed is not None and seen.corrected and seen.fixed is None):
             try:
@@ -336,7 +344,8 @@ class Auditor:
             detail = _clip(why.text, MAX_DETAIL_CHARS)
         lines.extend(n for n in reading.decisive if n not in lines)
         lines.sort()
-        texts = _line_texts(reading.decoded) if lines else []
+        wanted = [n for n in lines[:MAX_DECIDING] if n > 0]
+        texts = _line_texts(reading.decoded, wanted[-1]) if wanted else []
         deciding = tuple(
             (n, _clip(texts[n - 1].strip(), MAX_LINE_CHARS)) for n in lines[:MAX_DECIDING]
             if 0 < n <= len(texts)
@@ -374,7 +383,7 @@ class Auditor:
         current item with ``partial`` set. ``progress`` is called after each item."""
         run = AuditRun(self.pack, self.spec, site, inputs)
         if self.keep_diffs:
-            run.spool = tempfile.TemporaryFile(prefix="kbwizard-audit-")  # noqa: SIM115
+            run.spool = tempfile.TemporaryFile(prefix="kbwizard-audit-", buffering=SPOOL_BUFFER)  # noqa: SIM115
         iterator = iter(items)
         try:
             for item in iterator:
@@ -390,11 +399,16 @@ class Auditor:
         return run
 
 
-def _line_texts(decoded: DecodedText) -> Sequence[str]:
-    """Every line's text: the lines the analyzer split already, else split now."""
+def _line_texts(decoded: DecodedText, last: int) -> Sequence[str]:
+    """The texts of lines 1 to ``last`` (fewer if the text has fewer): the lines the
+    analyzer split already, else the text split up to line ``last`` only (the deciding
+    lines come early in a script; the whole text need not be split for them)."""
     if "lines" in vars(decoded):  # a cached_property the analyzer filled
-        return [line.text for line in decoded.lines]
-    return decoded.texts()
+        return [line.text for line in decoded.lines[:last]]
+    pieces = _NEWLINE.split(decoded.body, last)  # as DecodedText.texts() splits lines
+    if len(pieces) > last or pieces[-1] == "":
+        pieces.pop()  # the rest after line ``last``, or the nothing after a last line end
+    return pieces
 
 
 def _clip(text: str, size: int) -> str:
@@ -409,8 +423,16 @@ def _not_text(data: bytes) -> str:
     decoded first) are text.
     """
     sample = data[:_SAMPLE]
-    if not _BINARY_BYTES.search(sample):
+    if b"\0" not in sample.translate(_TEXT_BYTES):  # _BINARY_BYTES.search(sample), in C
         return ""
+    body = sample.rstrip(b"\0")
+    if (
+        len(sample) - len(body) < 4
+        and len(sample) >= 64
+        and body.isascii()
+        and b"\0" not in body.translate(_TEXT_BYTES)
+    ):  # ASCII text and up to 3 NULs at its end (a directory's value): no UTF-16 guess, no
+        return ""  # control character or U+FFFD left once they are stripped
     from wizard.evidence.text import decode
 
     text = decode(sample).body.rstrip("\x00")

@@ -11,7 +11,9 @@ first (each with its deciding lines and the diff of its corrected version).
 from __future__ import annotations
 
 import csv
+import html
 import json
+import re
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -207,7 +209,7 @@ def render_markdown(run: AuditRun, write: Write) -> None:
             write(f"Corrected version: yes{where}\n\n")
             diff = run.diff_text(r)
             if diff:
-                write(md_block(diff, "diff") + "\n")
+                write(_md_diff(diff) + "\n")
         else:
             write(f"Corrected version: no. {md_text(r.note, False)}\n\n")
     write("## Every artifact\n\n")
@@ -223,6 +225,28 @@ def render_markdown(run: AuditRun, write: Write) -> None:
             f"{md_text(r.error or r.write_error, False)} |\n"
         )
     write("\n")
+
+
+_CONTROL_BYTES = bytes([*range(0x09), *range(0x0B, 0x20), 0x7F])
+_PLAIN_BYTES = bytes(0 if byte in _CONTROL_BYTES else 1 for byte in range(256))
+_BACKTICKS = re.compile(r"`+")
+
+
+def is_plain(text: str) -> bool:
+    """Whether ``sanitize.visible(text)`` is ``text`` itself: ASCII with no control
+    character but tab and LF (CR included: ``visible`` turns it into LF). Checked in C a
+    byte at a time, where ``visible``'s regular expression costs ten times as much."""
+    return text.isascii() and b"\0" not in text.encode("ascii").translate(_PLAIN_BYTES)
+
+
+def _md_diff(diff: str) -> str:
+    """``md_block(diff, "diff")``, without its ``visible`` pass when that changes nothing."""
+    if not is_plain(diff):
+        return md_block(diff, "diff")
+    longest = max(map(len, _BACKTICKS.findall(diff))) if "`" in diff else 0
+    fence = "`" * max(3, longest + 1)
+    body = diff if diff.endswith("\n") else diff + "\n"
+    return f"{fence}diff\n{body}{fence}\n"
 
 
 def _md_site(run: AuditRun, write: Write) -> None:
@@ -308,49 +332,80 @@ def chart_svg(run: AuditRun) -> str:
     return "".join(parts)
 
 
-def _diff_html(diff: str) -> str:
-    out = []
-    for line in diff.split("\n"):
-        if line.startswith("+") and not line.startswith("+++"):
-            out.append(f'<span class="add">{html_text(line)}</span>')
-        elif line.startswith("-") and not line.startswith("---"):
-            out.append(f'<span class="del">{html_text(line)}</span>')
-        elif line.startswith("@@"):
-            out.append(f'<span class="hunk">{html_text(line)}</span>')
-        else:
-            out.append(html_text(line) + "\n")
-    return "<pre><code>" + "".join(out) + "</code></pre>"
+class _DiffLines:
+    """Each diff line's HTML, remembered: a site's scripts share most of their lines, so a
+    line is escaped and tagged once, and a diff is then one lookup per line in C. Bounded:
+    past ``MAX_CHARS`` it starts over."""
+
+    MAX_CHARS = 4 * 1024 * 1024
+
+    def __init__(self) -> None:
+        self.html: dict[str, str] = {}
+        self.chars = 0
+
+    def diff(self, diff: str) -> str:
+        lines = diff.split("\n")
+        try:
+            body = "".join(map(self.html.__getitem__, lines))
+        except KeyError:  # lines not seen before: made now, then looked up again
+            made = {line: _diff_line(line) for line in set(lines).difference(self.html)}
+            size = sum(map(len, made)) + sum(map(len, made.values()))
+            if self.chars + size > self.MAX_CHARS:  # start over with this diff's lines
+                self.html.clear()
+                made = {line: _diff_line(line) for line in set(lines)}
+                size = sum(map(len, made)) + sum(map(len, made.values()))
+                self.chars = 0
+            self.html.update(made)
+            self.chars += size
+            body = "".join(map(self.html.__getitem__, lines))
+        return "<pre><code>" + body + "</code></pre>"
 
 
-def _risk_html(run: AuditRun, r: Result, opened: bool) -> str:
-    where = f" <small>({html_text(r.location)})</small>" if r.location else ""
+def _diff_line(line: str) -> str:
+    """One line of a unified diff as HTML: escaped, added/deleted/hunk lines tagged."""
+    if line.startswith("+") and not line.startswith("+++"):
+        return f'<span class="add">{html_text(line)}</span>'
+    if line.startswith("-") and not line.startswith("---"):
+        return f'<span class="del">{html_text(line)}</span>'
+    if line.startswith("@@"):
+        return f'<span class="hunk">{html_text(line)}</span>'
+    return html_text(line) + "\n"
+
+
+def _html(text: str) -> str:
+    """``html_text(text)``, without its ``visible`` pass when that changes nothing."""
+    return html.escape(text, quote=True) if is_plain(text) else html_text(text)
+
+
+def _risk_html(run: AuditRun, r: Result, opened: bool, diffs: _DiffLines) -> str:
+    where = f" <small>({_html(r.location)})</small>" if r.location else ""
     parts = [
         f'<details class="risk"{" open" if opened else ""}><summary>'
-        f'<span class="value tag-risk">{html_text(r.value or "")}</span> — '
-        f"{html_text(r.source)}{where}</summary>"
+        f'<span class="value tag-risk">{_html(r.value or "")}</span> — '
+        f"{_html(r.source)}{where}</summary>"
     ]
     if r.detail:
-        parts.append(f"<p>{html_text(r.detail)}</p>")
+        parts.append(f"<p>{_html(r.detail)}</p>")
     if r.deciding:
         lines = "\n".join(f"{n:>5}  {t}" for n, t in r.deciding)
         more = f"\n  … {r.more_deciding} more" if r.more_deciding else ""
-        parts.append(f"<p>Deciding lines:</p><pre><code>{html_text(lines + more)}</code></pre>")
+        parts.append(f"<p>Deciding lines:</p><pre><code>{_html(lines + more)}</code></pre>")
     if r.corrected:
-        written = f" Written to <code>{html_text(r.written)}</code>." if r.written else ""
+        written = f" Written to <code>{_html(r.written)}</code>." if r.written else ""
         parts.append(f"<p><strong>Corrected version: yes.</strong>{written}</p>")
         diff = run.diff_text(r)
         if diff:
-            parts.append(_diff_html(diff))
+            parts.append(diffs.diff(diff))
     else:
-        parts.append(f"<p><strong>No corrected version.</strong> {html_text(r.note)}</p>")
+        parts.append(f"<p><strong>No corrected version.</strong> {_html(r.note)}</p>")
     if r.write_error:
-        parts.append(f'<p class="tag-risk">{html_text(r.write_error)}</p>')
+        parts.append(f'<p class="tag-risk">{_html(r.write_error)}</p>')
     parts.append("</details>")
     return "".join(parts)
 
 
 def render_html(run: AuditRun, write: Write) -> None:
-    name = html_text(title(run))
+    name = _html(title(run))
     write(
         '<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
@@ -366,8 +421,8 @@ def render_html(run: AuditRun, write: Write) -> None:
     counts = run.summary()
     risky = sum(counts.get(v, 0) for v in run.spec.at_risk)
     write(
-        f"<p>{len(run.results)} artifacts read with pack <code>{html_text(run.pack.id)}</code> "
-        f'({html_text(run.pack.title)}): <strong class="tag-risk">{risky} at risk</strong>'
+        f"<p>{len(run.results)} artifacts read with pack <code>{_html(run.pack.id)}</code> "
+        f'({_html(run.pack.title)}): <strong class="tag-risk">{risky} at risk</strong>'
         f", {counts[UNDECIDED]} undecided, {counts[UNREAD]} not read.</p>\n"
     )
     write(f"<h2>Summary</h2>\n{chart_svg(run)}\n")
@@ -377,8 +432,8 @@ def render_html(run: AuditRun, write: Write) -> None:
         write("</tr>\n")
         for a in run.site:
             write(
-                f"<tr><td>{html_text(a.pack)}</td><td>{html_text(a.status)}</td>"
-                f"<td>{html_text(a.diagnosis)}</td><td>{html_text(', '.join(a.missing))}</td>"
+                f"<tr><td>{_html(a.pack)}</td><td>{_html(a.status)}</td>"
+                f"<td>{_html(a.diagnosis)}</td><td>{_html(', '.join(a.missing))}</td>"
                 "</tr>\n"
             )
         write("</table>\n")
@@ -386,15 +441,16 @@ def render_html(run: AuditRun, write: Write) -> None:
         write("<p>No pack was told anything about the site (--fact, --evidence).</p>\n")
     write(f"<h2>At risk ({risky})</h2>\n")
     shown = 0
+    diffs = _DiffLines()
     for r in run.results:
         if run.at_risk(r):
-            write(_risk_html(run, r, shown < OPEN_DETAILS) + "\n")
+            write(_risk_html(run, r, shown < OPEN_DETAILS, diffs) + "\n")
             shown += 1
     if not shown:
         write("<p>None.</p>\n")
     write(
         "<h2>Every artifact</h2>\n<table><tr><th>source</th>"
-        f"<th>{html_text(run.spec.fact)}</th><th>deciding line</th><th>corrected</th>"
+        f"<th>{_html(run.spec.fact)}</th><th>deciding line</th><th>corrected</th>"
         "<th>error</th></tr>\n"
     )
     for r in ordered(run):
@@ -404,9 +460,9 @@ def render_html(run: AuditRun, write: Write) -> None:
         if not line and r.value is None and r.error is None:
             line = r.detail  # undecided: why
         write(
-            f'<tr><td class="src">{html_text(r.source)}</td>'
-            f'<td class="tag-{tone}">{html_text(words)}</td><td>{html_text(line)}</td>'
+            f'<tr><td class="src">{_html(r.source)}</td>'
+            f'<td class="tag-{tone}">{_html(words)}</td><td>{_html(line)}</td>'
             f"<td>{'yes' if r.corrected else 'no'}</td>"
-            f"<td>{html_text(r.error or r.write_error)}</td></tr>\n"
+            f"<td>{_html(r.error or r.write_error)}</td></tr>\n"
         )
     write("</table>\n</body>\n</html>\n")

@@ -8,7 +8,7 @@ The caller encodes the text in the original encoding (``DecodedText.encode``).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -34,71 +34,109 @@ def unified_diff(
 ) -> str:
     """The unified diff from ``lines`` (the script as given: line N's text is
     ``lines[N - 1]``) to ``units`` (the new script, one unit per line),
-    built from the changes themselves (linear): the lines whose numbers are in ``moved``
+    built from the changes themselves: the lines whose numbers are in ``moved``
     are deleted where they were, and the units whose ``(number, piece)`` is in ``moved``
     are inserted where they are now (a line rewritten in place is both). ``name`` names the
-    new side (``login-script (NAME)``)."""
-    gone = {number for number, _ in moved}
-    opcodes: list[Opcode] = []
-    old = new = 0
-    old_count, new_count = len(lines), len(units)
-    while old < old_count or new < new_count:
-        # One run of a kind at a time: deleted, inserted, or unchanged lines.
-        start_old, start_new = old, new
-        if old < old_count and old + 1 in gone:
-            while old < old_count and old + 1 in gone:
-                old += 1
-            opcodes.append(("delete", start_old, old, new, new))
-        elif new < new_count and (units[new].number, units[new].piece) in moved:
-            while new < new_count and (units[new].number, units[new].piece) in moved:
-                new += 1
-            opcodes.append(("insert", old, old, start_new, new))
-        elif old < old_count and new < new_count:
-            while (
-                old < old_count and new < new_count and old + 1 not in gone
-                and (units[new].number, units[new].piece) not in moved
-            ):  # fmt: skip
-                old += 1
-                new += 1
-            opcodes.append(("equal", start_old, old, start_new, new))
-        else:  # cannot happen: the lines that stay are in the same order on both sides
-            break
+    new side (``login-script (NAME)``).
+
+    Linear, with little Python work but per change: the inserted units are found by one
+    comprehension over the units, an unchanged run between changes is counted, not
+    walked, and each run of lines is written by one ``join``. Hunks as
+    ``difflib.unified_diff`` makes them (3 lines of context).
+    """
+    if not moved:
+        return ""
+    opcodes = _opcodes(lines, units, moved)
+    if not opcodes:
+        return ""
+    context = 3
+    tag, i1, i2, j1, j2 = opcodes[0]
+    if tag == "equal":  # trim the leading and trailing context
+        opcodes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
+    tag, i1, i2, j1, j2 = opcodes[-1]
+    if tag == "equal":
+        opcodes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
     out = ["--- login-script (original)\n", f"+++ login-script ({name})\n"]
-    for group in _hunks(opcodes, 3):
-        first, last = group[0], group[-1]
-        out.append(f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n")
-        for tag, i1, i2, j1, j2 in group:
-            if tag == "equal":
-                out.extend(" " + text + "\n" for text in lines[i1:i2])
-            elif tag == "delete":
-                out.extend("-" + text + "\n" for text in lines[i1:i2])
-            else:
-                out.extend("+" + unit.text + "\n" for unit in units[j1:j2])
-    return "".join(out) if len(out) > 2 else ""
+    append = out.append
+    # A long unchanged run ends a hunk: its first lines close it, its last lines open the
+    # next one. A hunk's header goes in the place kept for it when the hunk closes.
+    header = -1
+    start_old = start_new = 0
+    for tag, i1, i2, j1, j2 in opcodes:
+        if header < 0:
+            header, start_old, start_new = len(out), i1, j1
+            append("")
+        if tag == "equal":
+            if i2 - i1 > 2 * context:
+                append(" " + "\n ".join(lines[i1 : i1 + context]) + "\n")
+                out[header] = _header(start_old, i1 + context, start_new, j1 + context)
+                i1, j1 = i2 - context, j2 - context
+                header, start_old, start_new = len(out), i1, j1
+                append("")
+            if i1 < i2:
+                append(" " + "\n ".join(lines[i1:i2]) + "\n")
+        elif tag == "delete":
+            append("-" + "\n-".join(lines[i1:i2]) + "\n")
+        else:
+            append("+" + "\n+".join([unit.text for unit in units[j1:j2]]) + "\n")
+    if len(opcodes) > 1 or opcodes[0][0] != "equal":  # not one unchanged run alone
+        out[header] = _header(start_old, i2, start_new, j2)
+        return "".join(out)
+    return ""
 
 
 Opcode = tuple[str, int, int, int, int]
 
 
-def _hunks(opcodes: list[Opcode], context: int) -> Iterator[list[Opcode]]:
-    """Opcodes grouped into hunks with ``context`` lines around each change (as difflib)."""
-    codes = list(opcodes)
-    if codes and codes[0][0] == "equal":  # trim the leading and trailing context
-        tag, i1, i2, j1, j2 = codes[0]
-        codes[0] = tag, max(i1, i2 - context), i2, max(j1, j2 - context), j2
-    if codes and codes[-1][0] == "equal":
-        tag, i1, i2, j1, j2 = codes[-1]
-        codes[-1] = tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)
-    group: list[Opcode] = []
-    for tag, i1, i2, j1, j2 in codes:
-        if tag == "equal" and i2 - i1 > 2 * context:  # a long unchanged run ends a hunk
-            group.append((tag, i1, min(i2, i1 + context), j1, min(j2, j1 + context)))
-            yield group
-            group = []
-            i1, j1 = max(i1, i2 - context), max(j1, j2 - context)
-        group.append((tag, i1, i2, j1, j2))
-    if group and not (len(group) == 1 and group[0][0] == "equal"):
-        yield group
+def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]]) -> list[Opcode]:
+    """``difflib``-style opcodes (tag, old start, old stop, new start, new stop) of the
+    change: deleted, inserted and unchanged runs in order (a deletion before an insertion
+    at the same place)."""
+    old_count, new_count = len(lines), len(units)
+    gone = {number for number, _ in moved}
+    deleted = sorted(number - 1 for number in gone if 0 < number <= old_count)
+    # Only a unit whose line number is in ``gone`` can be inserted: the key is made for
+    # those alone (the attribute read in the loop is faster than ``map(attrgetter)``).
+    inserted = [
+        j
+        for j, unit in enumerate(units)
+        if unit.number in gone and (unit.number, unit.piece) in moved
+    ]
+    opcodes: list[Opcode] = []
+    old = new = at_gone = at_added = 0
+    gone_count, added_count = len(deleted), len(inserted)
+    while old < old_count or new < new_count:
+        # One run of a kind at a time: deleted, inserted, or unchanged lines.
+        if at_gone < gone_count and deleted[at_gone] == old:
+            start = old
+            while at_gone < gone_count and deleted[at_gone] == old:
+                at_gone += 1
+                old += 1
+            opcodes.append(("delete", start, old, new, new))
+        elif at_added < added_count and inserted[at_added] == new:
+            start = new
+            while at_added < added_count and inserted[at_added] == new:
+                at_added += 1
+                new += 1
+            opcodes.append(("insert", old, old, start, new))
+        elif old < old_count and new < new_count:
+            # Up to the next change on either side (never past one: the lists are sorted).
+            stop_old = deleted[at_gone] if at_gone < gone_count else old_count
+            stop_new = inserted[at_added] if at_added < added_count else new_count
+            step = min(stop_old - old, stop_new - new)
+            opcodes.append(("equal", old, old + step, new, new + step))
+            old += step
+            new += step
+        else:  # cannot happen: the lines that stay are in the same order on both sides
+            break
+    return opcodes
+
+
+def _header(old_start: int, old_stop: int, new_start: int, new_stop: int) -> str:
+    old, new = old_stop - old_start, new_stop - new_start
+    if old > 1 and new > 1:  # the usual hunk: both ranges as START,LENGTH
+        return f"@@ -{old_start + 1},{old} +{new_start + 1},{new} @@\n"
+    return f"@@ -{_range(old_start, old_stop)} +{_range(new_start, new_stop)} @@\n"
 
 
 def _range(start: int, stop: int) -> str:
@@ -114,4 +152,4 @@ def _range(start: int, stop: int) -> str:
 
 def joined(units: list[Unit]) -> str:
     """The rewritten script's text: every unit with its own line ending."""
-    return "".join(unit.text + unit.ending for unit in units)
+    return "".join([unit.text + unit.ending for unit in units])
