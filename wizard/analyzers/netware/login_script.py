@@ -1949,18 +1949,16 @@ class _Reader:
         add_code = self.codes.append
         stack = scanner.stack
         wheres = scanner.wheres
-        last_path: BlockPath = ()
+        # After every line, ``scanner.cached`` is the (condition, path) of the nesting and
+        # ``last_path`` its path: a line that leaves the nesting as it was (a MAP, a settled
+        # line, a one-line IF) needs no look at it.
+        where = scanner.where()
+        last_path: BlockPath = where[1]
         commands = 0
         settled: dict[str, str] = {}
         for number, text in decoded.numbered():  # empty lines are blank: skipped
             action = memo.get(text)
-            if action is None:
-                kind = self.learn(number, text, settled)
-                if raws:
-                    for raw in raws:
-                        classify(raw)
-                    raws.clear()
-            else:
+            if action is not None:
                 code = action[0]
                 if code == _A_MAP:
                     kind = action[1]
@@ -1970,8 +1968,7 @@ class _Reader:
                         held = slot[0]
                         if held is None or held[0] is not site:
                             held = slot[0] = (site, [_template(part, known) for part in parts])
-                        cached = scanner.cached
-                        condition, path = cached if cached is not None else scanner.where()
+                        condition, path = where
                         for template in held[1]:
                             mapping = new(Mapping)
                             values = mapping.__dict__
@@ -1991,8 +1988,11 @@ class _Reader:
                     if action[3]:
                         for level, said in action[3]:
                             scanner.remarks.append(Remark(number, level, f"line {number}: {said}"))
-                    elif not parts and action[1] != "map" and len(settled) < _SETTLED_LINES:
+                    elif not parts and kind != "map" and len(settled) < _SETTLED_LINES:
                         settled[text] = kind
+                    if kind == "map":
+                        commands += 1
+                        continue
                 elif code == _A_KIND:
                     kind = action[1]
                     if len(settled) < _SETTLED_LINES:  # as the general path keeps it
@@ -2002,34 +2002,65 @@ class _Reader:
                     block = _Block(block_id, 0, action[1], number)
                     if len(stack) < _MAX_NESTING:
                         stack.append(block)
-                        wheres.append(_inside(wheres[-1] if wheres else _TOP, block))
-                        scanner.cached = None
+                        wheres.append(where := _inside(where, block))
+                        scanner.cached = where
+                        path = where[1]
+                        changes.append((number, path))  # one block deeper: always new
+                        last_path = path
                     else:
                         scanner.push(block)
-                    kind = "if"
+                    commands += 1
+                    continue
                 elif code == _A_END:  # ``pop``, written out
                     if stack and not scanner.overflow:
                         stack.pop()
                         wheres.pop()
-                        scanner.cached = None
+                        where = scanner.cached = wheres[-1] if wheres else _TOP
+                        path = where[1]
+                        changes.append((number, path))  # one block less deep: always new
+                        last_path = path
                     else:
                         scanner.pop(number)
-                    kind = "end"
-                elif code == _A_BUMP:
+                        where = scanner.where()
+                        path = where[1]
+                        if path != last_path:
+                            changes.append((number, path))
+                        last_path = path
+                    commands += 1
+                    continue
+                elif code == _A_BUMP:  # changes no nesting
                     scanner.next_block += 1
                     kind = action[1]
                 else:  # _A_ELSE
                     kind = self.else_line(number, text, settled)
+                    where = scanner.where()
+                    path = where[1]
+                    if path != last_path:
+                        changes.append((number, path))
+                    last_path = path
+                if kind == "unrecognised":
+                    unrecognised((number, text))
+                elif kind != "comment" and kind != "blank":
+                    commands += 1
+                continue
+            kind = self.learn(number, text, settled)
+            if raws:
+                for raw in raws:
+                    classify(raw)
+                raws.clear()
             if kind == "unrecognised":
                 unrecognised((number, text))
             elif kind != "comment" and kind != "blank":
                 commands += 1
             cached = scanner.cached
             if cached is None or cached[1] is not last_path:  # the nesting may differ
-                now = scanner.where()[1]
+                where = scanner.where()
+                now = where[1]
                 if now != last_path:
                     changes.append((number, now))
                 last_path = now
+            else:
+                where = cached
         scanner.commands = commands
         for block in scanner.stack:
             scanner.remarks.append(
