@@ -1799,7 +1799,7 @@ def _dirmap_findings(
 # and mapping parts (the classified parts of one site each); a full memo is emptied.
 _A_KIND = 0  # (0, kind): changes nothing (a settled line of ``_Scanner.run``)
 _A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps
-# it; slot[0] is None or (site token, the parts' ``_template``s for that site)
+# it; slot[0] is None or what ``_held`` gives for a site (its token first)
 _A_IF = 2  # (2, condition): opens an IF block
 _A_BUMP = 3  # (3, kind): a one-line IF that records nothing (it uses a block number)
 _A_ELSE = 4  # (4,): a bare ELSE
@@ -1910,6 +1910,18 @@ def _template(part: _Part, known: _Known) -> _Template:
     )  # fmt: skip
 
 
+def _held(site: object, known: _Known, action: _Action) -> tuple[object, list[_Template], Any]:
+    """What a memo MAP line holds for a site: the site's token, its parts' ``_template``s
+    and, for a line of one plain part, no remark and kind ``map`` (most MAP lines), that
+    part's (fields, code, letter key, search key) for ``_Reader.run``'s shortest path."""
+    templates = [_template(part, known) for part in action[2]]
+    single = None
+    if len(templates) == 1 and templates[0][3] and not action[3] and action[1] == "map":
+        template = templates[0]
+        single = (template[0], template[2], template[1], template[4])
+    return site, templates, single
+
+
 class _Reader:
     """Scans and classifies in one pass: each mapping is classified as it is met."""
 
@@ -1961,13 +1973,30 @@ class _Reader:
             if action is not None:
                 code = action[0]
                 if code == _A_MAP:
+                    slot = action[4]
+                    held = slot[0]
+                    if held is not None and held[0] is site and held[2] is not None:
+                        # One plain mapping, no remark (most MAP lines): written out.
+                        fields, part_code, key1, key2 = held[2]
+                        mapping = new(Mapping)
+                        values = mapping.__dict__
+                        values.update(fields)
+                        values["line"] = number
+                        values["condition"] = where[0]
+                        add_mapping(mapping)
+                        add_path(where[1])
+                        add_code(part_code)
+                        if key1 is not None:
+                            drives[key1] = mapping
+                        if key2 is not None:
+                            drives[key2] = mapping
+                        commands += 1
+                        continue
                     kind = action[1]
                     parts = action[2]
                     if parts:
-                        slot = action[4]
-                        held = slot[0]
                         if held is None or held[0] is not site:
-                            held = slot[0] = (site, [_template(part, known) for part in parts])
+                            held = slot[0] = _held(site, known, action)
                         condition, path = where
                         for template in held[1]:
                             mapping = new(Mapping)
