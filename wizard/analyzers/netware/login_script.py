@@ -2060,13 +2060,22 @@ class _Reader:
                 elif code == _A_BUMP:  # changes no nesting
                     scanner.next_block += 1
                     kind = action[1]
-                else:  # _A_ELSE
-                    kind = self.else_line(number, text, settled)
-                    where = scanner.where()
-                    path = where[1]
-                    if path != last_path:
-                        changes.append((number, path))
-                    last_path = path
+                else:  # _A_ELSE: ``else_line``, its ``flip`` written out
+                    kind = settled.get(text)
+                    if kind is None:
+                        kind = "else"
+                        if stack and not scanner.overflow:
+                            block = stack[-1]
+                            block.branch = 1
+                            outer = wheres[-2] if len(wheres) > 1 else _TOP
+                            wheres[-1] = where = scanner.cached = _inside(outer, block)
+                            scanner.branches += 1
+                            path = where[1]
+                            if path != last_path:  # (a second ELSE of a block: the same)
+                                changes.append((number, path))
+                            last_path = path
+                        else:  # no IF, or nested too deep: changes no nesting
+                            self.else_line(number, text, settled)
                 if kind == "unrecognised":
                     unrecognised((number, text))
                 elif kind != "comment" and kind != "blank":
