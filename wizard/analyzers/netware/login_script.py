@@ -1412,7 +1412,23 @@ def _decide(
     deciding_node = sure_node = -1
     node_sure = virtual_sure = False
     hinted: dict[int, Mapping] = {}  # index -> hinted target in a node-before-virtual pair
-    if first_virtual is not None and (first_node is not None or has_unknown):
+    unknown: list[Mapping] = []
+    # The common case at once: the first node known for sure is outside every IF block and
+    # a virtual server known for sure is mapped after it. The passes would make it the
+    # deciding node (the earliest sure node before a sure virtual server), and what they
+    # find besides (hinted targets, unknown ones) would not count.
+    quick = -1
+    if first_virtual is not None and first_node is not None:
+        sure_first = min((codes.find(c) for c in present if c & (7 | _HINT) == 1), default=-1)
+        if sure_first >= 0 and not paths[sure_first]:
+            last_sure_virtual = max(
+                (codes.rfind(c) for c in present if c & (7 | _HINT) == 2), default=-1
+            )
+            if last_sure_virtual > sure_first:
+                quick = sure_first
+    if quick >= 0:
+        deciding_node = quick
+    elif first_virtual is not None and (first_node is not None or has_unknown):
         # Backwards: the virtual-server mappings after each statement, counted per branch
         # (all of them, those known for sure, those that may be virtual).
         virtual_total = sure_total = maybe_total = 0
@@ -1462,7 +1478,10 @@ def _decide(
                     for key in path:
                         maybe[key] = maybe.get(key, 0) + 1
     hinted_virtual = any(c & 7 == 2 and c & _HINT for c in present)
-    if (first_node is not None or first_virtual is not None) and (has_unknown or hinted_virtual):
+    if (
+        quick < 0 and (first_node is not None or first_virtual is not None)
+        and (has_unknown or hinted_virtual)
+    ):  # fmt: skip
         # Forwards: the node mappings before each statement (and those that may be one);
         # only unknown targets and hinted virtual servers are weighed against them.
         maybe_total = node_total = 0
@@ -1496,8 +1515,7 @@ def _decide(
                 path = paths[index]
                 if node_total and (not path or _allows(node_total, node, path, 1)):
                     hinted[index] = mappings[index]
-    unknown: list[Mapping] = []
-    start = flags.find(1)
+    start = flags.find(1) if quick < 0 else -1
     while start >= 0 and len(unknown) < _MAX_UNSETTLED:
         unknown.append(mappings[start])
         start = flags.find(1, start + 1)
