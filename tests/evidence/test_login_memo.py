@@ -203,3 +203,50 @@ def test_decide_order_gives_what_the_analysis_decided(data: bytes) -> None:
             analysis.includes,
         )
         assert (order.value, order.deciding) == (analysis.login_order, analysis.deciding_lines)
+
+
+# Nodes and virtual servers known for sure or only by a hint (SYS: on the default server,
+# a name convention), in and out of IF blocks: the cases the shortcut must tell apart.
+_DECIDING = st.lists(
+    st.sampled_from(
+        [
+            "MAP F:=SYS:PUBLIC",
+            "MAP G:=CLUSTER1_POOL1_SERVER/VOL1:",
+            "MAP H:=NODE1/SYS:",
+            "MAP J:=CLUSTER9_POOL1_SERVER/VOL1:",
+            "MAP K:=CLUSTER_NODE7/SYS:",
+            "MAP L:=FS1/SYS:",
+            "MAP M:=10.1.1.180/VOL1:",
+            "MAP DEL F:",
+            'IF MEMBER OF "A" THEN',
+            "ELSE",
+            "END",
+            "MAP N:=UNKNOWN1/VOL1:",
+            "INCLUDE NODE1/SYS:X",
+        ]
+    ),
+    max_size=12,
+).map(lambda lines: "\n".join(lines) + "\n")
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.one_of(_SCRIPT, _DECIDING), st.sampled_from(SITES))
+def test_the_common_case_shortcut_decides_as_the_passes(text: str, site: SiteContext) -> None:
+    analysis = analyze_login_script(text, site)
+    codes = bytearray(ls._CODES[ls._WEIGHED(m)] for m in analysis.mappings)
+    args = (analysis.mappings, analysis.paths, codes, 1, 0, analysis.includes)
+    assert ls._decide(*args) == ls._decide(*args, shortcut=False)
+
+
+def test_the_generated_script_takes_the_shortcut_and_decides_as_the_passes() -> None:
+    analysis = analyze_login_script(generate_login_script(6000, "container1"), NODE_SITE)
+    first = analysis.mappings[0]
+    # The shortcut's case: a sure node outside every IF block first, sure virtual servers after.
+    assert (first.role, first.hint, analysis.paths[0]) == ("node", False, ())
+    assert any(m.role == "virtual" and not m.hint for m in analysis.mappings[1:])
+    assert any(analysis.paths)  # and mappings inside IF blocks, which the passes weigh
+    codes = bytearray(ls._CODES[ls._WEIGHED(m)] for m in analysis.mappings)
+    args = (analysis.mappings, analysis.paths, codes, 1, 0, analysis.includes)
+    quick = ls._decide(*args)
+    assert quick == ls._decide(*args, shortcut=False)
+    assert (quick.value, quick.line) == ("node-first", first.line)

@@ -1398,9 +1398,12 @@ def _decide(
     commands: int,
     unrecognised: int,
     includes: tuple[tuple[int, str], ...],
+    *,
+    shortcut: bool = True,
 ) -> _Order:
     """``decide_order`` on the mappings' codes (``_code``): the passes read one byte per
-    mapping and its path only where its role counts."""
+    mapping and its path only where its role counts (``shortcut`` False: even in the
+    common case the shortcut decides without them; the tests compare the two)."""
     count = len(codes)
     present = set(codes)
     first_virtual_at = min((codes.find(c) for c in present if c & 7 == 2), default=-1)
@@ -1418,7 +1421,7 @@ def _decide(
     # deciding node (the earliest sure node before a sure virtual server), and what they
     # find besides (hinted targets, unknown ones) would not count.
     quick = -1
-    if first_virtual is not None and first_node is not None:
+    if shortcut and first_virtual is not None and first_node is not None:
         sure_first = min((codes.find(c) for c in present if c & (7 | _HINT) == 1), default=-1)
         if sure_first >= 0 and not paths[sure_first]:
             last_sure_virtual = max(
