@@ -2102,6 +2102,18 @@ class _Reader:
                 elif kind != "comment" and kind != "blank":
                     commands += 1
                 continue
+            first = text[0]
+            if (
+                (first in _COMMENT_MARKS or (
+                    first in _R and text[3:4] in _BLANKS and text[:3].upper() == "REM"
+                ))
+                and len(text) <= MAX_PATTERN_LINE and text not in settled
+            ):  # fmt: skip
+                # A comment met for the first time (``learn``'s steps for it; its first
+                # character is not blank, so it starts its stripped text too).
+                if len(settled) < _SETTLED_LINES:
+                    settled[text] = "comment"
+                continue
             kind = self.learn(number, text, settled)
             if raws:
                 for raw in raws:
