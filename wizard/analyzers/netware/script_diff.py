@@ -1,15 +1,18 @@
 """The shared part of the login-script fixes that rewrite a script (reorder, remap).
 
 Provides ``Unit`` (one line of a rewritten script: its text, its own line ending, the
-mappings it makes), ``joined`` (the new script's text) and ``unified_diff`` (the diff from
-the script as given, built from the changes themselves, so linear in the script's size).
-The caller encodes the text in the original encoding (``DecodedText.encode``).
+mappings it makes), ``joined`` (the new script's text), ``unified_diff`` (the diff from
+the script as given, built from the changes themselves, so linear in the script's size)
+and ``moves_diff`` (the same diff when the change is "these lines moved down to there",
+made from the moves alone). The caller encodes the text in the original encoding
+(``DecodedText.encode``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 
 @dataclass(slots=True)
@@ -130,6 +133,84 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
         else:  # cannot happen: the lines that stay are in the same order on both sides
             break
     return opcodes
+
+
+_CONTEXT = 3
+_FAR = 2 * _CONTEXT + 1
+"""A deleted line and the next change further apart than this lie in two hunks."""
+_DECIMALS: list[str] = []
+"""``str(n)`` at index ``n``, for the hunk headers (a lookup costs a third of making the
+digits): grown as diffs need it, up to ``_MAX_DECIMALS``."""
+_MAX_DECIMALS = 1 << 14
+
+
+def _decimals(stop: int) -> list[str]:
+    """``_DECIMALS`` holding at least ``0`` to ``stop`` where the bound allows."""
+    have = len(_DECIMALS)
+    if have <= stop and have < _MAX_DECIMALS:
+        _DECIMALS.extend(map(str, range(have, min(stop + 1, _MAX_DECIMALS))))
+    return _DECIMALS
+
+
+def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> str:
+    """``unified_diff`` of moving the lines at the indices ``deleted`` (sorted, each
+    below ``at``), in their order, to just before index ``at`` (``len(lines)``: to the
+    end), every other line staying where it is: byte for byte what ``unified_diff``
+    gives for that change.
+
+    Made from the moves, with Python work per hunk and per moved line only: the hunks
+    come from the gaps between the changes; the diff is one ``join`` of the context
+    lines' slices with the context prefix as separator, each hunk header and deleted
+    line glued to the end of the piece before it (after a line feed, with its own
+    prefix) and the inserted run one piece.
+    """
+    count = len(deleted)
+    if not count:
+        return ""
+    # The changes in order: each deleted line, then the insertion at ``at``. A hunk ends
+    # after a deleted line when the next change is more than ``_FAR`` lines further.
+    nexts = [*deleted[1:], at]
+    far = [following - line > _FAR for line, following in zip(deleted, nexts, strict=True)]
+    firsts = [deleted[0], *compress(nexts, far)]  # each hunk's first change
+    lasts = compress(deleted, far)  # the last change of each hunk but the last
+    befores = [0, *compress(range(1, count + 1), far)]  # the deleted lines before each hunk
+    total = len(lines)
+    digits = _decimals(total + 1)
+    out = [f"--- login-script (original)\n+++ login-script ({name})"]
+    # Every hunk but the last: context before its first deleted line and after its last
+    # (the next change is far), so both sides have more than one line. ``start`` (then
+    # the line after each deleted one) is where the next context run starts.
+    for first, last, before, after in zip(firsts, lasts, befores, befores[1:], strict=False):
+        start = first - _CONTEXT if first > _CONTEXT else 0
+        stop = last + _CONTEXT + 1
+        old = stop - start
+        new = old + before - after
+        if stop < len(digits):
+            out[-1] = (
+                f"{out[-1]}\n@@ -{digits[start + 1]},{digits[old]} "
+                f"+{digits[start + 1 - before]},{digits[new]} @@"
+            )
+        else:
+            out[-1] = f"{out[-1]}\n@@ -{start + 1},{old} +{start + 1 - before},{new} @@"
+        for index in deleted[before:after]:
+            out += lines[start:index]
+            out[-1] = f"{out[-1]}\n-{lines[index]}"
+            start = index + 1
+        out += lines[start:stop]
+    # The last hunk holds the insertion.
+    first, before = firsts[-1], befores[-1]
+    start = first - _CONTEXT if first > _CONTEXT else 0
+    stop = min(total, at + _CONTEXT)
+    new_start = start - before
+    out[-1] += "\n" + _header(start, stop, new_start, new_start + stop - start + before)[:-1]
+    for index in deleted[before:]:
+        out += lines[start:index]
+        out[-1] = f"{out[-1]}\n-{lines[index]}"
+        start = index + 1
+    out += lines[start:at]
+    out[-1] += "\n+" + "\n+".join([lines[index] for index in deleted])
+    out += lines[at:stop]
+    return "\n ".join(out) + "\n"
 
 
 def _header(old_start: int, old_stop: int, new_start: int, new_stop: int) -> str:
