@@ -138,18 +138,24 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
 _CONTEXT = 3
 _FAR = 2 * _CONTEXT + 1
 """A deleted line and the next change further apart than this lie in two hunks."""
-_DECIMALS: list[str] = []
+_DECIMALS: tuple[str, ...] = ()
 """``str(n)`` at index ``n``, for the hunk headers (a lookup costs a third of making the
-digits): grown as diffs need it, up to ``_MAX_DECIMALS``."""
-_MAX_DECIMALS = 1 << 14
+digits): replaced by a longer table, never changed in place (a thread reading the old one
+still reads right), as diffs need it, up to ``_MAX_DECIMALS`` numbers."""
+_MAX_DECIMALS = 1 << 13
 
 
-def _decimals(stop: int) -> list[str]:
-    """``_DECIMALS`` holding at least ``0`` to ``stop`` where the bound allows."""
-    have = len(_DECIMALS)
-    if have <= stop and have < _MAX_DECIMALS:
-        _DECIMALS.extend(map(str, range(have, min(stop + 1, _MAX_DECIMALS))))
-    return _DECIMALS
+def _decimals(stop: int) -> tuple[str, ...]:
+    """A ``_DECIMALS`` table holding ``0`` to ``stop`` where the bound allows (its
+    length doubles each time it grows)."""
+    global _DECIMALS
+    table = _DECIMALS
+    if len(table) <= stop and len(table) < _MAX_DECIMALS:
+        size = 64
+        while size <= stop:
+            size *= 2
+        table = _DECIMALS = tuple(map(str, range(min(size, _MAX_DECIMALS))))
+    return table
 
 
 def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> str:
