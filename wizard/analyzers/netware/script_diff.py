@@ -138,6 +138,8 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
 _CONTEXT = 3
 _FAR = 2 * _CONTEXT + 1
 """A deleted line and the next change further apart than this lie in two hunks."""
+_MINUS = "\n-"
+_PLUS = "\n+"
 _DECIMALS: tuple[str, ...] = ()
 """``str(n)`` at index ``n``, for the hunk headers (a lookup costs a third of making the
 digits): replaced by a longer table, never changed in place (a thread reading the old one
@@ -164,11 +166,11 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
     end), every other line staying where it is: byte for byte what ``unified_diff``
     gives for that change.
 
-    Made from the moves, with Python work per hunk and per moved line only: the hunks
-    come from the gaps between the changes; the diff is one ``join`` of the context
-    lines' slices with the context prefix as separator, each hunk header and deleted
-    line glued to the end of the piece before it (after a line feed, with its own
-    prefix) and the inserted run one piece.
+    Made from the moves, with Python work per hunk and per moved line only, linear: the
+    hunks come from the gaps between the changes; the diff is one ``join`` of the
+    context lines' slices with the context prefix as separator, each hunk header and
+    each run of deleted lines (one ``join``) glued to the end of the piece before it
+    (after a line feed, with its own prefix), and so is the inserted run.
     """
     count = len(deleted)
     if not count:
@@ -178,44 +180,47 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
     nexts = [*deleted[1:], at]
     far = [following - line > _FAR for line, following in zip(deleted, nexts, strict=True)]
     firsts = [deleted[0], *compress(nexts, far)]  # each hunk's first change
-    lasts = compress(deleted, far)  # the last change of each hunk but the last
+    # Where each hunk's lines end: context after its last deleted line; the last hunk's
+    # up to the insertion (the rest of it is written after the loop).
+    stops = [line + _CONTEXT + 1 for line in compress(deleted, far)]
+    stops.append(at)
     befores = [0, *compress(range(1, count + 1), far)]  # the deleted lines before each hunk
     total = len(lines)
     digits = _decimals(total + 1)
     out = [f"--- login-script (original)\n+++ login-script ({name})"]
-    # Every hunk but the last: context before its first deleted line and after its last
-    # (the next change is far), so both sides have more than one line. ``start`` (then
-    # the line after each deleted one) is where the next context run starts.
-    for first, last, before, after in zip(firsts, lasts, befores, befores[1:], strict=False):
+    for first, stop, before, after in zip(
+        firsts, stops, befores, [*befores[1:], count], strict=True
+    ):
         start = first - _CONTEXT if first > _CONTEXT else 0
-        stop = last + _CONTEXT + 1
-        old = stop - start
-        new = old + before - after
-        if stop < len(digits):
-            out[-1] = (
-                f"{out[-1]}\n@@ -{digits[start + 1]},{digits[old]} "
-                f"+{digits[start + 1 - before]},{digits[new]} @@"
-            )
-        else:
-            out[-1] = f"{out[-1]}\n@@ -{start + 1},{old} +{start + 1 - before},{new} @@"
+        if stop == at:  # the last hunk, with the insertion: its header as unified_diff's
+            end = min(total, at + _CONTEXT)
+            new_start = start - before
+            header = _header(start, end, new_start, new_start + end - start + before)[:-1]
+            out[-1] = f"{out[-1]}\n{header}"
+        else:  # context on both sides of the deleted lines: more than one line each
+            old = stop - start
+            new = old + before - after
+            if stop < len(digits):
+                out[-1] = (
+                    f"{out[-1]}\n@@ -{digits[start + 1]},{digits[old]} "
+                    f"+{digits[start + 1 - before]},{digits[new]} @@"
+                )
+            else:
+                out[-1] = f"{out[-1]}\n@@ -{start + 1},{old} +{start + 1 - before},{new} @@"
+        # The context runs and the runs of deleted lines (``lines[run:start]``) in turn.
+        run = start
         for index in deleted[before:after]:
-            out += lines[start:index]
-            out[-1] = f"{out[-1]}\n-{lines[index]}"
+            if index > start:  # context before this deleted line: the run before ends
+                if run < start:
+                    out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
+                out += lines[start:index]
+                run = index
             start = index + 1
+        if run < start:
+            out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
         out += lines[start:stop]
-    # The last hunk holds the insertion.
-    first, before = firsts[-1], befores[-1]
-    start = first - _CONTEXT if first > _CONTEXT else 0
-    stop = min(total, at + _CONTEXT)
-    new_start = start - before
-    out[-1] += "\n" + _header(start, stop, new_start, new_start + stop - start + before)[:-1]
-    for index in deleted[before:]:
-        out += lines[start:index]
-        out[-1] = f"{out[-1]}\n-{lines[index]}"
-        start = index + 1
-    out += lines[start:at]
-    out[-1] += "\n+" + "\n+".join([lines[index] for index in deleted])
-    out += lines[at:stop]
+    out[-1] = f"{out[-1]}{_PLUS}{_PLUS.join([lines[index] for index in deleted])}"
+    out += lines[at : at + _CONTEXT]
     return "\n ".join(out) + "\n"
 
 
