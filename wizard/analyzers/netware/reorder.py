@@ -33,7 +33,7 @@ from .login_script import (
     parse_target,
 )
 from .script_diff import Unit as _Unit
-from .script_diff import joined, unified_diff
+from .script_diff import joined, moves_diff, unified_diff
 
 LOGIN_THROUGH_NODE_CAVEAT = (
     "If users log in through a cluster node (their preferred server is a node), the login "
@@ -720,7 +720,6 @@ _role_of = attrgetter("role")
 _form_of = attrgetter("form")
 _drive_of = attrgetter("drive")
 _options_of = attrgetter("options")
-_one_more = (1).__add__
 _new_tuple = tuple.__new__
 _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
@@ -974,20 +973,8 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         text = "".join(ordered)
     diff = ""
     if with_diff:
-        sources: list[int] = []  # the source line (index) of each line of the new text
-        start = 0
-        for line in moved_lines:
-            sources += range(start, line - 1)
-            start = line
-        sources += range(start, anchor_last)
-        sources += moving_sources
-        sources += range(anchor_last, total)
-        no_parts: list[int] = []  # the diff reads no unit's mappings
-        units = list(
-            map(_Unit, map(_one_more, sources), map(texts.__getitem__, sources), repeat(""),
-                repeat(no_parts))
-        )  # fmt: skip
-        diff = unified_diff(texts, units, {(line, -1) for line in moved_lines}, "corrected")
+        # The moved lines deleted where they were, inserted after the anchor's last line.
+        diff = moves_diff(texts, moving_sources, anchor_last, "corrected")
     shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
     data = analysis.decoded.encode(text)
     return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)

@@ -1,15 +1,18 @@
 """The shared part of the login-script fixes that rewrite a script (reorder, remap).
 
 Provides ``Unit`` (one line of a rewritten script: its text, its own line ending, the
-mappings it makes), ``joined`` (the new script's text) and ``unified_diff`` (the diff from
-the script as given, built from the changes themselves, so linear in the script's size).
-The caller encodes the text in the original encoding (``DecodedText.encode``).
+mappings it makes), ``joined`` (the new script's text), ``unified_diff`` (the diff from
+the script as given, built from the changes themselves, so linear in the script's size)
+and ``moves_diff`` (the same diff when the change is "these lines moved down to there",
+made from the moves alone). The caller encodes the text in the original encoding
+(``DecodedText.encode``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import compress
 
 
 @dataclass(slots=True)
@@ -130,6 +133,95 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
         else:  # cannot happen: the lines that stay are in the same order on both sides
             break
     return opcodes
+
+
+_CONTEXT = 3
+_FAR = 2 * _CONTEXT + 1
+"""A deleted line and the next change further apart than this lie in two hunks."""
+_MINUS = "\n-"
+_PLUS = "\n+"
+_DECIMALS: tuple[str, ...] = ()
+"""``str(n)`` at index ``n``, for the hunk headers (a lookup costs a third of making the
+digits): replaced by a longer table, never changed in place (a thread reading the old one
+still reads right), as diffs need it, up to ``_MAX_DECIMALS`` numbers."""
+_MAX_DECIMALS = 1 << 13
+
+
+def _decimals(stop: int) -> tuple[str, ...]:
+    """A ``_DECIMALS`` table holding ``0`` to ``stop`` where the bound allows (its
+    length doubles each time it grows)."""
+    global _DECIMALS
+    table = _DECIMALS
+    if len(table) <= stop and len(table) < _MAX_DECIMALS:
+        size = 64
+        while size <= stop:
+            size *= 2
+        table = _DECIMALS = tuple(map(str, range(min(size, _MAX_DECIMALS))))
+    return table
+
+
+def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> str:
+    """``unified_diff`` of moving the lines at the indices ``deleted`` (sorted, each
+    below ``at``), in their order, to just before index ``at`` (``len(lines)``: to the
+    end), every other line staying where it is: byte for byte what ``unified_diff``
+    gives for that change.
+
+    Made from the moves, with Python work per hunk and per moved line only, linear: the
+    hunks come from the gaps between the changes; the diff is one ``join`` of the
+    context lines' slices with the context prefix as separator, each hunk header and
+    each run of deleted lines (one ``join``) glued to the end of the piece before it
+    (after a line feed, with its own prefix), and so is the inserted run.
+    """
+    count = len(deleted)
+    if not count:
+        return ""
+    # The changes in order: each deleted line, then the insertion at ``at``. A hunk ends
+    # after a deleted line when the next change is more than ``_FAR`` lines further.
+    nexts = [*deleted[1:], at]
+    far = [following - line > _FAR for line, following in zip(deleted, nexts, strict=True)]
+    firsts = [deleted[0], *compress(nexts, far)]  # each hunk's first change
+    # Where each hunk's lines end: context after its last deleted line; the last hunk's
+    # up to the insertion (the rest of it is written after the loop).
+    stops = [line + _CONTEXT + 1 for line in compress(deleted, far)]
+    stops.append(at)
+    befores = [0, *compress(range(1, count + 1), far)]  # the deleted lines before each hunk
+    total = len(lines)
+    digits = _decimals(total + 1)
+    out = [f"--- login-script (original)\n+++ login-script ({name})"]
+    for first, stop, before, after in zip(
+        firsts, stops, befores, [*befores[1:], count], strict=True
+    ):
+        start = first - _CONTEXT if first > _CONTEXT else 0
+        if stop == at:  # the last hunk, with the insertion: its header as unified_diff's
+            end = min(total, at + _CONTEXT)
+            new_start = start - before
+            header = _header(start, end, new_start, new_start + end - start + before)[:-1]
+            out[-1] = f"{out[-1]}\n{header}"
+        else:  # context on both sides of the deleted lines: more than one line each
+            old = stop - start
+            new = old + before - after
+            if stop < len(digits):
+                out[-1] = (
+                    f"{out[-1]}\n@@ -{digits[start + 1]},{digits[old]} "
+                    f"+{digits[start + 1 - before]},{digits[new]} @@"
+                )
+            else:
+                out[-1] = f"{out[-1]}\n@@ -{start + 1},{old} +{start + 1 - before},{new} @@"
+        # The context runs and the runs of deleted lines (``lines[run:start]``) in turn.
+        run = start
+        for index in deleted[before:after]:
+            if index > start:  # context before this deleted line: the run before ends
+                if run < start:
+                    out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
+                out += lines[start:index]
+                run = index
+            start = index + 1
+        if run < start:
+            out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
+        out += lines[start:stop]
+    out[-1] = f"{out[-1]}{_PLUS}{_PLUS.join([lines[index] for index in deleted])}"
+    out += lines[at : at + _CONTEXT]
+    return "\n ".join(out) + "\n"
 
 
 def _header(old_start: int, old_stop: int, new_start: int, new_stop: int) -> str:
