@@ -113,3 +113,35 @@ def test_find_ipv4s() -> None:
         "10.1.1.11",
         "10.1.1.180",
     )
+
+
+def test_the_shared_split_reads_every_line_as_the_line_by_line_readers() -> None:
+    """``split_once`` (the one split the analyzer, its fixes and the audit share) gives
+    ``texts()`` and ``numbered()`` exactly what splitting the text afresh gives, for every
+    kind of ending, and a reorder leaves the shared list as it was."""
+    import random
+
+    from wizard.analyzers.netware import SiteContext, analyze_login_script, reorder_login_script
+    from wizard.evidence.text import line_texts, numbered_lines
+
+    rng = random.Random(7)
+    words = ["MAP F:=CL_SERVER/VOL1:", "MAP S1:=NODE1/SYS:", "", "REM x", "   "]
+    site = SiteContext(node_names=frozenset({"NODE1"}), virtual_servers=frozenset({"CL_SERVER"}))
+    for _ in range(400):
+        endings = rng.choice([["\n"], ["\r\n"], ["\r"], ["\n", "\r\n", "\r"]])
+        text = "".join(rng.choice(words) + rng.choice(endings) for _ in range(rng.randint(0, 12)))
+        if rng.random() < 0.5:
+            text += rng.choice(words)
+        decoded = decode(text)
+        assert decoded.split_once is not None
+        pieces = list(decoded.split_once[0])
+        assert decoded.texts() == line_texts(text)
+        assert list(decoded.numbered()) == list(numbered_lines(text))
+        analysis = analyze_login_script(text, site)
+        shared = analysis.decoded.split_once
+        assert shared is not None and shared[0] == pieces
+        reorder_login_script(analysis)  # uses the shared list: must not change it
+        assert analysis.decoded.split_once is shared and shared[0] == pieces
+    big = "MAP F:=CL_SERVER/VOL1:\r\n" * 20_000  # over the size kept: read in pieces
+    assert decode(big).split_once is None
+    assert list(decode(big).numbered()) == list(numbered_lines(big))

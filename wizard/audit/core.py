@@ -403,6 +403,10 @@ def _line_texts(decoded: DecodedText, last: int) -> Sequence[str]:
     """The texts of lines 1 to ``last`` (fewer if the text has fewer): the lines the
     analyzer split already, else the text split up to line ``last`` only (the deciding
     lines come early in a script; the whole text need not be split for them)."""
+    split = vars(decoded).get("split_once")  # the split the analyzer made, if it did
+    if split is not None:
+        pieces: list[str] = split[0]
+        return pieces[: min(last, len(pieces) - (pieces[-1] == ""))]
     if "lines" in vars(decoded):  # a cached_property the analyzer filled
         return [line.text for line in decoded.lines[:last]]
     pieces = _NEWLINE.split(decoded.body, last)  # as DecodedText.texts() splits lines

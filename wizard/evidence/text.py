@@ -87,9 +87,29 @@ class DecodedText:
         """Every line with its number and its own ending (built on first use)."""
         return split_lines(self.body)
 
+    @cached_property
+    def split_once(self) -> tuple[list[str], str] | None:
+        """The body split once, shared by every reader of one artifact (the analyzer, its
+        fixes, the audit): ``(pieces, ending)``, the pieces between the line endings (the
+        last one is what follows the last ending: "" when the text ends with one) and the
+        one ending used throughout ("" when they are mixed: then split at each). None for
+        a body over ``_SPLIT_AT`` characters (not kept: read it in pieces). Never modify
+        the list."""
+        body = self.body
+        if len(body) > _SPLIT_AT:
+            return None
+        ending = _uniform_ending(body)
+        if ending is None:
+            return _NEWLINE.split(body), ""
+        return body.split(ending), ending
+
     def texts(self) -> list[str]:
         """Every line's text, without its ending (``texts()[N - 1]`` is line N)."""
-        return line_texts(self.body)
+        split = self.split_once
+        if split is None:
+            return line_texts(self.body)
+        pieces = split[0]
+        return pieces[:-1] if pieces[-1] == "" else pieces[:]
 
     def texts_and_endings(self) -> tuple[list[str], list[str]]:
         """Every line's text and its own ending, as ``lines`` has them (``[N - 1]`` is line
@@ -98,7 +118,10 @@ class DecodedText:
 
     def numbered(self) -> Iterator[tuple[int, str]]:
         """``(number, text)`` of every non-empty line, numbered as ``lines`` numbers them."""
-        return numbered_lines(self.body)
+        split = self.split_once
+        if split is None:
+            return numbered_lines(self.body)
+        return filter(_has_text, enumerate(split[0], 1))  # "" after a last ending: skipped
 
     def encode_lines(
         self, texts_with_endings: Iterable[str | tuple[str, str] | SourceLine]

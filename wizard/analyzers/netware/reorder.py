@@ -788,12 +788,13 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     last_virtual = count - 1 - roles[::-1].index("virtual")
     lines = list(map(_line_of, mappings))
     body = analysis.decoded.text
-    texts, ending = _split(body)
+    split = analysis.decoded.split_once  # the analyzer's own split, shared
+    texts, ending = split if split is not None else _split(body)
     endings: list[str] = []
     if ending:  # most scripts: one ending throughout, one split, no list of endings
-        unterminated = texts.pop()
-        if unterminated:
-            texts.append(unterminated)
+        unterminated = texts[-1]
+        if not unterminated:
+            texts = texts[:-1]  # a copy: the shared list is never changed
     else:
         texts, endings = texts_and_endings(body)
         unterminated = texts[-1] if texts and not endings[-1] else ""
