@@ -28,6 +28,12 @@ SITE = [
     "virtual_ips=10.1.1.180,10.1.1.181",
 ]
 SEED = 3438100
+LOAD_SCRIPT = (
+    "nss /poolactivate=POOL1\nmount VOL1 VOLID=254\n"
+    "BIND IP VNIC ADDRESS=10.1.1.180 MASK=255.255.255.0\n"
+    "NUDP ADD CLUSTER1_POOL1_SERVER 10.1.1.180\n"
+)
+"""The site's load script for the issue's command (``--evidence load-script=``)."""
 MIN_BYTES, MAX_BYTES = 2 * 1024, 20 * 1024
 
 
@@ -84,15 +90,23 @@ def audit_cases(
     write_ldif(export, large)
     diagnose = [python, "-m", "wizard", "diagnose", *SITE, "--evidence", f"login-script={one}"]
 
-    def audit(path: Path, fmt: str = "json") -> list[str]:
+    # The issue's own command: an LDIF export, the site's load script, an HTML report.
+    load = work / "audit-pool1.ncf"
+    load.write_text(LOAD_SCRIPT, encoding="ascii")
+
+    def audit(path: Path, fmt: str = "json", *extra: str) -> list[str]:
         out = work / f"audit-out-{path.name}.{fmt}"
-        return [python, "-m", "wizard", "audit", str(path), *SITE, "--quiet", "--force",
-                "--format", fmt, "-o", str(out)]  # fmt: skip
+        return [python, "-m", "wizard", "audit", str(path), *SITE, *extra, "--quiet",
+                "--force", "--format", fmt, "-o", str(out)]  # fmt: skip
 
     cases = [
         (f"audit {large} scripts (folder, json)", audit(sites[large])),
         (f"audit {large} scripts (LDIF export, json)", audit(export)),
         (f"audit {large} scripts (folder, html)", audit(sites[large], "html")),
+        (
+            f"audit {large} scripts (LDIF export, html, --evidence load-script)",
+            audit(export, "html", "--evidence", f"load-script={load}"),
+        ),
     ]
     run_child(diagnose, env, work)  # warm caches
     base_times: list[float] = []
