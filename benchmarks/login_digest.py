@@ -46,6 +46,7 @@ SITES: dict[str, dict[str, tuple[str, ...]]] = {
         "cluster_context": ("Corp.EMA",),
         "master_ip": ("137.46.52.9",),
         "preferred_server": ("other",),
+        "volume_ips": ("VOL2=137.46.52.2", "VOL1=10.1.1.180", "DATA=10.1.1.180", "DATA=1.2.3.4"),
     },
     "empty": {},
 }
