@@ -26,6 +26,7 @@ from .login_script import (
     LoginScriptAnalysis,
     Mapping,
     RawMapping,
+    _drive_parts,
     _Order,
     _Scanner,
     block_paths,
@@ -700,17 +701,10 @@ class _DriveLetters(dict[str, tuple[str, int | None]]):
     search and relative drives), so it is kept, up to a bound."""
 
     def __missing__(self, drive: str) -> tuple[str, int | None]:
-        letter = ""
-        search: int | None = None
-        if drive[:1] == "S" and drive[1:2].isdigit():
-            token, _, chosen = drive.partition(":")
-            search = int(token[1:])
-            letter = chosen.strip("=:")
-        elif len(drive) == 2 and drive[1] == ":":
-            letter = drive[0]
+        parts = _drive_parts(drive)
         if len(self) < _MAX_DRIVES:
-            self[drive] = letter, search
-        return letter, search
+            self[drive] = parts
+        return parts
 
 
 _MAX_DRIVES = 4096
