@@ -471,12 +471,7 @@ class _Scanner:
                         changes.append((number, now))
                     last_path = now
         self.commands = commands
-        for block in self.stack:
-            self.remarks.append(
-                Remark(
-                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
-                )
-            )
+        self.unclosed()
         return ScriptScan(
             tuple(self.lines),
             tuple(self.mappings) if keep_mappings else (),
@@ -484,6 +479,15 @@ class _Scanner:
             tuple(self.remarks),
             self.commands,
         )
+
+    def unclosed(self) -> None:
+        """A warning for each IF block still open at the end of the script."""
+        for block in self.stack:
+            self.remarks.append(
+                Remark(
+                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
+                )
+            )
 
     def state(self) -> tuple[int, int, int]:
         """Changes whenever a statement records or changes anything (see ``run``).
@@ -2133,12 +2137,7 @@ class _Reader:
             else:
                 where = cached
         scanner.commands = commands
-        for block in scanner.stack:
-            scanner.remarks.append(
-                Remark(
-                    block.line, "warning", f"the IF block opened on line {block.line} has no END"
-                )
-            )
+        scanner.unclosed()
 
     def else_line(self, number: int, text: str, settled: dict[str, str]) -> str:
         """A bare ELSE, as the general path reads it (its per-script memo included)."""
