@@ -98,10 +98,7 @@ class DecodedText:
         body = self.body
         if len(body) > _SPLIT_AT:
             return None
-        ending = _uniform_ending(body)
-        if ending is None:
-            return _NEWLINE.split(body), ""
-        return body.split(ending), ending
+        return split_at_ending(body)
 
     def texts(self) -> list[str]:
         """Every line's text, without its ending (``texts()[N - 1]`` is line N)."""
@@ -156,10 +153,19 @@ class DecodedText:
         return self.body
 
 
+def split_at_ending(text: str) -> tuple[list[str], str]:
+    """``text`` split at its line endings: the pieces between them (the last one is what
+    follows the last ending) and the one ending used throughout ("" when they are mixed:
+    then it is split at each)."""
+    ending = _uniform_ending(text)
+    if ending is None:
+        return _NEWLINE.split(text), ""
+    return text.split(ending), ending
+
+
 def line_texts(text: str) -> list[str]:
     """The text of every line (lines end at CRLF, CR or LF), with no object per line."""
-    ending = _uniform_ending(text)
-    texts = text.split(ending) if ending is not None else _NEWLINE.split(text)
+    texts = split_at_ending(text)[0]
     if texts[-1] == "":  # the text ends with a line ending (or is empty): no line after it
         texts.pop()
     return texts

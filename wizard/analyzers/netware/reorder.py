@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 from itertools import compress, pairwise, repeat
 from operator import attrgetter
 
-from wizard.evidence.text import texts_and_endings
+from wizard.evidence.text import split_at_ending, texts_and_endings
 from wizard.gcpause import paused_gc
 
 from .login_script import (
@@ -719,21 +719,6 @@ _first = operator.itemgetter(0)
 _second = operator.itemgetter(1)
 
 
-def _split(body: str) -> tuple[list[str], str]:
-    """The lines of ``body`` split at its one line ending, with that ending, as
-    ``_uniform_ending`` finds it (the last item is what follows the last ending); or
-    ``([], "")`` when the endings are mixed."""
-    if "\r" not in body:
-        return body.split("\n"), "\n"
-    if "\n" not in body:
-        return body.split("\r"), "\r"
-    texts = body.split("\r\n")
-    count = len(texts) - 1  # CRLF throughout: no CR and no LF but those of the CRLFs
-    if body.count("\r") == count and body.count("\n") == count:
-        return texts, "\r\n"
-    return [], ""
-
-
 def _raws(analysis: LoginScriptAnalysis) -> list[RawMapping]:
     """``[analysis.raw(i) for i in range(len(analysis.mappings))]`` in one loop: the
     drive letters from the memo by drive, each tuple made without the named tuple's
@@ -783,7 +768,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     lines = list(map(_line_of, mappings))
     body = analysis.decoded.text
     split = analysis.decoded.split_once  # the analyzer's own split, shared
-    texts, ending = split if split is not None else _split(body)
+    texts, ending = split if split is not None else split_at_ending(body)
     endings: list[str] = []
     if ending:  # most scripts: one ending throughout, one split, no list of endings
         unterminated = texts[-1]
