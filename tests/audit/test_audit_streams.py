@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 import pytest
+from ldif import LDIFParser
 
 from tests.audit.gen import SITE
 from wizard.audit import core, ldif, sources
@@ -70,10 +71,16 @@ def test_an_export_is_cut_into_records_as_line_by_line(
     assert over > 100  # records over the limit were among them
 
 
+class _LibraryParser(LDIFParser):  # type: ignore[misc]
+    """The library's parser, reading a stream itself, with only our linear ``dn:`` check."""
+
+    _check_dn = ldif._Parser._check_dn
+
+
 def _library(record: bytes) -> Any:
     """The library's own reading of the record as it is (folded), or its error."""
     try:
-        return list(ldif._Parser(io.BytesIO(record), encoding=None, strict=True).parse())
+        return list(_LibraryParser(io.BytesIO(record), encoding=None, strict=True).parse())
     except (ValueError, TypeError, IndexError) as exc:
         return type(exc), str(exc)
 
@@ -171,3 +178,25 @@ def test_the_first_lines_split_alone_are_the_first_lines_of_the_whole_split() ->
         assert core._line_texts(decoded, last) == decoded.texts()[:last], text
         _ = decoded.lines  # the analyzer's lines, when it split them
         assert core._line_texts(decoded, last) == decoded.texts()[:last], text
+
+
+def test_the_fast_base64_decoding_gives_what_the_library_s_decoding_gives() -> None:
+    import base64
+
+    rng = random.Random(5)
+    pieces = [b"TUFQ", b"IEY6", b"QQ", b"QUI", b"=", b"==", b" ", b"\n ", b"\n", b"\r", b"!",
+              b"\t", b"-", b"_", b"\xff", b"YR", b"+/", b"A"]  # fmt: skip
+    fast = 0
+    for _ in range(30000):
+        text = b"".join(rng.choice(pieces) for _ in range(rng.randint(0, 10)))
+        try:
+            expected: Any = base64.decodebytes(text)
+        except ValueError:
+            expected = ValueError
+        got = ldif.fast_base64(text)
+        if got is not None:
+            fast += 1
+            assert got == expected, text
+    assert fast > 3000  # the clean values (blanks and line ends aside) took the fast way
+    big = base64.encodebytes(bytes(range(256)) * 64).replace(b"\n", b"\n ")
+    assert ldif.fast_base64(b" " + big) == bytes(range(256)) * 64
