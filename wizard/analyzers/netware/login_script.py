@@ -2001,7 +2001,8 @@ class _Reader:
         # at it.
         where = scanner.where()
         condition, last_path = where
-        commands = 0
+        commands = 0  # but the ``_A_ONE`` lines: each is one command and makes one mapping,
+        made = 0  # and ``made`` counts the mappings made otherwise
         settled: dict[str, str] = {}
         for number, text in decoded.numbered():  # empty lines are blank: skipped
             action = lookup(text)
@@ -2023,7 +2024,6 @@ class _Reader:
                         drives[key2] = mapping
                     if hinted is not None and hinted not in hinted_at:
                         hinted_at[hinted] = number
-                    commands += 1
                     continue
                 if code == _A_KIND:
                     if len(settled) < _SETTLED_LINES:  # as the general path keeps it
@@ -2073,16 +2073,20 @@ class _Reader:
                         if stack and not scanner.overflow:
                             block = stack[-1]
                             block.branch = 1
-                            outer = wheres[-2] if len(wheres) > 1 else _TOP
-                            wheres[-1] = where = scanner.cached = _inside(outer, block)
+                            outer, path = wheres[-2] if len(wheres) > 1 else _TOP
+                            own = f"ELSE of {block.condition}"  # (``_inside``, written out)
+                            condition = f"{outer} AND {own}" if outer else own
+                            path = (*path, (block.ident, 1))
+                            wheres[-1] = where = scanner.cached = (condition, path)
                             scanner.branches += 1
-                            if where[1] != last_path:  # (a second ELSE of a block: the same)
-                                changes.append((number, where[1]))
-                            condition, last_path = where
+                            if path != last_path:  # (a second ELSE of a block: the same)
+                                changes.append((number, path))
+                            last_path = path
                         else:  # no IF, or nested too deep: changes no nesting
                             self.else_line(number, text, settled)
                 else:  # _A_MAP
                     kind = action[1]
+                    made += len(action[2])
                     for template in action[2]:
                         mapping = new(Mapping)
                         values = mapping.__dict__
@@ -2126,6 +2130,7 @@ class _Reader:
                 continue
             kind = self.learn(number, text, settled)
             if raws:
+                made += len(raws)
                 for raw in raws:
                     classify(raw)
                 raws.clear()
@@ -2141,7 +2146,7 @@ class _Reader:
             else:
                 where = cached
             condition, last_path = where
-        scanner.commands = commands
+        scanner.commands = commands + len(mappings) - made
         scanner.unclosed()
 
     def else_line(self, number: int, text: str, settled: dict[str, str]) -> str:
