@@ -2004,7 +2004,12 @@ class _Reader:
         commands = 0  # but the ``_A_ONE`` lines: each is one command and makes one mapping,
         made = 0  # and ``made`` counts the mappings made otherwise
         settled: dict[str, str] = {}
-        for number, text in decoded.numbered():  # empty lines are blank: skipped
+        # Every line but in a text too long to split at once (then ``numbered``): an empty
+        # line is never in the memo, and is skipped below (``numbered`` skips them, in C
+        # but at a cost per line).
+        split = decoded.split_once
+        numbered = enumerate(split[0], 1) if split is not None else decoded.numbered()
+        for number, text in numbered:
             action = lookup(text)
             if action is not None:
                 code = action[0]
@@ -2115,6 +2120,8 @@ class _Reader:
                     unrecognised((number, text))
                 elif kind != "comment" and kind != "blank":
                     commands += 1
+                continue
+            if not text:  # empty lines are blank: skipped
                 continue
             first = text[0]
             if (
