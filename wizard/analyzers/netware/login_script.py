@@ -2125,7 +2125,7 @@ class _Reader:
                 continue
             first = text[0]
             if (
-                (first in _COMMENT_MARKS or (
+                (first in _COMMENT_MARKS or text[:4] == "REM " or (
                     first in _R and text[3:4] in _BLANKS and text[:3].upper() == "REM"
                 ))
                 and len(text) <= MAX_PATTERN_LINE and text not in settled
