@@ -262,12 +262,7 @@ class LoginScriptAnalyzer:
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.analyzers.netware.login_script import (
-            SHORT_KINDS,
-            TARGET_KINDS,
-            analyze_login_script,
-        )
-        from wizard.analyzers.netware.remap import remap_login_script
+        from wizard.analyzers.netware.login_script import analyze_login_script
         from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
 
         facts = context.facts
@@ -311,6 +306,9 @@ class LoginScriptAnalyzer:
                 produced=produced,
                 detail=(analysis, reordering),
             )
+        from wizard.analyzers.netware.login_script import SHORT_KINDS, TARGET_KINDS
+        from wizard.analyzers.netware.remap import remap_login_script
+
         produced += _remapped(
             remap_login_script(
                 analysis,
