@@ -1830,7 +1830,8 @@ _A_KIND = 1  # (1, kind, counted): changes nothing (a settled line of ``_Scanner
 _A_MAP = 2  # (2, kind, templates, said): any other MAP statement, as ``_Scanner.remember``
 # keeps it, its parts classified for the site (``_template``)
 _A_IF = 3  # (3, condition): opens an IF block
-_A_BUMP = 4  # (4, kind): a one-line IF that records nothing (it uses a block number)
+_A_BUMP = 4  # (4, kind, counted): a one-line IF that records nothing (it uses a block
+# number); counted as for ``_A_KIND``
 _A_ELSE = 5  # (5,): a bare ELSE
 _A_END = 6  # (6,): a bare END, ENDIF or END IF
 _Action = tuple[Any, ...]
@@ -2070,8 +2071,12 @@ class _Reader:
                     continue
                 if code == _A_BUMP:  # changes no nesting
                     scanner.next_block += 1
-                    kind = action[1]
-                elif code == _A_ELSE:  # ``else_line``, its ``flip`` written out
+                    if action[2]:
+                        commands += 1
+                    elif action[1] == "unrecognised":
+                        unrecognised((number, text))
+                    continue
+                if code == _A_ELSE:  # ``else_line``, its ``flip`` written out
                     kind = settled.get(text)
                     if kind is None:
                         kind = "else"
@@ -2251,7 +2256,7 @@ class _Reader:
         ):  # fmt: skip
             # Only a block number used: a one-line IF that records nothing, or an IF block.
             if after[1] == before[1] and kind != "if":
-                noted[text] = (_A_BUMP, kind)
+                noted[text] = (_A_BUMP, kind, kind not in _NOT_COMMANDS)
             elif kind == "if" and after[1] == before[1] + 1:
                 noted[text] = (_A_IF, scanner.stack[-1].condition)
         return kind
