@@ -1353,9 +1353,20 @@ def _marks(cluster_volume: str, options: tuple[str, ...], form: str) -> int:
     return marks
 
 
-def _first_marked(codes: bytearray, present: set[int], mark: int) -> int:
-    """The index of the first code with ``mark`` (or a role, for 7), -1 if none."""
-    return min((codes.find(c) for c in present if c & mark), default=-1)
+_ROLE_OF = bytes(code & 7 for code in range(256))
+"""``codes.translate(_ROLE_OF)``: each mapping's role (0 for a DEL), one byte each."""
+_WEIGHT_OF = bytes(code & (7 | _HINT) for code in range(256))
+"""The same with ``_HINT`` kept: 1 a node and 2 a virtual server known for sure."""
+_MARKED = {
+    mark: bytes(1 if code & mark else 0 for code in range(256))
+    for mark in (7, _CLUSTER_VOLUME, _THROUGH_NODE, _ROOT)
+}
+
+
+def _first_marked(codes: bytearray, mark: int) -> int:
+    """The index of the first code with ``mark`` (or a role, for 7), -1 if none (the
+    codes translated to 1 where marked, and searched, in C)."""
+    return codes.translate(_MARKED[mark]).find(1)
 
 
 def _allows(total: int, by_branch: dict[tuple[int, int], int], path: BlockPath, mine: int) -> bool:
@@ -1409,10 +1420,11 @@ def _decide(
     mapping and its path only where its role counts (``shortcut`` False: even in the
     common case the shortcut decides without them; the tests compare the two)."""
     count = len(codes)
-    present = set(codes)
-    first_virtual_at = min((codes.find(c) for c in present if c & 7 == 2), default=-1)
-    first_node_at = min((codes.find(c) for c in present if c & 7 == 1), default=-1)
-    has_unknown = any(c & 7 == 3 for c in present)
+    roles = codes.translate(_ROLE_OF)
+    weights = codes.translate(_WEIGHT_OF)
+    first_virtual_at = roles.find(2)
+    first_node_at = roles.find(1)
+    has_unknown = 3 in roles
     first_virtual = mappings[first_virtual_at] if first_virtual_at >= 0 else None
     first_node = mappings[first_node_at] if first_node_at >= 0 else None
     flags = bytearray(count)  # 1: an unknown whose role would decide the order
@@ -1426,11 +1438,9 @@ def _decide(
     # find besides (hinted targets, unknown ones) would not count.
     quick = -1
     if shortcut and first_virtual is not None and first_node is not None:
-        sure_first = min((codes.find(c) for c in present if c & (7 | _HINT) == 1), default=-1)
+        sure_first = weights.find(1)
         if sure_first >= 0 and not paths[sure_first]:
-            last_sure_virtual = max(
-                (codes.rfind(c) for c in present if c & (7 | _HINT) == 2), default=-1
-            )
+            last_sure_virtual = weights.rfind(2)
             if last_sure_virtual > sure_first:
                 quick = sure_first
     if quick >= 0:
@@ -1484,7 +1494,7 @@ def _decide(
                     maybe_total += 1
                     for key in path:
                         maybe[key] = maybe.get(key, 0) + 1
-    hinted_virtual = any(c & 7 == 2 and c & _HINT for c in present)
+    hinted_virtual = (2 | _HINT) in weights
     if (
         quick < 0 and (first_node is not None or first_virtual is not None)
         and (has_unknown or hinted_virtual)
@@ -1612,7 +1622,7 @@ def _decide(
             )
         )
         return _Order(None, 0, (), "", tuple(remarks), tuple(unknown_all[:8]))
-    first = _first_marked(codes, present, 7)
+    first = _first_marked(codes, 7)
     if first >= 0:  # a mapping other than a DEL
         detail = "every target the script maps is a server outside the cluster"
         return _Order("no-node-mapping", mappings[first].line, (), detail + ".", ())
@@ -2399,12 +2409,11 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     mappings = reader.mappings
     # The first cluster-volume mapping (through a node, or any) and MAP ROOT, by their marks.
     codes = reader.codes
-    present = set(codes)
-    at = _first_marked(codes, present, _THROUGH_NODE)
+    at = _first_marked(codes, _THROUGH_NODE)
     through = mappings[at] if at >= 0 else None
-    at = _first_marked(codes, present, _CLUSTER_VOLUME)
+    at = _first_marked(codes, _CLUSTER_VOLUME)
     first_cluster_volume = mappings[at] if at >= 0 else None
-    at = _first_marked(codes, present, _ROOT)
+    at = _first_marked(codes, _ROOT)
     first_root = mappings[at] if at >= 0 else None
     dirmap = reader.dirmap
     first_map = next((m for m in mappings if m.form != "attach"), None)
