@@ -1868,7 +1868,7 @@ def _unsafe(text: str) -> bool:
 
 def _forget() -> None:
     """Empty every site's line memo (a new generation)."""
-    for memo, _ in _SITES.values():
+    for memo, _ in tuple(_SITES.values()):  # (a copy: a worker thread may add a site)
         memo.clear()
     _memo_used[:] = [0, 0, 0]
 
