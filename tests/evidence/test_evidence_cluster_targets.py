@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import codecs
 
+from wizard.analyzers.netware import plugins
 from wizard.analyzers.netware.plugins import LOGIN_SCRIPT
 from wizard.engine.case import Case
 from wizard.evidence.protocol import Context
@@ -282,3 +283,33 @@ def test_no_volume_ip_without_a_load_script_that_mounts_the_volume() -> None:
     assert LOGIN_SCRIPT.analyze(NODE_MAPPED, context).report.fact("cluster_volume_ip") is None
     bare = Context({**MOUNTED, "virtual_ips": ("10.1.1.182",)})
     assert LOGIN_SCRIPT.analyze(NODE_MAPPED, bare).report.fact("cluster_volume_ip") is None
+
+
+def test_the_site_made_for_the_last_facts_is_never_given_for_other_facts() -> None:
+    # The plugin keeps the site it made for the last facts (an audit asks with the same
+    # ones for every script): other facts, other corrections, or the same dict changed in
+    # place, each read as they would with nothing kept.
+    script = b"MAP F:=NODE1/SYS:\r\nMAP G:=CLUSTER1_POOL1_SERVER/VOL1:\r\n"
+
+    def roles(context: Context, cold: bool = False) -> list[str]:
+        if cold:
+            plugins._last_site.clear()
+        reading = LOGIN_SCRIPT.analyze(script, context)
+        assert reading.table is not None
+        return [row.cells[3] for row in reading.table.rows]
+
+    facts = {"node_names": ("NODE1",), "virtual_servers": ("CLUSTER1_POOL1_SERVER",)}
+    contexts = [
+        Context(facts),
+        Context(facts, corrections={"NODE1": "virtual"}),
+        Context(dict(facts)),
+        Context({**facts, "virtual_servers": ()}),
+        Context({**facts, "primary_ip": ("10.1.1.11",)}),
+    ]
+    warm = [roles(context) for context in contexts]
+    assert warm == [roles(context, cold=True) for context in contexts]
+    assert warm[0] == warm[2] == ["node", "virtual"] and warm[1] == ["virtual*", "virtual"]
+    roles(Context(facts))
+    facts["node_names"] = ("CLUSTER1_POOL1_SERVER",)  # the same dict, changed in place
+    facts["virtual_servers"] = ("NODE1",)
+    assert roles(Context(facts)) == ["virtual", "node"] == roles(Context(facts), cold=True)

@@ -58,9 +58,8 @@ _LINES = [
 
 
 def _reset() -> None:
-    ls._LINE_MEMO.clear()
-    ls._memo_used[:] = [0, 0]
     ls._SITES.clear()
+    ls._memo_used[:] = [0, 0, 0]
 
 
 def _reading(analysis: LoginScriptAnalysis) -> tuple[object, ...]:
@@ -148,15 +147,29 @@ def test_the_line_memo_is_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
     text = "\n".join(lines + lines + ['IF MEMBER OF "G" THEN', "END"] * 2) + "\n"
     _reset()
     first = _reading(analyze_login_script(text, NODE_SITE))
-    assert 0 < len(ls._LINE_MEMO) <= 50
+    assert 0 < sum(len(memo) for memo, _ in ls._SITES.values()) <= 50
     assert ls._memo_used[1] <= 40
     assert _reading(analyze_login_script(text, NODE_SITE)) == first == _cold(text, NODE_SITE)
+
+
+def test_the_bounds_hold_over_all_the_sites(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each site has its own memo; the bounds are for them all together.
+    monkeypatch.setattr(ls, "_MEMO_LINES", 50)
+    lines = [f"MAP F:=NODE{i % 7}/VOL{i}:" for i in range(40)]
+    text = "\n".join(lines + lines) + "\n"
+    _reset()
+    readings = []
+    for site in SITES:
+        readings.append(_reading(analyze_login_script(text, site)))
+        kept = sum(len(memo) for memo, _ in ls._SITES.values())
+        assert 0 < kept <= 50 and ls._memo_used[2] == kept
+    assert readings == [_cold(text, site) for site in SITES]
 
 
 def test_a_line_met_once_is_not_kept() -> None:
     _reset()
     analyze_login_script("".join(f"MAP F:=NODE1/VOL{i}:\n" for i in range(100)), NODE_SITE)
-    assert not ls._LINE_MEMO
+    assert not any(memo for memo, _ in ls._SITES.values())
 
 
 def test_mappings_made_from_the_memo_behave_like_constructed_ones() -> None:

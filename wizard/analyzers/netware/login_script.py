@@ -1353,9 +1353,20 @@ def _marks(cluster_volume: str, options: tuple[str, ...], form: str) -> int:
     return marks
 
 
-def _first_marked(codes: bytearray, present: set[int], mark: int) -> int:
-    """The index of the first code with ``mark`` (or a role, for 7), -1 if none."""
-    return min((codes.find(c) for c in present if c & mark), default=-1)
+_ROLE_OF = bytes(code & 7 for code in range(256))
+"""``codes.translate(_ROLE_OF)``: each mapping's role (0 for a DEL), one byte each."""
+_WEIGHT_OF = bytes(code & (7 | _HINT) for code in range(256))
+"""The same with ``_HINT`` kept: 1 a node and 2 a virtual server known for sure."""
+_MARKED = {
+    mark: bytes(1 if code & mark else 0 for code in range(256))
+    for mark in (7, _CLUSTER_VOLUME, _THROUGH_NODE, _ROOT)
+}
+
+
+def _first_marked(codes: bytearray, mark: int) -> int:
+    """The index of the first code with ``mark`` (or a role, for 7), -1 if none (the
+    codes translated to 1 where marked, and searched, in C)."""
+    return codes.translate(_MARKED[mark]).find(1)
 
 
 def _allows(total: int, by_branch: dict[tuple[int, int], int], path: BlockPath, mine: int) -> bool:
@@ -1409,10 +1420,11 @@ def _decide(
     mapping and its path only where its role counts (``shortcut`` False: even in the
     common case the shortcut decides without them; the tests compare the two)."""
     count = len(codes)
-    present = set(codes)
-    first_virtual_at = min((codes.find(c) for c in present if c & 7 == 2), default=-1)
-    first_node_at = min((codes.find(c) for c in present if c & 7 == 1), default=-1)
-    has_unknown = any(c & 7 == 3 for c in present)
+    roles = codes.translate(_ROLE_OF)
+    weights = codes.translate(_WEIGHT_OF)
+    first_virtual_at = roles.find(2)
+    first_node_at = roles.find(1)
+    has_unknown = 3 in roles
     first_virtual = mappings[first_virtual_at] if first_virtual_at >= 0 else None
     first_node = mappings[first_node_at] if first_node_at >= 0 else None
     flags = bytearray(count)  # 1: an unknown whose role would decide the order
@@ -1426,11 +1438,9 @@ def _decide(
     # find besides (hinted targets, unknown ones) would not count.
     quick = -1
     if shortcut and first_virtual is not None and first_node is not None:
-        sure_first = min((codes.find(c) for c in present if c & (7 | _HINT) == 1), default=-1)
+        sure_first = weights.find(1)
         if sure_first >= 0 and not paths[sure_first]:
-            last_sure_virtual = max(
-                (codes.rfind(c) for c in present if c & (7 | _HINT) == 2), default=-1
-            )
+            last_sure_virtual = weights.rfind(2)
             if last_sure_virtual > sure_first:
                 quick = sure_first
     if quick >= 0:
@@ -1484,7 +1494,7 @@ def _decide(
                     maybe_total += 1
                     for key in path:
                         maybe[key] = maybe.get(key, 0) + 1
-    hinted_virtual = any(c & 7 == 2 and c & _HINT for c in present)
+    hinted_virtual = (2 | _HINT) in weights
     if (
         quick < 0 and (first_node is not None or first_virtual is not None)
         and (has_unknown or hinted_virtual)
@@ -1612,7 +1622,7 @@ def _decide(
             )
         )
         return _Order(None, 0, (), "", tuple(remarks), tuple(unknown_all[:8]))
-    first = _first_marked(codes, present, 7)
+    first = _first_marked(codes, 7)
     if first >= 0:  # a mapping other than a DEL
         detail = "every target the script maps is a server outside the cluster"
         return _Order("no-node-mapping", mappings[first].line, (), detail + ".", ())
@@ -1820,27 +1830,33 @@ def _dirmap_findings(
 
 # The line memo: what a line does, for the lines whose effect follows from their text alone,
 # kept across scripts (an audit reads thousands of scripts made of the same lines); a line
-# goes in when one script has it twice (``_Reader.learn``). Bounded in lines, characters
-# and mapping parts (the classified parts of one site each); a full memo is emptied.
-_A_KIND = 0  # (0, kind): changes nothing (a settled line of ``_Scanner.run``)
-_A_MAP = 1  # (1, kind, parts, said, slot): a MAP statement, as ``_Scanner.remember`` keeps
-# it; slot[0] is None or what ``_held`` gives for a site (its token first)
-_A_IF = 2  # (2, condition): opens an IF block
-_A_BUMP = 3  # (3, kind): a one-line IF that records nothing (it uses a block number)
-_A_ELSE = 4  # (4,): a bare ELSE
-_A_END = 5  # (5,): a bare END, ENDIF or END IF
+# goes in when one script has it twice (``_Reader.learn``). One memo per site (a MAP line's
+# action holds its parts classified for that site, so two sites never mix), bounded in
+# lines, characters and mapping parts over all the sites; a full memo empties them all.
+_A_ONE = 0  # (0, fields, code, letter key, search key, hinted server): a MAP line of one
+# mapping that changes nothing but its drive keys and the hinted servers (most MAP lines)
+_A_KIND = 1  # (1, kind, counted): changes nothing (a settled line of ``_Scanner.run``);
+# counted: the kind counts as a command
+_A_MAP = 2  # (2, kind, templates, said): any other MAP statement, as ``_Scanner.remember``
+# keeps it, its parts classified for the site (``_template``)
+_A_IF = 3  # (3, condition): opens an IF block
+_A_BUMP = 4  # (4, kind, counted): a one-line IF that records nothing (it uses a block
+# number); counted as for ``_A_KIND``
+_A_ELSE = 5  # (5,): a bare ELSE
+_A_END = 6  # (6,): a bare END, ENDIF or END IF
 _Action = tuple[Any, ...]
-_LINE_MEMO: dict[str, _Action] = {}
+_Memo = dict[str, _Action]
 _MEMO_LINES = 8_192
 _MEMO_CHARS = 1024 * 1024
 _MEMO_PARTS = 8_192
-_memo_used = [0, 0]  # characters and mapping parts kept
-_SITES: dict[tuple[object, ...], tuple[object, _Known]] = {}
+_memo_used = [0, 0, 0]  # characters, mapping parts and lines kept (all the sites' memos)
+_SITES: dict[tuple[object, ...], tuple[_Memo, _Known]] = {}
 _MAX_SITES = 64
 _ENDS = ("END", "ENDIF", "END IF")
 _R = ("R", "r")
 _BLANKS = ("", " ", "\t")
 _NOTED_LINES = 4096
+_NOT_COMMANDS = ("comment", "blank", "unrecognised")
 
 
 def _unsafe(text: str) -> bool:
@@ -1850,26 +1866,28 @@ def _unsafe(text: str) -> bool:
     return "ELSE" in upper or "INCLUDE" in upper
 
 
-def _keep(text: str, action: _Action, parts: int) -> None:
-    """Put a line into the line memo; a full memo is emptied first (a new generation)."""
+def _forget() -> None:
+    """Empty every site's line memo (a new generation)."""
+    for memo, _ in tuple(_SITES.values()):  # (a copy: a worker thread may add a site)
+        memo.clear()
+    _memo_used[:] = [0, 0, 0]
+
+
+def _keep(memo: _Memo, text: str, action: _Action, parts: int) -> None:
+    """Put a line into a site's line memo; a full memo is emptied first, with the other
+    sites' (the bounds hold for them all)."""
     used = _memo_used
-    if (
-        len(_LINE_MEMO) >= _MEMO_LINES
-        or used[0] + len(text) > _MEMO_CHARS
-        or used[1] + parts > _MEMO_PARTS
-    ):
-        _LINE_MEMO.clear()
-        used[0] = used[1] = 0
+    if used[2] >= _MEMO_LINES or used[0] + len(text) > _MEMO_CHARS or used[1] + parts > _MEMO_PARTS:
+        _forget()
+        memo.clear()  # (a memo no longer among the sites: the reader's own, still in use)
     used[0] += len(text)
     used[1] += parts
-    _LINE_MEMO[text] = action
+    used[2] += 1
+    memo[text] = action
 
 
-def _site(context: SiteContext) -> tuple[object, _Known]:
-    """A token that stands for the site (equal contexts give the same one) and its names.
-
-    The classified MAP parts of the line memo are kept with the token of the site they
-    were classified for, so two sites never mix."""
+def _site(context: SiteContext) -> tuple[_Memo, _Known]:
+    """The line memo of the site (equal contexts share one) and its names."""
     try:
         key: tuple[object, ...] = (
             context.node_names, context.virtual_servers, context.virtual_ips,
@@ -1879,11 +1897,12 @@ def _site(context: SiteContext) -> tuple[object, _Known]:
         )  # fmt: skip
         found = _SITES.get(key)
     except TypeError:  # a field that is not hashable: no sharing
-        return object(), _known(context)
+        return {}, _known(context)
     if found is None:
         if len(_SITES) >= _MAX_SITES:
+            _forget()
             _SITES.clear()
-        found = _SITES[key] = (object(), _known(context))
+        found = _SITES[key] = ({}, _known(context))
     return found
 
 
@@ -1935,24 +1954,26 @@ def _template(part: _Part, known: _Known) -> _Template:
     )  # fmt: skip
 
 
-def _held(site: object, known: _Known, action: _Action) -> tuple[object, list[_Template], Any]:
-    """What a memo MAP line holds for a site: the site's token, its parts' ``_template``s
-    and, for a line of one plain part, no remark and kind ``map`` (most MAP lines), that
-    part's (fields, code, letter key, search key) for ``_Reader.run``'s shortest path."""
-    templates = [_template(part, known) for part in action[2]]
-    single = None
-    if len(templates) == 1 and templates[0][3] and not action[3] and action[1] == "map":
-        template = templates[0]
-        single = (template[0], template[2], template[1], template[4])
-    return site, templates, single
+def _map_action(
+    known: _Known, kind: str, parts: tuple[_Part, ...], said: tuple[tuple[str, str], ...]
+) -> _Action:
+    """The line memo's action of a MAP statement for a site: ``_A_ONE`` for a statement
+    of one mapping, no remark and kind ``map`` that changes nothing but its drive keys
+    and the hinted servers (most MAP lines), else ``_A_MAP`` with every part's template."""
+    templates = [_template(part, known) for part in parts]
+    if len(templates) == 1 and not said and kind == "map":
+        fields, key1, code, _, key2, is_del, dirmap, hinted, other, remark, copied = templates[0]
+        if not (is_del or dirmap or other is not None or remark or copied is not None):
+            return (_A_ONE, fields, code, key1, key2, hinted)
+    return (_A_MAP, kind, templates, said)
 
 
 class _Reader:
     """Scans and classifies in one pass: each mapping is classified as it is met."""
 
-    def __init__(self, known: _Known, site: object) -> None:
+    def __init__(self, known: _Known, memo: _Memo) -> None:
         self.known = known
-        self.site = site
+        self.memo = memo  # the site's line memo
         self.scanner = _Scanner()
         self.mappings: list[Mapping] = []
         self.paths: list[BlockPath] = []
@@ -1971,9 +1992,7 @@ class _Reader:
 
     def run(self, decoded: DecodedText) -> None:
         scanner = self.scanner
-        memo = _LINE_MEMO
-        site = self.site
-        known = self.known
+        lookup = self.memo.get  # (a full memo is emptied, never replaced)
         unrecognised = scanner.unrecognised.append
         changes = scanner.path_changes
         raws = scanner.mappings
@@ -1981,134 +2000,147 @@ class _Reader:
         add_mapping = mappings.append
         add_path = self.paths.append
         drives = self.drives
+        hinted_at = self.hinted
         new = object.__new__
         classify = self.classify_raw
         add_code = self.codes.append
         stack = scanner.stack
         wheres = scanner.wheres
-        # After every line, ``scanner.cached`` is the (condition, path) of the nesting and
-        # ``last_path`` its path: a line that leaves the nesting as it was (a MAP, a settled
-        # line, a one-line IF) needs no look at it.
+        # After every line, ``scanner.cached`` is the (condition, path) of the nesting,
+        # ``where`` the same and ``condition`` and ``last_path`` its parts: a line that
+        # leaves the nesting as it was (a MAP, a settled line, a one-line IF) needs no look
+        # at it.
         where = scanner.where()
-        last_path: BlockPath = where[1]
-        commands = 0
+        condition, last_path = where
+        commands = 0  # but the ``_A_ONE`` lines: each is one command and makes one mapping,
+        made = 0  # and ``made`` counts the mappings made otherwise
         settled: dict[str, str] = {}
-        for number, text in decoded.numbered():  # empty lines are blank: skipped
-            action = memo.get(text)
+        # Every line but in a text too long to split at once (then ``numbered``): an empty
+        # line is never in the memo, and is skipped below (``numbered`` skips them, in C
+        # but at a cost per line).
+        split = decoded.split_once
+        numbered = enumerate(split[0], 1) if split is not None else decoded.numbered()
+        for number, text in numbered:
+            action = lookup(text)
             if action is not None:
                 code = action[0]
-                if code == _A_MAP:
-                    slot = action[4]
-                    held = slot[0]
-                    if held is not None and held[0] is site and held[2] is not None:
-                        # One plain mapping, no remark (most MAP lines): written out.
-                        fields, part_code, key1, key2 = held[2]
-                        mapping = new(Mapping)
-                        values = mapping.__dict__
-                        values.update(fields)
-                        values["line"] = number
-                        values["condition"] = where[0]
-                        add_mapping(mapping)
-                        add_path(where[1])
-                        add_code(part_code)
-                        if key1 is not None:
-                            drives[key1] = mapping
-                        if key2 is not None:
-                            drives[key2] = mapping
-                        commands += 1
-                        continue
-                    kind = action[1]
-                    parts = action[2]
-                    if parts:
-                        if held is None or held[0] is not site:
-                            held = slot[0] = _held(site, known, action)
-                        condition, path = where
-                        for template in held[1]:
-                            mapping = new(Mapping)
-                            values = mapping.__dict__
-                            values.update(template[0])
-                            values["line"] = number
-                            values["condition"] = condition
-                            add_mapping(mapping)
-                            add_path(path)
-                            if template[3]:  # plain: sets its drive keys, nothing else
-                                add_code(template[2])
-                                if template[1] is not None:
-                                    drives[template[1]] = mapping
-                                if template[4] is not None:
-                                    drives[template[4]] = mapping
-                            else:
-                                self.effects(mapping, template)
-                    if action[3]:
-                        for level, said in action[3]:
-                            scanner.remarks.append(Remark(number, level, f"line {number}: {said}"))
-                    elif not parts and kind != "map" and len(settled) < _SETTLED_LINES:
-                        settled[text] = kind
-                    if kind == "map":
-                        commands += 1
-                        continue
-                elif code == _A_KIND:
-                    kind = action[1]
+                if code == _A_ONE:  # one mapping, nothing else changed: written out
+                    _, fields, part_code, key1, key2, hinted = action
+                    mapping = new(Mapping)
+                    values = mapping.__dict__
+                    values.update(fields)
+                    values["line"] = number
+                    values["condition"] = condition
+                    add_mapping(mapping)
+                    add_path(last_path)
+                    add_code(part_code)
+                    if key1 is not None:
+                        drives[key1] = mapping
+                    if key2 is not None:
+                        drives[key2] = mapping
+                    if hinted is not None and hinted not in hinted_at:
+                        hinted_at[hinted] = number
+                    continue
+                if code == _A_KIND:
                     if len(settled) < _SETTLED_LINES:  # as the general path keeps it
-                        settled[text] = kind
-                elif code == _A_IF:  # ``push`` of a new block, written out
+                        settled[text] = action[1]
+                    if action[2]:
+                        commands += 1
+                    elif action[1] == "unrecognised":
+                        unrecognised((number, text))
+                    continue
+                if code == _A_IF:  # ``push`` of a new block, ``_inside`` written out
                     scanner.next_block = block_id = scanner.next_block + 1
                     block = _Block(block_id, 0, action[1], number)
                     if len(stack) < _MAX_NESTING:
                         stack.append(block)
-                        wheres.append(where := _inside(where, block))
+                        own = action[1]
+                        condition = f"{condition} AND {own}" if condition else own
+                        last_path = (*last_path, (block_id, 0))
+                        wheres.append(where := (condition, last_path))
                         scanner.cached = where
-                        path = where[1]
-                        changes.append((number, path))  # one block deeper: always new
-                        last_path = path
+                        changes.append((number, last_path))  # one block deeper: always new
                     else:
                         scanner.push(block)
                     commands += 1
                     continue
-                elif code == _A_END:  # ``pop``, written out
+                if code == _A_END:  # ``pop``, written out
                     if stack and not scanner.overflow:
                         stack.pop()
                         wheres.pop()
                         where = scanner.cached = wheres[-1] if wheres else _TOP
-                        path = where[1]
-                        changes.append((number, path))  # one block less deep: always new
-                        last_path = path
+                        condition, last_path = where
+                        changes.append((number, last_path))  # one block less deep: always new
                     else:
                         scanner.pop(number)
                         where = scanner.where()
-                        path = where[1]
-                        if path != last_path:
-                            changes.append((number, path))
-                        last_path = path
+                        if where[1] != last_path:
+                            changes.append((number, where[1]))
+                        condition, last_path = where
                     commands += 1
                     continue
-                elif code == _A_BUMP:  # changes no nesting
+                if code == _A_BUMP:  # changes no nesting
                     scanner.next_block += 1
-                    kind = action[1]
-                else:  # _A_ELSE: ``else_line``, its ``flip`` written out
+                    if action[2]:
+                        commands += 1
+                    elif action[1] == "unrecognised":
+                        unrecognised((number, text))
+                    continue
+                if code == _A_ELSE:  # ``else_line``, its ``flip`` written out
                     kind = settled.get(text)
                     if kind is None:
                         kind = "else"
                         if stack and not scanner.overflow:
                             block = stack[-1]
                             block.branch = 1
-                            outer = wheres[-2] if len(wheres) > 1 else _TOP
-                            wheres[-1] = where = scanner.cached = _inside(outer, block)
+                            outer, path = wheres[-2] if len(wheres) > 1 else _TOP
+                            own = f"ELSE of {block.condition}"  # (``_inside``, written out)
+                            condition = f"{outer} AND {own}" if outer else own
+                            path = (*path, (block.ident, 1))
+                            wheres[-1] = where = scanner.cached = (condition, path)
                             scanner.branches += 1
-                            path = where[1]
                             if path != last_path:  # (a second ELSE of a block: the same)
                                 changes.append((number, path))
                             last_path = path
                         else:  # no IF, or nested too deep: changes no nesting
                             self.else_line(number, text, settled)
+                else:  # _A_MAP
+                    kind = action[1]
+                    made += len(action[2])
+                    for template in action[2]:
+                        mapping = new(Mapping)
+                        values = mapping.__dict__
+                        values.update(template[0])
+                        values["line"] = number
+                        values["condition"] = condition
+                        add_mapping(mapping)
+                        add_path(last_path)
+                        if template[3]:  # plain: sets its drive keys, nothing else
+                            add_code(template[2])
+                            if template[1] is not None:
+                                drives[template[1]] = mapping
+                            if template[4] is not None:
+                                drives[template[4]] = mapping
+                        else:
+                            self.effects(mapping, template)
+                    if action[3]:
+                        for level, said in action[3]:
+                            scanner.remarks.append(Remark(number, level, f"line {number}: {said}"))
+                    elif not action[2] and kind != "map" and len(settled) < _SETTLED_LINES:
+                        settled[text] = kind
+                    if kind == "map":
+                        commands += 1
+                        continue
                 if kind == "unrecognised":
                     unrecognised((number, text))
                 elif kind != "comment" and kind != "blank":
                     commands += 1
                 continue
+            if not text:  # empty lines are blank: skipped
+                continue
             first = text[0]
             if (
-                (first in _COMMENT_MARKS or (
+                (first in _COMMENT_MARKS or text[:4] == "REM " or (
                     first in _R and text[3:4] in _BLANKS and text[:3].upper() == "REM"
                 ))
                 and len(text) <= MAX_PATTERN_LINE and text not in settled
@@ -2120,6 +2152,7 @@ class _Reader:
                 continue
             kind = self.learn(number, text, settled)
             if raws:
+                made += len(raws)
                 for raw in raws:
                     classify(raw)
                 raws.clear()
@@ -2130,13 +2163,12 @@ class _Reader:
             cached = scanner.cached
             if cached is None or cached[1] is not last_path:  # the nesting may differ
                 where = scanner.where()
-                now = where[1]
-                if now != last_path:
-                    changes.append((number, now))
-                last_path = now
+                if where[1] != last_path:
+                    changes.append((number, where[1]))
             else:
                 where = cached
-        scanner.commands = commands
+            condition, last_path = where
+        scanner.commands = commands + len(mappings) - made
         scanner.unclosed()
 
     def else_line(self, number: int, text: str, settled: dict[str, str]) -> str:
@@ -2167,7 +2199,7 @@ class _Reader:
         kind = settled.get(text)
         if kind is not None:
             if not _unsafe(text):
-                _keep(text, (_A_KIND, kind), 0)
+                _keep(self.memo, text, (_A_KIND, kind, kind not in _NOT_COMMANDS), 0)
             return kind
         if len(text) > MAX_PATTERN_LINE:
             return scanner.too_long(number)
@@ -2179,7 +2211,8 @@ class _Reader:
                 kind = scanner.replay(number, known, None)
                 if not (known[1] or known[2]) and kind != "map" and len(settled) < _SETTLED_LINES:
                     settled[text] = kind
-                _keep(text, (_A_MAP, kind, known[1], known[2], [None]), len(known[1]))
+                memo_action = _map_action(self.known, kind, known[1], known[2])
+                _keep(self.memo, text, memo_action, len(known[1]))
                 return kind
             # A statement that may map changes only the mappings and remarks; a MAP
             # statement is remembered by the scanner.
@@ -2201,7 +2234,7 @@ class _Reader:
         noted = self.noted
         action = noted.get(text)
         if action is not None:
-            _keep(text, action, 0)
+            _keep(self.memo, text, action, 0)
             return self.perform(number, text, action, settled)
         before = scanner.state()
         blocks = scanner.next_block
@@ -2233,7 +2266,7 @@ class _Reader:
         ):  # fmt: skip
             # Only a block number used: a one-line IF that records nothing, or an IF block.
             if after[1] == before[1] and kind != "if":
-                noted[text] = (_A_BUMP, kind)
+                noted[text] = (_A_BUMP, kind, kind not in _NOT_COMMANDS)
             elif kind == "if" and after[1] == before[1] + 1:
                 noted[text] = (_A_IF, scanner.stack[-1].condition)
         return kind
@@ -2365,8 +2398,8 @@ def _lines(decoded: DecodedText) -> Iterator[tuple[int, str]]:
 
 def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     decoded = decode(data)
-    site, known = _site(context)
-    reader = _Reader(known, site)
+    memo, known = _site(context)
+    reader = _Reader(known, memo)
     reader.run(decoded)
     scanner = reader.scanner
     unrecognised = tuple(scanner.unrecognised)
@@ -2376,12 +2409,11 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
     mappings = reader.mappings
     # The first cluster-volume mapping (through a node, or any) and MAP ROOT, by their marks.
     codes = reader.codes
-    present = set(codes)
-    at = _first_marked(codes, present, _THROUGH_NODE)
+    at = _first_marked(codes, _THROUGH_NODE)
     through = mappings[at] if at >= 0 else None
-    at = _first_marked(codes, present, _CLUSTER_VOLUME)
+    at = _first_marked(codes, _CLUSTER_VOLUME)
     first_cluster_volume = mappings[at] if at >= 0 else None
-    at = _first_marked(codes, present, _ROOT)
+    at = _first_marked(codes, _ROOT)
     first_root = mappings[at] if at >= 0 else None
     dirmap = reader.dirmap
     first_map = next((m for m in mappings if m.form != "attach"), None)

@@ -27,7 +27,7 @@ from wizard.evidence.protocol import (
 
 if TYPE_CHECKING:
     from wizard.analyzers.netware.login_script import LoginScriptAnalysis
-    from wizard.analyzers.netware.model import Role
+    from wizard.analyzers.netware.model import Role, SiteContext
     from wizard.analyzers.netware.remap import Remapping
 
 ROLES = ("node", "virtual", "other", "unknown")
@@ -155,6 +155,49 @@ def _with_volume_ip(report: EvidenceReport, volume_ips: Sequence[str]) -> Eviden
     return replace(report, findings=(*report.findings, finding))
 
 
+_last_site: list[tuple[dict[str, tuple[str, ...]], dict[str, str], SiteContext]] = []
+"""The facts and corrections of the last ``_site_context`` and what it made of them."""
+
+
+def _site_context(context: Context) -> SiteContext:
+    """What the login-script analysis knows of the site, from the facts and corrections.
+
+    An audit asks with the same context for every script: the last one made is kept and
+    given again while the facts and corrections are equal to those it was made from
+    (compared with copies, so a mapping changed in place is never taken for the same)."""
+    from wizard.analyzers.netware.model import SiteContext
+
+    facts = context.facts
+    corrections = context.corrections
+    last = _last_site[0] if _last_site else None
+    if last is not None and facts == last[0] and corrections == last[1]:
+        return last[2]
+    site = SiteContext(
+        node_names=_upper(facts.get("node_names", ())),
+        virtual_servers=_upper(facts.get("virtual_servers", ())),
+        virtual_ips=_upper(facts.get("virtual_ips", ())),
+        node_ips=_upper(facts.get("primary_ip", ())),
+        cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
+        volume_objects=frozenset(facts.get("volume_objects", ())),
+        cluster_names=_upper(facts.get("cluster_name", ())),
+        master_ips=frozenset(facts.get("master_ip", ())),
+        role_overrides={
+            # A bare volume is on the server users log in through (preferred_server).
+            **({"": cast("Role", facts["preferred_server"][0])}
+               if tuple(facts.get("preferred_server", ())) in (("node",), ("other",))
+               else {}),
+            **{k: cast("Role", v) for k, v in corrections.items() if v in ROLES},
+        },
+    )  # fmt: skip
+    if site.node_ips & site.virtual_ips:
+        # A "primary IP" the evidence shows as a virtual IP is not the node's: a
+        # conflict (Session.conflicts), never what makes a mapping a node mapping.
+        site = replace(site, node_ips=site.node_ips - site.virtual_ips)
+    copied = {name: tuple(values) for name, values in facts.items()}
+    _last_site[:] = [(copied, dict(corrections), site)]
+    return site
+
+
 @dataclass(frozen=True)
 class LoginScriptAnalyzer:
     """Reads a NetWare login script: does it connect to a cluster node before the virtual servers?
@@ -219,37 +262,11 @@ class LoginScriptAnalyzer:
     corrections: tuple[str, ...] = ROLES
 
     def analyze(self, data: bytes, context: Context) -> Reading:
-        from wizard.analyzers.netware.login_script import (
-            SHORT_KINDS,
-            TARGET_KINDS,
-            analyze_login_script,
-        )
-        from wizard.analyzers.netware.model import SiteContext
-        from wizard.analyzers.netware.remap import remap_login_script
+        from wizard.analyzers.netware.login_script import analyze_login_script
         from wizard.analyzers.netware.reorder import LOGIN_THROUGH_NODE_CAVEAT, reorder_login_script
 
         facts = context.facts
-        site = SiteContext(
-            node_names=_upper(facts.get("node_names", ())),
-            virtual_servers=_upper(facts.get("virtual_servers", ())),
-            virtual_ips=_upper(facts.get("virtual_ips", ())),
-            node_ips=_upper(facts.get("primary_ip", ())),
-            cluster_volumes=frozenset(facts.get("cluster_volumes", ())),
-            volume_objects=frozenset(facts.get("volume_objects", ())),
-            cluster_names=_upper(facts.get("cluster_name", ())),
-            master_ips=frozenset(facts.get("master_ip", ())),
-            role_overrides={
-                # A bare volume is on the server users log in through (preferred_server).
-                **({"": cast("Role", facts["preferred_server"][0])}
-                   if tuple(facts.get("preferred_server", ())) in (("node",), ("other",))
-                   else {}),
-                **{k: cast("Role", v) for k, v in context.corrections.items() if v in ROLES},
-            },
-        )  # fmt: skip
-        if site.node_ips & site.virtual_ips:
-            # A "primary IP" the evidence shows as a virtual IP is not the node's: a
-            # conflict (Session.conflicts), never what makes a mapping a node mapping.
-            site = replace(site, node_ips=site.node_ips - site.virtual_ips)
+        site = _site_context(context)
         analysis = analyze_login_script(data, site)
         report = _with_volume_ip(analysis.report, facts.get("volume_ips", ()))
         brief = context.brief  # the audit: findings and the products it names, nothing else
@@ -289,6 +306,9 @@ class LoginScriptAnalyzer:
                 produced=produced,
                 detail=(analysis, reordering),
             )
+        from wizard.analyzers.netware.login_script import SHORT_KINDS, TARGET_KINDS
+        from wizard.analyzers.netware.remap import remap_login_script
+
         produced += _remapped(
             remap_login_script(
                 analysis,
