@@ -11,7 +11,7 @@ does, it leaves the line alone and says what to change by hand.
 from __future__ import annotations
 
 import operator
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import compress, repeat
@@ -768,15 +768,16 @@ def _codes(analysis: LoginScriptAnalysis) -> bytes:
 
 def _top_blocks(
     changes: Sequence[tuple[int, BlockPath]], total: int
-) -> list[tuple[int, int]] | None:
-    """The top-level IF blocks (first line, last line) of a script of ``total`` lines from
+) -> tuple[list[int], list[int]] | None:
+    """The top-level IF blocks (first lines, last lines) of a script of ``total`` lines from
     its block-path changes, or None where a change is not one step (one block opened, one
     closed, one turned to its ELSE branch: what ``_tree`` takes), nests ``MAX_NESTING`` deep
     or the lines are not in order. The steps at the top level, most of a script's, are
     told apart first."""
-    blocks: list[tuple[int, int]] = []
+    firsts: list[int] = []
+    lasts: list[int] = []
     path: BlockPath = ()
-    previous = opened = 0
+    previous = 0
     for number, new in changes:
         if number <= previous:
             return None
@@ -786,14 +787,14 @@ def _top_blocks(
                 continue
             if len(new) != 1 or new[0][1]:
                 return None
-            opened = number
+            firsts.append(number)
             path = new
             continue
         depth = len(path)
         if not new:  # back at the top level: one block closed
             if depth != 1:
                 return None
-            blocks.append((opened, number))
+            lasts.append(number)
             path = new
             continue
         if depth == 1 and len(new) == 1:  # a top-level block turned to its ELSE branch
@@ -820,8 +821,8 @@ def _top_blocks(
     if previous > total:
         return None
     if path:  # the last block is never closed: it runs to the end of the script
-        blocks.append((opened, total))
-    return blocks
+        lasts.append(total)
+    return firsts, lasts
 
 
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
@@ -857,30 +858,39 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         texts, endings = texts_and_endings(body)
         unterminated = texts[-1] if texts and not endings[-1] else ""
     total = len(texts)
-    if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
+    if lines[0] < 1 or lines[-1] > total:
+        return None
+    one_per_line = all(map(operator.lt, lines, lines[1:]))  # (most scripts)
+    if not one_per_line and not all(map(operator.le, lines, lines[1:])):
         return None
     # The top-level IF blocks, the transitions checked as _tree does.
     blocks = _top_blocks(analysis.path_changes, total)
     if blocks is None:
         return None
+    firsts, lasts = blocks
     # The anchor: the statement holding the last virtual-server mapping (a line, or the
-    # IF block it sits in). A block up to it holding a node mapping is beyond this shape;
-    # what follows it maps no virtual server: nothing there moves or is said.
+    # IF block it sits in). What follows it maps no virtual server: nothing there moves
+    # or is said.
     anchor = anchor_last = lines[last_virtual]
-    anchor_end = bisect_right(lines, anchor)
-    for first, last in blocks:
-        if first > anchor:
-            break
-        start, stop = bisect_left(lines, first), bisect_right(lines, last)
-        if roles.find(_NODE, start, stop) >= 0:
-            return None
-        if first <= anchor <= last:
-            anchor, anchor_last, anchor_end = first, last, stop
+    opened = bisect_right(firsts, anchor)  # the blocks opened up to the anchor
+    if opened and anchor <= lasts[opened - 1]:
+        anchor, anchor_last = firsts[opened - 1], lasts[opened - 1]
+    anchor_end = bisect_right(lines, anchor_last)
     paths = analysis.paths
     candidates = list(compress(range(anchor_end), codes.translate(_NODES)))
     if not candidates or any(map(paths.__getitem__, candidates)):
         return None  # no node before the anchor, or a conditional one (a one-line IF)
-    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
+    candidate_lines = list(map(lines.__getitem__, candidates))
+    if opened:
+        # A block up to the anchor holding a node mapping is beyond this shape: every
+        # node mapping in one is a candidate (it lies before the anchor's end), so no
+        # candidate's line may lie in a block (``ends[k]`` is the last line of the k-th
+        # block, ``ends[0]`` before the first line: a line before every block).
+        ends = [0, *lasts]
+        inside = map(ends.__getitem__, map(bisect_right, repeat(firsts), candidate_lines))
+        if any(map(operator.le, candidate_lines, inside)):
+            return None
+    if not one_per_line:  # some line makes several mappings: none with a node here
         for index in candidates:
             line = lines[index]
             if (index and lines[index - 1] == line) or (
@@ -905,7 +915,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     refused = _checked(analysis, warnings, True, again)
     if refused is not None:
         return refused
-    moved_lines = list(map(lines.__getitem__, moving))
+    moved_lines = candidate_lines if moving is candidates else list(map(lines.__getitem__, moving))
     moving_sources = list(map(_minus_one, moved_lines))
     # The lines that stay before the anchor's end, then the moved ones, then the rest.
     staying_mask = bytearray(b"\x01") * anchor_last
