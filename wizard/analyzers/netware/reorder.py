@@ -881,14 +881,13 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     if not candidates or any(map(paths.__getitem__, candidates)):
         return None  # no node before the anchor, or a conditional one (a one-line IF)
     candidate_lines = list(map(lines.__getitem__, candidates))
+    noded = _marked(candidate_lines, anchor_last + 1)  # by line number
     if opened:
-        # A block up to the anchor holding a node mapping is beyond this shape: every
-        # node mapping in one is a candidate (it lies before the anchor's end), so no
-        # candidate's line may lie in a block (``ends[k]`` is the last line of the k-th
-        # block, ``ends[0]`` before the first line: a line before every block).
-        ends = [0, *lasts]
-        inside = map(ends.__getitem__, map(bisect_right, repeat(firsts), candidate_lines))
-        if any(map(operator.le, candidate_lines, inside)):
+        # A block up to the anchor holding a node mapping is beyond this shape: each node
+        # mapping in one is a candidate (it lies before the anchor's end), so no block may
+        # hold a candidate's line.
+        ends = map(_plus_one, lasts[:opened])
+        if any(map((-1).__lt__, map(noded.find, repeat(1), firsts[:opened], ends))):
             return None
     if not one_per_line:  # some line makes several mappings: none with a node here
         for index in candidates:
@@ -915,12 +914,14 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     refused = _checked(analysis, warnings, True, again)
     if refused is not None:
         return refused
-    moved_lines = candidate_lines if moving is candidates else list(map(lines.__getitem__, moving))
+    moved_lines = candidate_lines
+    if moving is not candidates:
+        moved_lines = list(map(lines.__getitem__, moving))
+        noded = _marked(moved_lines, anchor_last + 1)
     moving_sources = list(map(_minus_one, moved_lines))
-    # The lines that stay before the anchor's end, then the moved ones, then the rest.
-    staying_mask = bytearray(b"\x01") * anchor_last
-    for source in moving_sources:
-        staying_mask[source] = 0
+    # The lines that stay before the anchor's end (by index), then the moved ones, then
+    # the rest.
+    staying_mask = noded[1:].translate(_FLIPPED)
     if ending:  # the lines' texts in the new order, joined once
         ordered = list(compress(texts, staying_mask))
         ordered += map(texts.__getitem__, moving_sources)
@@ -928,9 +929,9 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         # Every line keeps the one ending but the last of the new text: it has one if
         # the script's last line had one (when the anchor holds that line, the last moved
         # line comes last and the old last line takes its ending: _fix_endings).
-        text = ending.join(ordered)
         if not unterminated:
-            text += ending
+            ordered.append("")  # the join ends with the ending (no copy to add it)
+        text = ending.join(ordered)
     else:
         pieces = list(map(str.__add__, texts, endings))
         if unterminated and anchor_last == total:
@@ -951,6 +952,19 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
 
 
 _minus_one = (-1).__add__
+_FLIPPED = bytes([1, 0, *range(2, 256)])
+"""``bytes.translate`` table: 0 and 1 change places."""
+
+
+def _marked(numbers: list[int], size: int) -> bytearray:
+    """``size`` bytes, 1 at each of ``numbers`` (each below ``size``), 0 elsewhere."""
+    marks = bytearray(size)
+    for number in numbers:
+        marks[number] = 1
+    return marks
+
+
+_plus_one = (1).__add__
 
 
 def _all_move(
@@ -970,34 +984,36 @@ def _all_move(
         return True
     drives = _DRIVES
     mapped: set[str] = set()
-    for drive in set(map(_drive_of, others)):
+    copies = False
+    for drive, form, options in set(map(_drive_form_options, others)):  # a few
         letter, search = drives[drive]
-        if search is not None:
+        if search is not None or "INS" in options:
             return False
         mapped.add(letter)
-    if any("INS" in options for options in set(map(_options_of, others))):
-        return False
-    moved = [mappings[index] for index in candidates]
+        copies = copies or form == "drive"
+    moved = list(map(mappings.__getitem__, candidates))
     letters = {drives[drive][0] for drive in set(map(_drive_of, moved))}
     letters.discard("")
     if not letters.isdisjoint(mapped):
         return False
-    copied = _copied_letters(others)
-    if copied and not letters.isdisjoint(copied):
+    if copies and not letters.isdisjoint(_copied_letters(others)):
         return False
-    copying = _copied_letters(moved)
-    return not copying or copying.isdisjoint(mapped)
+    if "drive" in set(map(_form_of, moved)):
+        return _copied_letters(moved).isdisjoint(mapped)
+    return True
+
+
+_drive_form_options = attrgetter("drive", "form", "options")
 
 
 def _copied_letters(mappings: list[Mapping]) -> set[str]:
     """The letters the drive copies among ``mappings`` copy (``MAP K:=G:``: G)."""
     copied: set[str] = set()
-    if "drive" in set(map(_form_of, mappings)):
-        for mapping in mappings:
-            if mapping.form == "drive":
-                parsed = parse_target(mapping.target)
-                if parsed is not None and parsed[3]:
-                    copied.add(parsed[3])
+    for mapping in mappings:
+        if mapping.form == "drive":
+            parsed = parse_target(mapping.target)
+            if parsed is not None and parsed[3]:
+                copied.add(parsed[3])
     return copied
 
 
