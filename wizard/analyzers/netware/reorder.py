@@ -570,22 +570,31 @@ def _conflict(
 def reorder_login_script(analysis: LoginScriptAnalysis, diff: bool = True) -> Reordering:
     """Produce the corrected script with node mappings after the virtual-server ones
     (``diff=False``: without its diff, which is then empty)."""
+    if analysis.login_order == "node-first" and len(analysis.paths) == len(analysis.mappings):
+        # The quick way makes a few lists and sets, whatever the script's size: pausing
+        # the collector would cost more than it saves.
+        quick = _quick(analysis, diff)
+        if quick is not None:
+            return quick
     # The bulk work builds no cycles: the collector's passes over a large script's
     # objects would cost more than the work (as in the analyzers).
     with paused_gc():
-        return _reorder(analysis, diff)
+        return _reorder(analysis, diff, quick=False)
 
 
-def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
+def _reorder(
+    analysis: LoginScriptAnalysis, with_diff: bool = True, quick: bool = True
+) -> Reordering:
+    """``reorder_login_script`` (``quick``: trying the quick way first)."""
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
-    if len(analysis.paths) == len(analysis.mappings):
-        quick = _quick(analysis, with_diff)
-        if quick is not None:
-            return quick
+    if quick and len(analysis.paths) == len(analysis.mappings):
+        quickly = _quick(analysis, with_diff)
+        if quickly is not None:
+            return quickly
     return _general(analysis, with_diff)
 
 
