@@ -174,6 +174,10 @@ def test_raw_mappings_are_those_the_analysis_gives() -> None:
             "MAP S1:=NODE1/SYS:\nMAP S3:=CL/V:\nMAP L:=NODE1/D:\nMAP F:=CL/X:\n",
             "line 1 maps search drive S1: and line 2 maps S3:",
         ),
+        (  # an inserted drive letter (no search number) assumes the search drives too
+            "MAP S1:=NODE1/SYS:\nMAP INS K:=CL/V:\nMAP L:=NODE1/D:\nMAP F:=CL/X:\n",
+            "line 1 maps search drive S1: and line 2 maps K:",
+        ),
     ],
 )
 def test_quick_way_refuses_the_moves_the_general_way_refuses(script: str, reason: str) -> None:
