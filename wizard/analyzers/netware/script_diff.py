@@ -198,10 +198,20 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
         old = stop - start
         new = old + before - after
         if short and last - first + 1 == after - before and start < first:  # one run
-            append(
+            header = (
                 f"@@ -{digits[start + 1]},{digits[old]} +{digits[start + 1 - before]},"
-                f"{digits[new]} @@\n {_SPACE.join(lines[start:first])}\n-"
-                f"{_MINUS.join(lines[first : last + 1])}\n {_SPACE.join(lines[last + 1 : stop])}\n"
+                f"{digits[new]} @@"
+            )
+            gone = lines[first] if first == last else _MINUS.join(lines[first : last + 1])
+            if first - start == _CONTEXT == 3:  # the usual hunk: its context written out
+                append(
+                    f"{header}\n {lines[start]}\n {lines[start + 1]}\n {lines[start + 2]}\n-"
+                    f"{gone}\n {lines[last + 1]}\n {lines[last + 2]}\n {lines[last + 3]}\n"
+                )
+                continue
+            append(
+                f"{header}\n {_SPACE.join(lines[start:first])}\n-{gone}\n "
+                f"{_SPACE.join(lines[last + 1 : stop])}\n"
             )
             continue
         append(f"@@ -{start + 1},{old} +{start + 1 - before},{new} @@\n")
