@@ -224,7 +224,7 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
     new_start = start - before
     append(_header(start, end, new_start, new_start + end - start + before))
     _hunk_lines(lines, deleted[before:], start, at, append)
-    append(f"+{_PLUS.join([lines[index] for index in deleted])}\n")
+    append(f"+{_PLUS.join(map(lines.__getitem__, deleted))}\n")
     if at < end:
         append(f" {_SPACE.join(lines[at:end])}\n")
     return "".join(out)
