@@ -7,17 +7,20 @@ import dataclasses
 import random
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.genlogin import generate_login_script
 from wizard.analyzers.netware import SiteContext, analyze_login_script
-from wizard.analyzers.netware.login_script import LoginScriptAnalysis, decide_order
+from wizard.analyzers.netware.login_script import BlockPath, LoginScriptAnalysis, decide_order
 from wizard.analyzers.netware.reorder import (
     _general,
+    _NoSafeReorder,
     _quick,
     _raws,
     _settled,
+    _top_blocks,
+    _tree,
     reorder_login_script,
 )
 
@@ -171,6 +174,10 @@ def test_raw_mappings_are_those_the_analysis_gives() -> None:
             "MAP S1:=NODE1/SYS:\nMAP S3:=CL/V:\nMAP L:=NODE1/D:\nMAP F:=CL/X:\n",
             "line 1 maps search drive S1: and line 2 maps S3:",
         ),
+        (  # an inserted drive letter (no search number) assumes the search drives too
+            "MAP S1:=NODE1/SYS:\nMAP INS K:=CL/V:\nMAP L:=NODE1/D:\nMAP F:=CL/X:\n",
+            "line 1 maps search drive S1: and line 2 maps K:",
+        ),
     ],
 )
 def test_quick_way_refuses_the_moves_the_general_way_refuses(script: str, reason: str) -> None:
@@ -181,3 +188,78 @@ def test_quick_way_refuses_the_moves_the_general_way_refuses(script: str, reason
     reordering = reorder_login_script(analysis)
     assert not reordering.changed
     assert reason in reordering.unavailable
+
+
+def test_an_analysis_without_its_codes_reorders_alike() -> None:
+    # The quick way reads the roles from the reading's codes; an analysis built without
+    # them (codes b"") has them made from its mappings, to the same result.
+    for text in (
+        generate_login_script(5000, "container"),
+        b"MAP K:=NODE1/X:\nMAP DEL K:\nMAP J:=SYS:\nMAP F:=CL/V:\nMAP L:=NODE2/Y:\nMAP M:=CL/W:\n",
+    ):
+        for site in (_BENCH_SITE, *_SITES):
+            analysis = analyze_login_script(text, site)
+            assert len(analysis.codes) == len(analysis.mappings)
+            bare = dataclasses.replace(analysis, codes=b"")
+            for diff in (True, False):
+                assert _quick(bare, diff) == _quick(analysis, diff)
+
+
+# Lines that open, turn or close several IF blocks at once ("IF ... THEN BEGIN IF ...",
+# "ELSE END", "ELSE IF ... THEN"), besides the one-step ones: the quick way must leave to
+# the general way every script whose block structure it does not take.
+_BLOCK_LINES = st.sampled_from(
+    [
+        'IF MEMBER OF "G" THEN', "ELSE", "END", "IF A THEN BEGIN IF B THEN", "ELSE END",
+        "ELSE IF C THEN", "IF D THEN BEGIN END", "IF E THEN BEGIN MAP W:=NODE1/SYS:",
+        "ELSE MAP Z:=CL/V:", "MAP F:=NODE1/VOL1:", "MAP G:=CL/VOL1:", "MAP S1:=NODE2/SYS:",
+        "MAP INS S2:=NODE1/SYS:", "MAP H:=CL/VOL2:", "REM x",
+    ]
+)  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_BLOCK_LINES, min_size=1, max_size=25))
+@example(["MAP S1:=NODE2/SYS:", "IF A THEN BEGIN IF B THEN", "END", "END", "MAP G:=CL/VOL1:"])
+@example(["MAP S1:=NODE2/SYS:", "IF A THEN", "ELSE IF C THEN", "END", "END", "MAP G:=CL/VOL1:"])
+@example(["MAP S1:=NODE2/SYS:", "IF A THEN", "ELSE END", "MAP G:=CL/VOL1:", "END"])
+def test_quick_way_takes_only_the_block_structures_the_general_way_takes(
+    lines: list[str],
+) -> None:
+    analysis = analyze_login_script("\n".join(lines).encode("ascii"), _SITES[0])
+    if analysis.login_order == "node-first":
+        _agree(analysis)
+
+
+_A0, _A1, _B0, _B1 = (1, 0), (1, 1), (2, 0), (2, 1)
+
+
+@pytest.mark.parametrize(
+    ("changes", "blocks"),
+    [
+        ([(2, (_A0,)), (3, (_A1,)), (5, ())], ([2], [5])),
+        ([(2, (_A0,)), (3, (_A0, _B0)), (4, (_A0, _B1)), (5, (_A0,)), (6, (_A1,))], ([2], [12])),
+        ([(2, (_A0,)), (4, ()), (6, (_B0,)), (9, ())], ([2, 6], [4, 9])),
+        ([(2, (_A0,)), (5, (_A0, _B0)), (7, ())], None),  # two blocks closed at once
+        ([(2, (_A0,)), (4, (_B1,))], None),  # another block's ELSE
+        ([(2, (_A1,))], None),  # opened in its ELSE branch
+        ([(2, (_A0,)), (3, (_A1,)), (4, (_A0,))], None),  # back from the ELSE branch
+        ([(2, (_A0, _B0))], None),  # two blocks opened at once
+        ([(2, (_A0,)), (3, (_A1, _B0))], None),  # ELSE and a new block at once
+    ],
+)
+def test_top_level_blocks_only_where_the_tree_takes_the_changes(
+    changes: list[tuple[int, BlockPath]], blocks: tuple[list[int], list[int]] | None
+) -> None:
+    # _top_blocks refuses (None) exactly the changes _tree refuses, and gives the top-level
+    # blocks' first and last lines (the last block left open runs to the end).
+    total = 12
+    texts = [f"line {number}" for number in range(1, total + 1)]
+    try:
+        _tree(texts, ["\n"] * total, dict(changes), {})
+    except _NoSafeReorder:
+        refused = True
+    else:
+        refused = False
+    assert refused == (blocks is None)
+    assert _top_blocks(changes, total) == blocks

@@ -183,6 +183,9 @@ class LoginScriptAnalysis:
     """The IF-block path of each mapping (as ``mappings``)."""
     path_changes: tuple[tuple[int, BlockPath], ...] = ()
     """(line, block path) of each line whose nesting differs from the line before it."""
+    codes: bytes = b""
+    """The reading's code of each mapping (as ``mappings``): ``_code``, its role in the low
+    three bits (0 for a DEL), plus the reading's marks; b"" in an analysis built by hand."""
 
     def raw(self, index: int) -> RawMapping:
         """Mapping ``index`` as the scanner made it (drive letters and search numbers)."""
@@ -2474,4 +2477,5 @@ def _analyze(data: bytes | str, context: SiteContext) -> LoginScriptAnalysis:
         tuple(scanner.includes),
         tuple(paths),
         tuple(scanner.path_changes),
+        bytes(codes),
     )

@@ -11,16 +11,19 @@ does, it leaves the line alone and says what to change by hand.
 from __future__ import annotations
 
 import operator
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from bisect import bisect_right
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
-from itertools import compress, pairwise, repeat
+from itertools import compress, repeat
 from operator import attrgetter
 
 from wizard.evidence.text import split_at_ending, texts_and_endings
 from wizard.gcpause import paused_gc
 
 from .login_script import (
+    _BARE,
+    _CODES,
+    _WEIGHED,
     MAX_NESTING,
     BlockPath,
     LoginScriptAnalysis,
@@ -567,22 +570,31 @@ def _conflict(
 def reorder_login_script(analysis: LoginScriptAnalysis, diff: bool = True) -> Reordering:
     """Produce the corrected script with node mappings after the virtual-server ones
     (``diff=False``: without its diff, which is then empty)."""
+    if analysis.login_order == "node-first" and len(analysis.paths) == len(analysis.mappings):
+        # The quick way makes a few lists and sets, whatever the script's size: pausing
+        # the collector would cost more than it saves.
+        quick = _quick(analysis, diff)
+        if quick is not None:
+            return quick
     # The bulk work builds no cycles: the collector's passes over a large script's
     # objects would cost more than the work (as in the analyzers).
     with paused_gc():
-        return _reorder(analysis, diff)
+        return _reorder(analysis, diff, quick=False)
 
 
-def _reorder(analysis: LoginScriptAnalysis, with_diff: bool = True) -> Reordering:
+def _reorder(
+    analysis: LoginScriptAnalysis, with_diff: bool = True, quick: bool = True
+) -> Reordering:
+    """``reorder_login_script`` (``quick``: trying the quick way first)."""
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
-    if len(analysis.paths) == len(analysis.mappings):
-        quick = _quick(analysis, with_diff)
-        if quick is not None:
-            return quick
+    if quick and len(analysis.paths) == len(analysis.mappings):
+        quickly = _quick(analysis, with_diff)
+        if quickly is not None:
+            return quickly
     return _general(analysis, with_diff)
 
 
@@ -710,7 +722,6 @@ class _DriveLetters(dict[str, tuple[str, int | None]]):
 _MAX_DRIVES = 4096
 _DRIVES = _DriveLetters()
 _line_of = attrgetter("line")
-_role_of = attrgetter("role")
 _form_of = attrgetter("form")
 _drive_of = attrgetter("drive")
 _options_of = attrgetter("options")
@@ -743,6 +754,86 @@ def _raws(analysis: LoginScriptAnalysis) -> list[RawMapping]:
     return out
 
 
+_ROLE_BYTES = bytes(code & 7 for code in range(256))
+"""``bytes.translate`` table: a reading's code to its role digit (1 node, 2 virtual,
+3 unknown, 4 other, 5 anything else; 0 for a DEL)."""
+_NODE, _VIRTUAL, _UNKNOWN = 1, 2, 3
+_NODES = bytes(code & 7 == _NODE for code in range(256))
+"""``bytes.translate`` table: 1 for a code of a node mapping (not a DEL), else 0."""
+_OTHERS = bytes(code & 7 != _NODE for code in range(256))
+_VIRTUALS = bytes(code & 7 == _VIRTUAL for code in range(256))
+_UNKNOWNS = bytes(code & 7 == _UNKNOWN for code in range(256))
+
+
+def _codes(analysis: LoginScriptAnalysis) -> bytes:
+    """The reading's code of each mapping (``LoginScriptAnalysis.codes``), made from the
+    mappings where the analysis was built without them: only the role digit and
+    ``_BARE`` are read here, which ``_code`` gives alike."""
+    codes = analysis.codes
+    if len(codes) == len(analysis.mappings):
+        return codes
+    return bytes(map(_CODES.__getitem__, map(_WEIGHED, analysis.mappings)))
+
+
+def _top_blocks(
+    changes: Sequence[tuple[int, BlockPath]], total: int
+) -> tuple[list[int], list[int]] | None:
+    """The top-level IF blocks (first lines, last lines) of a script of ``total`` lines from
+    its block-path changes, or None where a change is not one step (one block opened, one
+    closed, one turned to its ELSE branch: what ``_tree`` takes), nests ``MAX_NESTING`` deep
+    or the lines are not in order. The steps at the top level, most of a script's, are
+    told apart first."""
+    firsts: list[int] = []
+    lasts: list[int] = []
+    path: BlockPath = ()
+    previous = 0
+    for number, new in changes:
+        if number <= previous:
+            return None
+        previous = number
+        if not path:  # at the top level a change can only open a block
+            if not new:
+                continue
+            if len(new) != 1 or new[0][1]:
+                return None
+            firsts.append(number)
+            path = new
+            continue
+        depth = len(path)
+        if not new:  # back at the top level: one block closed
+            if depth != 1:
+                return None
+            lasts.append(number)
+            path = new
+            continue
+        if depth == 1 and len(new) == 1:  # a top-level block turned to its ELSE branch
+            if new != path:
+                last, now = path[0], new[0]
+                if last[1] or now[1] != 1 or now[0] != last[0]:
+                    return None
+                path = new
+            continue
+        if new == path:
+            continue
+        if len(new) >= MAX_NESTING:
+            return None
+        if len(new) == depth + 1 and new[:-1] == path and new[-1][1] == 0:
+            pass
+        elif len(new) + 1 == depth and new == path[:-1]:
+            pass  # (depth 1 was told above)
+        elif not (
+            len(new) == depth and new[:-1] == path[:-1]
+            and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
+        ):  # fmt: skip
+            return None
+        path = new
+    if previous > total:
+        return None
+    if path:  # the last block is never closed: it runs to the end of the script
+        lasts.append(total)
+    return firsts, lasts
+
+
 def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     """The reorder of the common shape, or None: then the general way gives the result.
 
@@ -758,13 +849,11 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     """
     mappings = analysis.mappings
     count = len(mappings)
-    roles = list(map(_role_of, mappings))
-    forms = list(map(_form_of, mappings))
-    if "del" in forms:  # a deletion connects nowhere: it counts as neither role
-        roles = [role if form != "del" else "" for role, form in zip(roles, forms, strict=True)]
-    if "virtual" not in roles:
+    codes = _codes(analysis)
+    roles = codes.translate(_ROLE_BYTES)  # the role digit of each mapping, 0 for a DEL
+    last_virtual = roles.rfind(_VIRTUAL)
+    if last_virtual < 0:
         return None
-    last_virtual = count - 1 - roles[::-1].index("virtual")
     lines = list(map(_line_of, mappings))
     body = analysis.decoded.text
     split = analysis.decoded.split_once  # the analyzer's own split, shared
@@ -778,67 +867,178 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         texts, endings = texts_and_endings(body)
         unterminated = texts[-1] if texts and not endings[-1] else ""
     total = len(texts)
-    if lines[0] < 1 or lines[-1] > total or not all(map(operator.le, lines, lines[1:])):
+    if lines[0] < 1 or lines[-1] > total:
         return None
-    # The top-level IF blocks (first line, last line), the transitions checked as _tree does.
-    blocks: list[tuple[int, int]] = []
-    path: BlockPath = ()
-    previous = opened = 0
-    for number, new in analysis.path_changes:
-        if number <= previous or number > total:
-            return None
-        previous = number
-        if not path:  # at the top level a change can only open a block
-            if not new:
-                continue
-            if len(new) != 1 or new[0][1]:
-                return None
-            opened = number
-            path = new
-            continue
-        depth = len(path)
-        if new == path:
-            continue
-        if len(new) >= MAX_NESTING:
-            return None
-        if len(new) == depth + 1 and new[:-1] == path and new[-1][1] == 0:
-            pass
-        elif len(new) + 1 == depth and new == path[:-1]:
-            if depth == 1:
-                blocks.append((opened, number))
-        elif not (
-            len(new) == depth and new[:-1] == path[:-1]
-            and new[-1] == (path[-1][0], 1) and path[-1][1] == 0
-        ):  # fmt: skip
-            return None
-        path = new
-    if path:  # the last block is never closed: it runs to the end of the script
-        blocks.append((opened, total))
+    one_per_line = all(map(operator.lt, lines, lines[1:]))  # (most scripts)
+    if not one_per_line and not all(map(operator.le, lines, lines[1:])):
+        return None
+    # The top-level IF blocks, the transitions checked as _tree does.
+    blocks = _top_blocks(analysis.path_changes, total)
+    if blocks is None:
+        return None
+    firsts, lasts = blocks
     # The anchor: the statement holding the last virtual-server mapping (a line, or the
-    # IF block it sits in). A block up to it holding a node mapping is beyond this shape;
-    # what follows it maps no virtual server: nothing there moves or is said.
+    # IF block it sits in). What follows it maps no virtual server: nothing there moves
+    # or is said.
     anchor = anchor_last = lines[last_virtual]
-    anchor_end = bisect_right(lines, anchor)
-    for first, last in blocks:
-        if first > anchor:
-            break
-        start, stop = bisect_left(lines, first), bisect_right(lines, last)
-        if start < stop and "node" in roles[start:stop]:
-            return None
-        if first <= anchor <= last:
-            anchor, anchor_last, anchor_end = first, last, stop
+    opened = bisect_right(firsts, anchor)  # the blocks opened up to the anchor
+    if opened and anchor <= lasts[opened - 1]:
+        anchor, anchor_last = firsts[opened - 1], lasts[opened - 1]
+    anchor_end = bisect_right(lines, anchor_last)
     paths = analysis.paths
-    candidates = list(compress(range(anchor_end), map("node".__eq__, roles)))
+    candidates = list(compress(range(anchor_end), codes.translate(_NODES)))
     if not candidates or any(map(paths.__getitem__, candidates)):
         return None  # no node before the anchor, or a conditional one (a one-line IF)
-    if len(set(lines)) != count:  # some line makes several mappings: none with a node here
+    candidate_lines = list(map(lines.__getitem__, candidates))
+    noded = _marked(candidate_lines, anchor_last + 1)  # by line number
+    if opened:
+        # A block up to the anchor holding a node mapping is beyond this shape: each node
+        # mapping in one is a candidate (it lies before the anchor's end), so no block may
+        # hold a candidate's line.
+        ends = map(_plus_one, lasts[:opened])
+        if any(map((-1).__lt__, map(noded.find, repeat(1), firsts[:opened], ends))):
+            return None
+    if not one_per_line:  # some line makes several mappings: none with a node here
         for index in candidates:
             line = lines[index]
             if (index and lines[index - 1] == line) or (
                 index + 1 < count and lines[index + 1] == line
             ):
                 return None
-    # What lies between a candidate and the anchor (as _Between, kept per mapping index).
+    problems: list[str] = []
+    if _all_move(mappings, codes, candidates, anchor_end):
+        moving = candidates
+    else:
+        moving = _movable(mappings, lines, candidates, anchor, anchor_end, problems)
+        if not moving:
+            return None
+    warnings = problems
+    again: _Order | None = None
+    if not _virtual_first(roles, codes, paths, problems, last_virtual, anchor_end):
+        staying = set(moving)
+        order = [i for i in range(anchor_end) if i not in staying]
+        order += moving
+        order += range(anchor_end, count)
+        again = decide_order([mappings[i] for i in order], [paths[i] for i in order], 1, 0)
+    refused = _checked(analysis, warnings, True, again)
+    if refused is not None:
+        return refused
+    moved_lines = candidate_lines
+    if moving is not candidates:
+        moved_lines = list(map(lines.__getitem__, moving))
+        noded = _marked(moved_lines, anchor_last + 1)
+    moving_sources = list(map(_minus_one, moved_lines))
+    # The lines that stay before the anchor's end (by index), then the moved ones, then
+    # the rest.
+    staying_mask = noded[1:].translate(_FLIPPED)
+    if ending:  # the lines' texts in the new order, joined once
+        ordered = list(compress(texts, staying_mask))
+        ordered += map(texts.__getitem__, moving_sources)
+        ordered += texts[anchor_last:]
+        # Every line keeps the one ending but the last of the new text: it has one if
+        # the script's last line had one (when the anchor holds that line, the last moved
+        # line comes last and the old last line takes its ending: _fix_endings).
+        if not unterminated:
+            ordered.append("")  # the join ends with the ending (no copy to add it)
+        text = ending.join(ordered)
+    else:
+        pieces = list(map(str.__add__, texts, endings))
+        if unterminated and anchor_last == total:
+            last_moved = moved_lines[-1] - 1
+            pieces[-1] = texts[-1] + endings[last_moved]
+            pieces[last_moved] = texts[last_moved]
+        ordered = list(compress(pieces, staying_mask))
+        ordered += map(pieces.__getitem__, moving_sources)
+        ordered += pieces[anchor_last:]
+        text = "".join(ordered)
+    diff = ""
+    if with_diff:
+        # The moved lines deleted where they were, inserted after the anchor's last line.
+        diff = moves_diff(texts, moving_sources, anchor_last, "corrected")
+    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
+    data = analysis.decoded.encode(text)
+    return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)
+
+
+_minus_one = (-1).__add__
+_FLIPPED = bytes([1, 0, *range(2, 256)])
+"""``bytes.translate`` table: 0 and 1 change places."""
+
+
+def _marked(numbers: list[int], size: int) -> bytearray:
+    """``size`` bytes, 1 at each of ``numbers`` (each below ``size``), 0 elsewhere."""
+    marks = bytearray(size)
+    for number in numbers:
+        marks[number] = 1
+    return marks
+
+
+_plus_one = (1).__add__
+
+
+def _all_move(
+    mappings: tuple[Mapping, ...], codes: bytes, candidates: list[int], anchor_end: int
+) -> bool:
+    """True when every candidate (the node mappings before ``anchor_end``) is sure to pass
+    ``_movable``'s checks, proven with sets once instead of per candidate.
+
+    When every later candidate moves, what lies between a candidate and the anchor is the
+    other mappings after it (not a node's); so it is enough that no candidate's drive
+    letter is mapped or copied by any of the others after the first candidate, no
+    candidate copies a letter one of them maps, and none of them maps a search drive or
+    inserts one (then no candidate's search drive has one that assumes it)."""
+    low = candidates[0] + 1
+    others = list(compress(mappings[low:anchor_end], codes[low:anchor_end].translate(_OTHERS)))
+    if not others:
+        return True
+    drives = _DRIVES
+    mapped: set[str] = set()
+    copies = False
+    for drive, form, options in set(map(_drive_form_options, others)):  # a few
+        letter, search = drives[drive]
+        if search is not None or "INS" in options:
+            return False
+        mapped.add(letter)
+        copies = copies or form == "drive"
+    moved = list(map(mappings.__getitem__, candidates))
+    letters = {drives[drive][0] for drive in set(map(_drive_of, moved))}
+    letters.discard("")
+    if not letters.isdisjoint(mapped):
+        return False
+    if copies and not letters.isdisjoint(_copied_letters(others)):
+        return False
+    if "drive" in set(map(_form_of, moved)):
+        return _copied_letters(moved).isdisjoint(mapped)
+    return True
+
+
+_drive_form_options = attrgetter("drive", "form", "options")
+
+
+def _copied_letters(mappings: list[Mapping]) -> set[str]:
+    """The letters the drive copies among ``mappings`` copy (``MAP K:=G:``: G)."""
+    copied: set[str] = set()
+    for mapping in mappings:
+        if mapping.form == "drive":
+            parsed = parse_target(mapping.target)
+            if parsed is not None and parsed[3]:
+                copied.add(parsed[3])
+    return copied
+
+
+def _movable(
+    mappings: tuple[Mapping, ...],
+    lines: list[int],
+    candidates: list[int],
+    anchor: int,
+    anchor_end: int,
+    problems: list[str],
+) -> list[int]:
+    """The candidates that move below the anchor, in order, each checked against what lies
+    between it and the anchor (as ``_Between``, kept per mapping index); why each of the
+    others stays is added to ``problems``."""
+    count = len(mappings)
+    forms = list(map(_form_of, mappings))
     drives: list[tuple[str, int | None]] = list(map(_DRIVES.__getitem__, map(_drive_of, mappings)))
     letters: list[str] = list(map(_first, drives))
     searches: list[int | None] = list(map(_second, drives))
@@ -861,7 +1061,6 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
     first_search = first_ins = -1
     first_by_number: dict[int, int] = {}
     moving: list[int] = []
-    problems: list[str] = []
     high = anchor_end  # the mappings from ``high`` to the anchor's end are taken in
     for index in reversed(candidates):
         low = index + 1
@@ -909,60 +1108,13 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         else:
             problems.append(reason + "; it was not moved")
             high = low
-    if not moving:
-        return None
     moving.reverse()
-    warnings = problems
-    again: _Order | None = None
-    if not _virtual_first(roles, forms, paths, problems, last_virtual, anchor_end):
-        staying = set(moving)
-        order = [i for i in range(anchor_end) if i not in staying]
-        order += moving
-        order += range(anchor_end, count)
-        again = decide_order([mappings[i] for i in order], [paths[i] for i in order], 1, 0)
-    refused = _checked(analysis, warnings, True, again)
-    if refused is not None:
-        return refused
-    moved_lines = [lines[i] for i in moving]
-    moving_sources = [line - 1 for line in moved_lines]
-    if ending:  # the lines' texts in the new order, joined once
-        ordered = texts[: moved_lines[0] - 1]
-        for line, following in pairwise(moved_lines):
-            ordered += texts[line : following - 1]
-        ordered += texts[moved_lines[-1] : anchor_last]
-        ordered += map(texts.__getitem__, moving_sources)
-        ordered += texts[anchor_last:]
-        # Every line keeps the one ending but the last of the new text: it has one if
-        # the script's last line had one (when the anchor holds that line, the last moved
-        # line comes last and the old last line takes its ending: _fix_endings).
-        text = ending.join(ordered)
-        if not unterminated:
-            text += ending
-    else:
-        pieces = list(map(str.__add__, texts, endings))
-        if unterminated and anchor_last == total:
-            last_moved = moved_lines[-1] - 1
-            pieces[-1] = texts[-1] + endings[last_moved]
-            pieces[last_moved] = texts[last_moved]
-        ordered = pieces[: moved_lines[0] - 1]
-        for line, following in pairwise(moved_lines):
-            ordered += pieces[line : following - 1]
-        ordered += pieces[moved_lines[-1] : anchor_last]
-        ordered += map(pieces.__getitem__, moving_sources)
-        ordered += pieces[anchor_last:]
-        text = "".join(ordered)
-    diff = ""
-    if with_diff:
-        # The moved lines deleted where they were, inserted after the anchor's last line.
-        diff = moves_diff(texts, moving_sources, anchor_last, "corrected")
-    shown = [*_capped(warnings), LOGIN_THROUGH_NODE_CAVEAT]
-    data = analysis.decoded.encode(text)
-    return Reordering(text, data, diff, tuple(moved_lines), tuple(shown), True)
+    return moving
 
 
 def _virtual_first(
-    roles: list[str],
-    forms: list[str],
+    roles: bytes,
+    codes: bytes,
     paths: tuple[BlockPath, ...],
     problems: list[str],
     last_virtual: int,
@@ -980,14 +1132,14 @@ def _virtual_first(
     comes before it: so every unknown but a bare volume must be the first unknown and sit
     before the moved nodes (inside the anchor).
     """
-    if problems or () not in compress(paths, map("virtual".__eq__, roles)):
+    if problems or () not in compress(paths, roles.translate(_VIRTUALS)):
         return False
-    if "unknown" in roles:
-        unknowns = list(compress(range(len(roles)), map("unknown".__eq__, roles)))
+    if _UNKNOWN in roles:
+        unknowns = list(compress(range(len(roles)), roles.translate(_UNKNOWNS)))
         if unknowns[0] <= last_virtual:
             return False
         for rank, index in enumerate(unknowns):
-            if forms[index] != "bare-volume" and (rank or index >= anchor_end):
+            if not codes[index] & _BARE and (rank or index >= anchor_end):
                 return False
     return True
 

@@ -10,7 +10,8 @@ made from the moves alone). The caller encodes the text in the original encoding
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import operator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from itertools import compress
 
@@ -138,6 +139,7 @@ def _opcodes(lines: Sequence[str], units: list[Unit], moved: set[tuple[int, int]
 _CONTEXT = 3
 _FAR = 2 * _CONTEXT + 1
 """A deleted line and the next change further apart than this lie in two hunks."""
+_SPACE = "\n "
 _MINUS = "\n-"
 _PLUS = "\n+"
 _DECIMALS: tuple[str, ...] = ()
@@ -166,11 +168,11 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
     end), every other line staying where it is: byte for byte what ``unified_diff``
     gives for that change.
 
-    Made from the moves, with Python work per hunk and per moved line only, linear: the
-    hunks come from the gaps between the changes; the diff is one ``join`` of the
-    context lines' slices with the context prefix as separator, each hunk header and
-    each run of deleted lines (one ``join``) glued to the end of the piece before it
-    (after a line feed, with its own prefix), and so is the inserted run.
+    Made from the moves, with Python work per hunk and per run of moved lines only,
+    linear: the hunks come from the gaps between the changes; each run of context or
+    deleted lines is one ``join`` of their slice with the prefix as separator, and a
+    hunk of one run of deleted lines between context (most of them) is written by one
+    f-string, header and all.
     """
     count = len(deleted)
     if not count:
@@ -178,50 +180,73 @@ def moves_diff(lines: Sequence[str], deleted: list[int], at: int, name: str) -> 
     # The changes in order: each deleted line, then the insertion at ``at``. A hunk ends
     # after a deleted line when the next change is more than ``_FAR`` lines further.
     nexts = [*deleted[1:], at]
-    far = [following - line > _FAR for line, following in zip(deleted, nexts, strict=True)]
+    far = list(map(_FAR.__lt__, map(operator.sub, nexts, deleted)))
     firsts = [deleted[0], *compress(nexts, far)]  # each hunk's first change
-    # Where each hunk's lines end: context after its last deleted line; the last hunk's
-    # up to the insertion (the rest of it is written after the loop).
-    stops = [line + _CONTEXT + 1 for line in compress(deleted, far)]
-    stops.append(at)
+    lasts = list(compress(deleted, far))  # the last deleted line of each hunk but the last
     befores = [0, *compress(range(1, count + 1), far)]  # the deleted lines before each hunk
     total = len(lines)
     digits = _decimals(total + 1)
-    out = [f"--- login-script (original)\n+++ login-script ({name})"]
-    for first, stop, before, after in zip(
-        firsts, stops, befores, [*befores[1:], count], strict=True
-    ):
+    out = [f"--- login-script (original)\n+++ login-script ({name})\n"]
+    append = out.append
+    # Every hunk but the last: its deleted lines with context on both sides (more than
+    # one line each: both ranges are START,LENGTH).
+    short = total + 1 < len(digits)  # every number in the table
+    closed = zip(firsts, lasts, befores, befores[1:], strict=False)  # (firsts: one more)
+    for first, last, before, after in closed:
         start = first - _CONTEXT if first > _CONTEXT else 0
-        if stop == at:  # the last hunk, with the insertion: its header as unified_diff's
-            end = min(total, at + _CONTEXT)
-            new_start = start - before
-            header = _header(start, end, new_start, new_start + end - start + before)[:-1]
-            out[-1] = f"{out[-1]}\n{header}"
-        else:  # context on both sides of the deleted lines: more than one line each
-            old = stop - start
-            new = old + before - after
-            if stop < len(digits):
-                out[-1] = (
-                    f"{out[-1]}\n@@ -{digits[start + 1]},{digits[old]} "
-                    f"+{digits[start + 1 - before]},{digits[new]} @@"
+        stop = last + _CONTEXT + 1
+        old = stop - start
+        new = old + before - after
+        if short and last - first + 1 == after - before and start < first:  # one run
+            header = (
+                f"@@ -{digits[start + 1]},{digits[old]} +{digits[start + 1 - before]},"
+                f"{digits[new]} @@"
+            )
+            gone = lines[first] if first == last else _MINUS.join(lines[first : last + 1])
+            if first - start == _CONTEXT == 3:  # the usual hunk: its context written out
+                append(
+                    f"{header}\n {lines[start]}\n {lines[start + 1]}\n {lines[start + 2]}\n-"
+                    f"{gone}\n {lines[last + 1]}\n {lines[last + 2]}\n {lines[last + 3]}\n"
                 )
-            else:
-                out[-1] = f"{out[-1]}\n@@ -{start + 1},{old} +{start + 1 - before},{new} @@"
-        # The context runs and the runs of deleted lines (``lines[run:start]``) in turn.
-        run = start
-        for index in deleted[before:after]:
-            if index > start:  # context before this deleted line: the run before ends
-                if run < start:
-                    out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
-                out += lines[start:index]
-                run = index
-            start = index + 1
-        if run < start:
-            out[-1] = f"{out[-1]}{_MINUS}{_MINUS.join(lines[run:start])}"
-        out += lines[start:stop]
-    out[-1] = f"{out[-1]}{_PLUS}{_PLUS.join([lines[index] for index in deleted])}"
-    out += lines[at : at + _CONTEXT]
-    return "\n ".join(out) + "\n"
+                continue
+            append(
+                f"{header}\n {_SPACE.join(lines[start:first])}\n-{gone}\n "
+                f"{_SPACE.join(lines[last + 1 : stop])}\n"
+            )
+            continue
+        append(f"@@ -{start + 1},{old} +{start + 1 - before},{new} @@\n")
+        _hunk_lines(lines, deleted[before:after], start, stop, append)
+    # The last hunk, with the insertion: its header as unified_diff's.
+    first = firsts[-1]
+    before = befores[-1]
+    start = first - _CONTEXT if first > _CONTEXT else 0
+    end = min(total, at + _CONTEXT)
+    new_start = start - before
+    append(_header(start, end, new_start, new_start + end - start + before))
+    _hunk_lines(lines, deleted[before:], start, at, append)
+    append(f"+{_PLUS.join(map(lines.__getitem__, deleted))}\n")
+    if at < end:
+        append(f" {_SPACE.join(lines[at:end])}\n")
+    return "".join(out)
+
+
+def _hunk_lines(
+    lines: Sequence[str], deleted: list[int], start: int, stop: int, append: Callable[[str], None]
+) -> None:
+    """The lines ``start`` to ``stop`` of a hunk, the ``deleted`` ones (sorted, in the
+    range) marked "-", the others " ": one string per run of either."""
+    run = start
+    for index in deleted:
+        if index > start:  # context before this deleted line: the run before ends
+            if run < start:
+                append(f"-{_MINUS.join(lines[run:start])}\n")
+            append(f" {_SPACE.join(lines[start:index])}\n")
+            run = index
+        start = index + 1
+    if run < start:
+        append(f"-{_MINUS.join(lines[run:start])}\n")
+    if start < stop:
+        append(f" {_SPACE.join(lines[start:stop])}\n")
 
 
 def _header(old_start: int, old_stop: int, new_start: int, new_stop: int) -> str:
