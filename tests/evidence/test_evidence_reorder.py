@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
 from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
@@ -191,7 +192,7 @@ def _commands(lines: list[str]) -> Counter[tuple[str, str]]:
 @settings(max_examples=300, deadline=None)
 @given(
     lines=_body(),
-    endings=st.lists(st.sampled_from(["\n", "\r\n"]), min_size=60, max_size=60),
+    endings=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=60, max_size=60),
     terminated=st.booleans(),
 )
 @example(  # an empty line that becomes the last one must not lose itself with its ending
@@ -237,7 +238,21 @@ def test_reorder_property(lines: list[str], endings: list[str], terminated: bool
             # empty line keeps its ending (without it, it would be lost).
             before[""] -= 1
             after[last.ending] -= 1
+        # A bare CR ending that a move put before an empty LF-ended line became CR LF
+        # (``kept_apart``): else the two would read as one CR LF and a line be lost.
+        apart = before["\r"] - after["\r"]
+        assert apart >= 0 and after["\r\n"] - before["\r\n"] == apart
+        after["\r\n"] -= apart
+        after["\r"] += apart
         assert +after == +before
+    had: dict[str, set[str]] = {}  # each line's text and each of its MAP pieces: endings
+    for item in analysis.decoded.lines:
+        had.setdefault(item.text, set()).add(item.ending)
+        lead = item.text[: len(item.text) - len(item.text.lstrip())]
+        word, body = item.text.strip()[:3], item.text.strip()[3:]
+        for piece in (p.strip() for p in body.split(";") if p.strip()):
+            had.setdefault(f"{lead}{word} {piece}", set()).add(item.ending)
+    fallback = next((x.ending for x in reversed(analysis.decoded.lines) if x.ending), "\n")
     endings_of = {}
     for item in corrected.decoded.lines:
         endings_of.setdefault(item.text, set()).add(item.ending)
@@ -247,15 +262,44 @@ def test_reorder_property(lines: list[str], endings: list[str], terminated: bool
         for piece in (p.strip() for p in body.split(";") if p.strip()):
             # One MAP line per piece, with the original line's ending (an unterminated
             # last line's pieces end as the script's other lines do, the last one not).
-            assert f"{indent}{word} {piece}" in endings_of
-            assert endings_of[f"{indent}{word} {piece}"] <= {by_text[line], "\n", "\r\n", ""}
+            made = f"{indent}{word} {piece}"
+            assert made in endings_of
+            # Its ending: one of a line that has this piece (or this text), the script's
+            # last one (an unterminated last line's pieces) or none (that line's last
+            # piece); CR LF for a CR kept apart from an empty LF-ended line (kept_apart).
+            allowed = had[made] | {fallback, ""}
+            if "\r" in allowed:
+                allowed.add("\r\n")
+            assert endings_of[made] <= allowed
             unterminated = not analysis.decoded.lines[-1].ending
             if by_text[line] and not unterminated:
-                assert by_text[line] in endings_of[f"{indent}{word} {piece}"]
+                kept = by_text[line] + ("\n" if by_text[line] == "\r" else "")
+                assert {by_text[line], kept} & endings_of[made]
     # Re-analysis: virtual-first, or undecided only because a role is not known.
     assert corrected.login_order == "virtual-first" or (
         corrected.login_order is None and any(m.role == "unknown" for m in corrected.mappings)
     )
+
+
+@pytest.mark.parametrize(
+    "script",
+    [
+        # A moved line ending in a bare CR lands before an empty LF-ended line (quick way).
+        "MAP S1:=NODE1/SYS:\rMAP F:=VIRTUAL_SERVER/VOL1:\n\nREM x\n",
+        # The line before a moved one ends in a bare CR, the line after it is empty.
+        "REM a\rMAP S1:=NODE1/SYS:\n\nMAP F:=VIRTUAL_SERVER/VOL1:\n",
+        # The same next to an IF block that moves (the general way).
+        'IF MEMBER OF "G" THEN\nMAP S1:=NODE1/SYS:\nEND\rMAP F:=VIRTUAL_SERVER/VOL1:\n\nREM\n',
+    ],
+)
+def test_a_bare_cr_and_an_empty_lf_line_made_neighbours_stay_two_lines(script: str) -> None:
+    analysis = analyze_login_script(script, CTX)
+    result = reorder_login_script(analysis)
+    assert result.changed
+    before = [line.text for line in analysis.decoded.lines]
+    after = [line.text for line in analyze_login_script(result.text, CTX).decoded.lines]
+    assert sorted(after) == sorted(before)  # the empty line is still there
+    assert "\r\n\n" in result.text  # its neighbour's CR now ends as CR LF
 
 
 def test_an_empty_line_left_last_by_a_move_up_keeps_its_ending() -> None:

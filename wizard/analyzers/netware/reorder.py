@@ -37,7 +37,7 @@ from .login_script import (
     parse_target,
 )
 from .script_diff import Unit as _Unit
-from .script_diff import joined, moves_diff, unified_diff
+from .script_diff import joined, kept_apart, moves_diff, unified_diff
 
 LOGIN_THROUGH_NODE_CAVEAT = (
     "If users log in through a cluster node (their preferred server is a node), the login "
@@ -950,6 +950,7 @@ def _quick(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering | None:
         ordered = list(compress(pieces, staying_mask))
         ordered += map(pieces.__getitem__, moving_sources)
         ordered += pieces[anchor_last:]
+        kept_apart(ordered)
         text = "".join(ordered)
     diff = ""
     if with_diff:

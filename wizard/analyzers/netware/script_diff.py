@@ -1,11 +1,11 @@
 """The shared part of the login-script fixes that rewrite a script (reorder, remap).
 
 Provides ``Unit`` (one line of a rewritten script: its text, its own line ending, the
-mappings it makes), ``joined`` (the new script's text), ``unified_diff`` (the diff from
-the script as given, built from the changes themselves, so linear in the script's size)
-and ``moves_diff`` (the same diff when the change is "these lines moved down to there",
-made from the moves alone). The caller encodes the text in the original encoding
-(``DecodedText.encode``).
+mappings it makes), ``joined`` (the new script's text, its lines ``kept_apart``),
+``unified_diff`` (the diff from the script as given, built from the changes themselves,
+so linear in the script's size) and ``moves_diff`` (the same diff when the change is
+"these lines moved down to there", made from the moves alone). The caller encodes the
+text in the original encoding (``DecodedText.encode``).
 """
 
 from __future__ import annotations
@@ -268,5 +268,18 @@ def _range(start: int, stop: int) -> str:
 
 
 def joined(units: list[Unit]) -> str:
-    """The rewritten script's text: every unit with its own line ending."""
-    return "".join([unit.text + unit.ending for unit in units])
+    """The rewritten script's text: every unit with its own line ending (``kept_apart``)."""
+    pieces = [unit.text + unit.ending for unit in units]
+    kept_apart(pieces)
+    return "".join(pieces)
+
+
+def kept_apart(pieces: list[str]) -> None:
+    """Keep the lines of a rewritten script apart once ``pieces`` (each line or run of
+    lines with its endings) are joined: a piece ending in a bare CR followed by one
+    starting with LF (an empty LF-ended line) would be read as one CR LF and a line
+    lost; that CR ending becomes CR LF. In a script as read a CR ending is never followed
+    by an LF (that is one CR LF), so this happens only where a move made them neighbours."""
+    for index in range(len(pieces) - 1):
+        if pieces[index][-1:] == "\r" and pieces[index + 1][:1] == "\n":
+            pieces[index] += "\n"
