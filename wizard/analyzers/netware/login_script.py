@@ -2343,14 +2343,7 @@ class _Reader:
                 self.remarks.append(Remark(line, "info", f"line {line}: {reason}"))
             self.others[server] = line
         if form == "bare-volume" and volume in known.volumes:
-            self.remarks.append(
-                Remark(
-                    line,
-                    "warning",
-                    f"line {line} maps {volume}: without a server; {volume} is a "
-                    "cluster volume, so what it reaches depends on the default server",
-                )
-            )
+            self.remarks.append(_bare_cluster_volume(line, volume))
 
     def effects(self, mapping: Mapping, template: _Template) -> None:
         """What a classified memo part changes besides its drive letter (as
@@ -2382,15 +2375,17 @@ class _Reader:
                 self.remarks.append(Remark(line, "info", f"line {line}: {other}"))
             self.others[mapping.server] = line
         if remark:
-            volume = mapping.volume
-            self.remarks.append(
-                Remark(
-                    line,
-                    "warning",
-                    f"line {line} maps {volume}: without a server; {volume} is a "
-                    "cluster volume, so what it reaches depends on the default server",
-                )
-            )
+            self.remarks.append(_bare_cluster_volume(line, mapping.volume))
+
+
+def _bare_cluster_volume(line: int, volume: str) -> Remark:
+    """The warning for a cluster volume mapped without a server (``MAP F:=VOL1:``)."""
+    return Remark(
+        line,
+        "warning",
+        f"line {line} maps {volume}: without a server; {volume} is a cluster volume, so "
+        "what it reaches depends on the default server",
+    )
 
 
 def _lines(decoded: DecodedText) -> Iterator[tuple[int, str]]:
