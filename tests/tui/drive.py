@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList
 
@@ -53,3 +54,17 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(5):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause(0.1)
+
+
+def screen_lines(app: App[None]) -> list[str]:
+    """The screen's lines as a person would read them (no styles)."""
+    return [strip.text for strip in app.screen._compositor.render_strips()]
+
+
+def screen_text(app: App[None]) -> str:
+    return "\n".join(screen_lines(app))
+
+
+def footer_text(app: App[None]) -> str:
+    """What the footer (the screen's last line) shows."""
+    return "".join(screen_lines(app)[-1:])

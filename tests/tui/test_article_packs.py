@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from tests.conftest import ROOT
-from tests.tui.drive import answer, start
+from tests.tui.drive import answer, screen_text, start
 from wizard.kb.loader import load_pack
 from wizard.kb.model import NO_CHECK
 from wizard.kb.registry import ANALYZERS
@@ -35,7 +35,7 @@ async def test_7014886_a_cluster_name_with_a_space_is_refused_then_the_command_i
             await answer(pilot, value)
         assert isinstance(app.screen, OutcomeScreen)
         assert app.case is not None
-        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        shown = screen_text(app)
         assert "map O:=.my-cluster_VOL2.Corp.EMA:" in shown
 
 
@@ -50,5 +50,5 @@ async def test_10019026_where_the_object_points_has_no_check_in_the_article() ->
         assert app.case is not None and app.case.session.current.id == "q_points_root"
         await pilot.press("h")
         await pilot.pause()
-        shown = "\n".join(s.text for s in app.screen._compositor.render_strips())
+        shown = screen_text(app)
         assert NO_CHECK in shown

@@ -18,7 +18,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
-from tests.tui.drive import answer, settle, start
+from tests.tui.drive import answer, screen_lines, settle, start
 from tests.tui.test_terminal import ONE_ARTICLE, Terminal
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
@@ -199,7 +199,7 @@ async def test_at_80x24_each_mapping_shows_line_drive_target_role_and_why(pack: 
         area = app.screen.query_one("#text-login-script", EvidenceText)
         area.load_text("MAP S1:=SYS:PUBLIC\nMAP F:=CLUSTER1_POOL1_SERVER/VOL1:\n")
         await settle(pilot)
-        shown = [strip.text for strip in app.screen._compositor.render_strips()]
+        shown = screen_lines(app)
         header = next(line for line in shown if "Drive" in line)
         for column in ("Line", "Drive", "Target", "Role", "Why"):
             assert column in header

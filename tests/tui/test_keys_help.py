@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Static
 
-from tests.tui.drive import answer, answer_all, settle, start
+from tests.tui.drive import answer, answer_all, footer_text, settle, start
 from tests.tui.scenarios import CONFIRMED
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
@@ -66,7 +66,7 @@ async def test_the_key_list_names_every_key_of_the_screen(pack: Pack, name: str)
         await reach(pilot)
         screen = app.screen
         assert isinstance(screen, screen_type)
-        footer = "".join(s.text for s in screen._compositor.render_strips()[-1:])
+        footer = footer_text(app)
         shown = "f1 keys" if key == "f1" else "? keys"
         assert shown in footer  # early, so 80 columns never cut it off
         await pilot.press(key)

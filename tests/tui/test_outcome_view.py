@@ -5,15 +5,11 @@ from __future__ import annotations
 
 from textual.containers import VerticalScroll
 
-from tests.tui.drive import answer_all, start
+from tests.tui.drive import answer_all, screen_text, start
 from tests.tui.scenarios import CONFIRMED
 from wizard.kb.model import Pack
 from wizard.tui.app import KBWizardApp
 from wizard.tui.screens.outcome import OutcomeScreen
-
-
-def _shown(app: KBWizardApp) -> str:
-    return "\n".join(strip.text for strip in app.screen._compositor.render_strips())
 
 
 async def test_tab_brings_each_selected_fix_into_view(pack: Pack) -> None:
@@ -27,7 +23,7 @@ async def test_tab_brings_each_selected_fix_into_view(pack: Pack) -> None:
         for number in [*range(2, count + 1), 1]:
             await pilot.press("tab")
             await pilot.pause(0.2)
-            assert f"▶ Fix {number}:" in _shown(app), number
+            assert f"▶ Fix {number}:" in screen_text(app), number
 
 
 async def test_not_fixed_brings_the_next_fix_into_view(pack: Pack) -> None:
@@ -37,7 +33,7 @@ async def test_not_fixed_brings_the_next_fix_into_view(pack: Pack) -> None:
         await answer_all(pilot, CONFIRMED)
         await pilot.press("n")
         await pilot.pause(0.2)
-        assert "▶ Fix 2:" in _shown(app)
+        assert "▶ Fix 2:" in screen_text(app)
 
 
 async def test_after_a_revision_the_outcome_opens_at_the_top(pack: Pack) -> None:
@@ -55,7 +51,7 @@ async def test_after_a_revision_the_outcome_opens_at_the_top(pack: Pack) -> None
         await pilot.pause(0.2)
         assert isinstance(app.screen, OutcomeScreen)
         assert app.screen.query_one("#outcome-body", VerticalScroll).scroll_y == 0
-        assert "Confirmed" in _shown(app)
+        assert "Confirmed" in screen_text(app)
 
 
 async def test_escalating_keeps_not_fixed_and_shows_escalated(pack: Pack) -> None:
@@ -78,7 +74,7 @@ async def test_escalating_keeps_not_fixed_and_shows_escalated(pack: Pack) -> Non
         body = screen.query_one("#outcome-body", VerticalScroll)
         body.scroll_home(animate=False)
         await pilot.pause(0.2)
-        assert "Escalated" in _shown(app)
+        assert "Escalated" in screen_text(app)
         assert "[not fixed]" in str(screen._slots[0][0].render())
 
 

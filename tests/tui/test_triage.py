@@ -11,7 +11,7 @@ from textual.app import App
 from textual.pilot import Pilot
 from textual.widgets import Input, OptionList, Static
 
-from tests.tui.drive import answer
+from tests.tui.drive import answer, footer_text
 from tests.tui.triage_packs import LOGIN, RECONNECT, index_of
 from wizard.kb.index import PackIndex
 from wizard.kb.model import Question
@@ -51,6 +51,15 @@ async def to_questions(pilot: Pilot[None]) -> None:
     await to_report(pilot)
     await pilot.press("1", "enter")
     await pilot.pause()
+
+
+async def to_final_articles(pilot: Pilot[None]) -> None:
+    """Through the questions to the final articles: alpha confirmed, beta and gamma ruled
+    out."""
+    await to_questions(pilot)
+    for value in ("yes", "yes", "no"):
+        await answer(pilot, value)
+    assert isinstance(pilot.app.screen, ArticlesScreen)
 
 
 def article_ids(app: App[Any]) -> list[str | None]:
@@ -297,7 +306,7 @@ async def test_the_key_lists_of_the_triage_screens(index: PackIndex) -> None:
         assert isinstance(app.screen, QuestionScreen) and app.case is not None
         keys = await listed()
         assert "Back to the triage's questions" in keys and "Articles considered" in keys
-        footer = "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+        footer = footer_text(app)
         assert "Triage" in footer
 
 
@@ -348,10 +357,7 @@ def test_run_without_a_pack_triages(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 async def test_a_ruled_out_article_jumps_to_the_one_that_fits(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_questions(pilot)
-        for value in ("yes", "yes", "no"):  # alpha confirmed, beta and gamma ruled out
-            await answer(pilot, value)
-        assert isinstance(app.screen, ArticlesScreen)
+        await to_final_articles(pilot)  # alpha confirmed, beta and gamma ruled out
         ids = article_ids(app)
         await pilot.press(*["down"] * ids.index("beta"))
         await pilot.pause()
@@ -378,23 +384,17 @@ async def test_see_also_is_offered_only_where_there_is_an_article_to_go_to(
 ) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_questions(pilot)
-        for value in ("yes", "yes", "no"):  # alpha confirmed, beta and gamma ruled out
-            await answer(pilot, value)
-        assert isinstance(app.screen, ArticlesScreen)
-
-        def footer() -> str:
-            return "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+        await to_final_articles(pilot)  # alpha confirmed, beta and gamma ruled out
 
         ids = article_ids(app)
         assert ids[0] == "alpha"  # confirmed: it points nowhere
-        assert "See also" not in footer()
+        assert "See also" not in footer_text(app)
         await pilot.press(*["down"] * ids.index("beta"))
         await pilot.pause()
-        assert "See also" in footer()  # beta points to alpha
+        assert "See also" in footer_text(app)  # beta points to alpha
         await pilot.press("up")
         await pilot.pause()
-        assert "See also" not in footer()
+        assert "See also" not in footer_text(app)
 
 
 async def test_evidence_from_a_triage_question_opens_the_leading_article(
@@ -405,7 +405,7 @@ async def test_evidence_from_a_triage_question_opens_the_leading_article(
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        footer = "".join(s.text for s in app.screen._compositor.render_strips()[-1:])
+        footer = footer_text(app)
         assert "Paste evidence" not in footer  # the start screen of a triage: no article yet
         await pilot.press("enter")
         await pilot.pause()
@@ -464,10 +464,7 @@ async def test_revising_a_triage_answer_from_the_path(index: PackIndex) -> None:
 async def test_esc_on_the_final_articles_reopens_the_last_question(index: PackIndex) -> None:
     app = KBWizardApp(index=index, autosave=False)
     async with app.run_test(size=(80, 24)) as pilot:
-        await to_questions(pilot)
-        for value in ("yes", "yes", "no"):
-            await answer(pilot, value)
-        assert isinstance(app.screen, ArticlesScreen)
+        await to_final_articles(pilot)  # alpha confirmed, beta and gamma ruled out
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, TriageScreen) and asked(app) == "login_error"
