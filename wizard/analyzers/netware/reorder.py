@@ -579,22 +579,17 @@ def reorder_login_script(analysis: LoginScriptAnalysis, diff: bool = True) -> Re
     # The bulk work builds no cycles: the collector's passes over a large script's
     # objects would cost more than the work (as in the analyzers).
     with paused_gc():
-        return _reorder(analysis, diff, quick=False)
+        return _reorder(analysis, diff)
 
 
-def _reorder(
-    analysis: LoginScriptAnalysis, with_diff: bool = True, quick: bool = True
-) -> Reordering:
-    """``reorder_login_script`` (``quick``: trying the quick way first)."""
+def _reorder(analysis: LoginScriptAnalysis, with_diff: bool) -> Reordering:
+    """``reorder_login_script`` once the quick way has declined: nothing to move, or the
+    general way."""
     warnings: list[str] = []
     if analysis.login_order != "node-first":
         if analysis.login_order is None:
             warnings.append("the login order could not be decided, so nothing was moved")
         return _unchanged(analysis, warnings)
-    if quick and len(analysis.paths) == len(analysis.mappings):
-        quickly = _quick(analysis, with_diff)
-        if quickly is not None:
-            return quickly
     return _general(analysis, with_diff)
 
 
